@@ -1,0 +1,29 @@
+# Finds wudiag's dependencies. Each is a Debian package; a missing one stops
+# the configure step with the package to install (scripts/install-deps does it).
+find_package(PkgConfig REQUIRED)
+
+function(wd_require_pkg var module debian_pkg)
+  pkg_check_modules(${var} IMPORTED_TARGET ${module})
+  if(NOT ${var}_FOUND)
+    message(FATAL_ERROR
+      "wudiag needs ${module}: install the Debian package '${debian_pkg}' "
+      "(or run scripts/install-deps)")
+  endif()
+endfunction()
+
+wd_require_pkg(WD_SQLITE sqlite3 libsqlite3-dev)
+wd_require_pkg(WD_XML2 libxml-2.0 libxml2-dev)
+wd_require_pkg(WD_XSLT libxslt libxslt1-dev)
+wd_require_pkg(WD_EXSLT libexslt libxslt1-dev)
+wd_require_pkg(WD_ARCHIVE libarchive libarchive-dev)
+if(NOT WIN32)
+  wd_require_pkg(WD_EVTX libevtx libevtx-dev)
+  # libevtx.h includes libbfio.h, which libevtx-dev does not pull in.
+  find_path(WD_BFIO_INCLUDE libbfio.h)
+  if(NOT WD_BFIO_INCLUDE)
+    message(FATAL_ERROR "wudiag needs libbfio.h: install the Debian package 'libbfio-dev'")
+  endif()
+endif()
+if(WUDIAG_BUILD_TESTS)
+  wd_require_pkg(WD_CRITERION criterion libcriterion-dev)
+endif()

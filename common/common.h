@@ -1,0 +1,130 @@
+/* common.h - what every wudiag module shares: error codes and the per-thread
+ * error message, the bounded string builder, UTC time helpers and the HRESULT
+ * parser. Nothing here knows about SQLite, libxml2 or evidence formats. */
+#ifndef WD_COMMON_H
+#define WD_COMMON_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "records.h"
+
+#define WD_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------- errors */
+
+/* Return codes: 0 is success, every failure is negative. */
+enum {
+    WD_OK = 0,
+    WD_ERROR = -1,     /* generic failure; the message says what */
+    WD_ENOMEM = -2,    /* out of memory */
+    WD_EIO = -3,       /* a file could not be read or written */
+    WD_EFORMAT = -4,   /* input is not in the expected format */
+    WD_ENOTFOUND = -5, /* the thing asked for does not exist */
+    WD_EUSAGE = -6,    /* the caller asked for something invalid */
+    WD_EFULL = -7,     /* disk or database full */
+    WD_EBUSY = -8,     /* locked by another process for too long */
+    WD_EREADONLY = -9, /* cannot write: read-only file or folder */
+    WD_ENEWER = -10,   /* written by a newer wudiag */
+    WD_ECORRUPT = -11, /* damaged file */
+};
+
+/* Records the message for the current thread's last error and returns code,
+ * so callers can write `return wd_error_set(WD_EIO, "cannot open %s", p);`. */
+int wd_error_set(int code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int wd_error_setv(int code, const char *fmt, va_list ap);
+/* The last message recorded on this thread ("" when none). Owned by the
+ * library; valid until the next wd_error_set on this thread. */
+const char *wd_error_last(void);
+void wd_error_clear(void);
+
+/* --------------------------------------------------------- string builder */
+
+/* A growable, always NUL-terminated string with a hard size limit. The one
+ * way wudiag builds text. A failed append leaves the buffer as it was and
+ * makes every later append fail too (check once, at the end, with
+ * wd_buf_ok). */
+typedef struct wd_buf {
+    char *data;   /* NUL-terminated; NULL until the first append */
+    size_t len;   /* bytes used, excluding the NUL */
+    size_t cap;   /* bytes allocated */
+    size_t limit; /* maximum len; 0 means the default (64 MiB) */
+    int failed;   /* set once an append failed */
+} wd_buf;
+
+#define WD_BUF_INIT {NULL, 0, 0, 0, 0}
+
+void wd_buf_init(wd_buf *b, size_t limit);
+int wd_buf_append(wd_buf *b, const char *s, size_t n);
+int wd_buf_puts(wd_buf *b, const char *s);
+int wd_buf_putc(wd_buf *b, char c);
+int wd_buf_printf(wd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void wd_buf_reset(wd_buf *b);      /* len = 0, keeps the memory */
+void wd_buf_free(wd_buf *b);       /* NULL-safe */
+const char *wd_buf_cstr(const wd_buf *b); /* "" when empty */
+/* Hands the string to the caller (free with free()) and resets b. */
+char *wd_buf_detach(wd_buf *b);
+int wd_buf_ok(const wd_buf *b);
+
+/* ------------------------------------------------------------- utilities */
+
+/* strdup that records WD_ENOMEM; NULL in gives NULL out. Free with free(). */
+char *wd_strdup(const char *s);
+char *wd_strndup(const char *s, size_t n);
+/* ASCII case-insensitive comparisons (locale independent). */
+int wd_strcaseeq(const char *a, const char *b);
+int wd_strncaseeq(const char *a, const char *b, size_t n);
+/* Strict integer parsing of a whole string (leading/trailing space allowed).
+ * Returns 0 on success, WD_EFORMAT otherwise. */
+int wd_parse_i64(const char *s, int64_t *out);
+/* Finds a KB number ("KB4025342") in text; writes "KB4025342" to out
+ * (size outsz) and returns 1, or returns 0 when there is none. */
+int wd_find_kb(const char *text, char *out, size_t outsz);
+
+/* ------------------------------------------------------------------ time */
+
+/* wudiag keeps times as ISO 8601 UTC text, "2017-07-23T07:25:41.804502Z"
+ * (microseconds optional), which sorts correctly as a string. */
+#define WD_TIME_MAX 32
+
+/* Formats seconds + microseconds since the Unix epoch. */
+void wd_time_format(int64_t unix_seconds, int32_t usec, char out[WD_TIME_MAX]);
+/* Formats a Windows FILETIME (100 ns ticks since 1601-01-01 UTC). */
+void wd_time_from_filetime(uint64_t filetime, char out[WD_TIME_MAX]);
+/* The current time. */
+void wd_time_now(char out[WD_TIME_MAX]);
+/* Parses "YYYY-MM-DD[T ]HH:MM:SS[.frac][Z|+hh:mm]" and "YYYY/MM/DD ..."
+ * into seconds since the epoch (UTC; no zone means UTC). 0 or WD_EFORMAT. */
+int wd_time_parse(const char *s, int64_t *unix_seconds);
+/* Normalises any format wd_time_parse accepts to wudiag's ISO text. */
+int wd_time_normalize(const char *s, char out[WD_TIME_MAX]);
+
+/* --------------------------------------------------------------- hresult */
+
+/* Parses a failure code in any notation users and logs write it in:
+ * 0x80070002, 0X80070002, 80070002 (bare hex, 8 digits), 2147942402,
+ * -2147024894, and "0x2" style short hex. Returns 0 and the 32-bit code,
+ * or WD_EFORMAT when s is not a code. */
+int wd_hresult_parse(const char *s, uint32_t *out);
+/* Formats as "0x%08X" (upper case digits). */
+void wd_hresult_format(uint32_t hr, char out[11]);
+
+/* ------------------------------------------------------ update services */
+
+/* The services that matter to Windows Update, in report order, with the
+ * start type Windows gives them ("manual", "auto", "delayed-auto"). */
+typedef struct wd_update_service {
+    const char *name;           /* key name, e.g. "wuauserv" */
+    const char *display_name;   /* English display name */
+    const char *expected_start; /* the Windows 10/11 default */
+    int essential;              /* updates cannot install while it is disabled */
+} wd_update_service;
+
+/* The table (static storage) and its length. */
+const wd_update_service *wd_update_services(size_t *count);
+/* The entry for a key name (case-insensitive), or NULL. */
+const wd_update_service *wd_update_service_find(const char *name);
+
+#endif
