@@ -1,0 +1,46 @@
+/* cli.h - the thin command-line layer: one file per verb, shared helpers for
+ * options, messages and exit codes. Only cli/ prints. */
+#ifndef WD_CLI_H
+#define WD_CLI_H
+
+#include "common.h"
+#include "store.h"
+
+/* Documented exit codes. */
+enum {
+    WD_EXIT_HEALTHY = 0,  /* ran; nothing wrong found */
+    WD_EXIT_FAILED = 1,   /* could not run */
+    WD_EXIT_USAGE = 2,    /* bad command line */
+    WD_EXIT_PROBLEMS = 3, /* ran, and found problems */
+};
+
+/* The verbs; each returns an exit code. argv[0] is the verb. */
+int wd_cmd_diagnose(int argc, char **argv);
+int wd_cmd_collect(int argc, char **argv);
+int wd_cmd_report(int argc, char **argv);
+int wd_cmd_history(int argc, char **argv);
+int wd_cmd_diff(int argc, char **argv);
+int wd_cmd_explain(int argc, char **argv);
+int wd_cmd_merge(int argc, char **argv);
+
+/* Prints "wudiag: <message>" (the last recorded error when msg is NULL). */
+void wd_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints a usage error and the hint to run --help; returns WD_EXIT_USAGE. */
+int wd_cli_usage(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Opens the database given by --db (NULL: the default path). */
+int wd_cli_open_store(const char *db, int flags, wd_store **out);
+/* The command line as one string, for the run metadata (free()). */
+char *wd_cli_command_line(int argc, char **argv);
+/* Matches "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i.
+ * Returns 1 when matched (value set), 0 when not this option, -1 when the
+ * value is missing (usage error already printed). */
+int wd_cli_opt(int argc, char **argv, int *i, const char *name, const char **value,
+               const char *verb);
+/* True when argv[i] is -h or --help. */
+int wd_cli_is_help(const char *arg);
+
+/* Set from the top-level argv for the run metadata. */
+extern int wd_cli_argc;
+extern char **wd_cli_argv;
+
+#endif

@@ -1,0 +1,322 @@
+/* cmd_diagnose.c - the verbs that carry evidence through the pipeline:
+ * `collect` (evidence -> store), `report` (store -> report file) and
+ * `diagnose` (both, in one step). The collector pushes records into a sink
+ * that hands them to the store; the report reads them back. */
+#include "cli.h"
+#include "collector.h"
+#include "report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct options {
+    const char *evidence, *db, *output, *format, *kb, *template_path, *snapshot, *machine;
+    int redact;
+} options;
+
+/* ------------------------------------------------------------------ sink */
+
+typedef struct collect_ctx {
+    wd_store *store;
+    int progress; /* stderr is a terminal */
+    uint64_t files, records;
+} collect_ctx;
+
+static int put_service(void *c, const wd_service_rec *r)
+{
+    return wd_store_add_service(((collect_ctx *)c)->store, r);
+}
+static int put_event(void *c, const wd_event_rec *r)
+{
+    return wd_store_add_event(((collect_ctx *)c)->store, r);
+}
+static int put_failure(void *c, const wd_failure_rec *r)
+{
+    return wd_store_add_failure(((collect_ctx *)c)->store, r);
+}
+static int put_fact(void *c, const wd_fact_rec *r)
+{
+    return wd_store_add_fact(((collect_ctx *)c)->store, r);
+}
+static int put_note(void *c, const wd_note_rec *r)
+{
+    return wd_store_add_note(((collect_ctx *)c)->store, r);
+}
+static int put_source(void *c, const wd_source_rec *r)
+{
+    collect_ctx *ctx = c;
+    ctx->files++;
+    ctx->records += r->records;
+    if (ctx->progress)
+        fprintf(stderr, "\rwudiag: read %llu files, %llu records (%s)\033[K",
+                (unsigned long long)ctx->files, (unsigned long long)ctx->records, r->kind);
+    return wd_store_add_source(ctx->store, r);
+}
+
+/* Collects the evidence (or the live system) into one new snapshot. */
+static int collect_snapshot(wd_store *store, const options *o, int argc, char **argv,
+                            int64_t *snap)
+{
+    collect_ctx ctx = {store, isatty(STDERR_FILENO), 0, 0};
+    wd_sink sink = {&ctx, put_service, put_event, put_failure, put_fact, put_note, put_source};
+    char *cmdline = wd_cli_command_line(argc, argv);
+    int rc = wd_store_begin(store, cmdline, o->evidence ? o->evidence : "live");
+    free(cmdline);
+    if (rc)
+        return rc;
+    rc = o->evidence ? wd_collect_evidence(o->evidence, &sink) : wd_collect_live(&sink);
+    if (ctx.progress && ctx.files)
+        fputc('\n', stderr);
+    if (rc == 0)
+        rc = wd_store_commit(store, snap);
+    if (rc)
+        wd_store_rollback(store);
+    return rc;
+}
+
+/* Analyses a stored snapshot and keeps the findings with it. */
+static int analyse(wd_store *store, int64_t snap, const wd_report_options *ro, int save,
+                   wd_report **out)
+{
+    wd_report *r = NULL;
+    int rc = wd_report_build(store, snap, ro, &r);
+    if (rc == 0 && save) {
+        size_t n = wd_report_finding_count(r);
+        wd_finding_rec *f = calloc(n ? n : 1, sizeof *f);
+        if (!f)
+            rc = wd_error_set(WD_ENOMEM, "out of memory");
+        for (size_t i = 0; f && i < n; i++)
+            wd_report_finding(r, i, &f[i]);
+        if (rc == 0)
+            rc = wd_store_save_analysis(store, snap, wd_report_verdict(r), f, n);
+        free(f);
+    }
+    if (rc) {
+        wd_report_free(r);
+        return rc;
+    }
+    *out = r;
+    return WD_OK;
+}
+
+static int verdict_exit(const char *verdict)
+{
+    return verdict && !strcmp(verdict, "healthy") ? WD_EXIT_HEALTHY : WD_EXIT_PROBLEMS;
+}
+
+/* ---------------------------------------------------------------- options */
+
+static int parse(int argc, char **argv, const char *verb, const char *allowed, options *o)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        int m;
+#define OPT(flag, key, field)                                                                     \
+    if (strchr(allowed, key) && (m = wd_cli_opt(argc, argv, &i, flag, &v, verb)) != 0) {          \
+        if (m < 0)                                                                                \
+            return WD_EXIT_USAGE;                                                                 \
+        o->field = v;                                                                             \
+        continue;                                                                                 \
+    }
+        OPT("--evidence", 'e', evidence)
+        OPT("--db", 'd', db)
+        OPT("--output", 'o', output)
+        OPT("-o", 'o', output)
+        OPT("--format", 'f', format)
+        OPT("--kb", 'k', kb)
+        OPT("--template", 't', template_path)
+        OPT("--snapshot", 's', snapshot)
+        OPT("--machine", 'm', machine)
+#undef OPT
+        if (strchr(allowed, 'r') && !strcmp(argv[i], "--redact")) {
+            o->redact = 1;
+            continue;
+        }
+        return wd_cli_usage(verb, "unknown option '%s'", argv[i]);
+    }
+    if (o->format && strcmp(o->format, "html") && strcmp(o->format, "xml"))
+        return wd_cli_usage(verb, "--format must be html or xml, not '%s'", o->format);
+    if (!o->format)
+        o->format = "html";
+    if (!o->output)
+        o->output = !strcmp(o->format, "xml") ? "report.xml" : "report.html";
+    return 0;
+}
+
+static void report_options(const options *o, int argc, char **argv, const char *db_path,
+                           char **cmdline, wd_report_options *ro)
+{
+    *cmdline = wd_cli_command_line(argc, argv);
+    memset(ro, 0, sizeof *ro);
+    ro->kb_dir = o->kb;
+    ro->template_path = o->template_path;
+    ro->command_line = *cmdline;
+    ro->db_path = db_path;
+    ro->redact = o->redact;
+}
+
+/* Writes the report and prints the one-line summary; returns the exit code. */
+static int finish(wd_report *r, const options *o, int64_t snap)
+{
+    if (wd_report_write(r, o->format, o->output)) {
+        wd_cli_error(NULL);
+        return WD_EXIT_FAILED;
+    }
+    const char *verdict = wd_report_verdict(r);
+    size_t n = wd_report_finding_count(r);
+    FILE *out = strcmp(o->output, "-") ? stdout : stderr;
+    fprintf(out, "snapshot %lld: %s, %zu finding%s", (long long)snap, verdict, n,
+            n == 1 ? "" : "s");
+    if (n) {
+        wd_finding_rec top;
+        wd_report_finding(r, 0, &top);
+        fprintf(out, " (first: %s)", top.title);
+    }
+    if (strcmp(o->output, "-"))
+        fprintf(out, "\nreport written to %s\n", o->output);
+    else
+        fputc('\n', out);
+    return verdict_exit(verdict);
+}
+
+/* ------------------------------------------------------------------- verbs */
+
+static const char diagnose_help[] =
+    "usage: wudiag diagnose [--evidence PATH] [--db FILE] [-o FILE] [--format html|xml]\n"
+    "                       [--redact] [--kb DIR] [--template FILE]\n\n"
+    "Collects the evidence (a folder or .zip captured with capture-evidence.ps1; on\n"
+    "Windows without --evidence, the live system), stores it as a snapshot in the\n"
+    "history database, analyses it and writes the report.\n\n"
+    "  --evidence PATH   evidence folder or .zip\n"
+    "  --db FILE         history database (default: $XDG_DATA_HOME/wudiag/history.db,\n"
+    "                    %ProgramData%\\wudiag\\history.db on Windows)\n"
+    "  -o, --output FILE report file (default report.html or report.xml; - for stdout)\n"
+    "  --format FMT      html (default) or xml\n"
+    "  --redact          replace machine names, user names and SIDs in the report\n"
+    "  --kb DIR          use the knowledge base files in DIR instead of the built-in one\n"
+    "  --template FILE   use FILE instead of the built-in report.xsl\n\n"
+    "exit codes: 0 healthy, 1 could not run, 2 usage error, 3 problems found\n";
+
+static const char collect_help[] =
+    "usage: wudiag collect [--evidence PATH] [--db FILE]\n\n"
+    "Stores a snapshot of the evidence (or, on Windows, of the live system) in the\n"
+    "history database, analyses it, and prints the snapshot id and a summary.\n\n"
+    "exit codes: 0 healthy, 1 could not run, 2 usage error, 3 problems found\n";
+
+static const char report_help[] =
+    "usage: wudiag report [--snapshot ID|latest] [--machine NAME] [--db FILE] [-o FILE]\n"
+    "                     [--format html|xml] [--redact] [--kb DIR] [--template FILE]\n\n"
+    "Renders the report of a stored snapshot (default: the latest one, of --machine\n"
+    "when given). Works on a read-only database.\n\n"
+    "exit codes: 0 healthy, 1 could not run, 2 usage error, 3 problems found\n";
+
+static int run_collect(int argc, char **argv, const char *verb, int render)
+{
+    options o;
+    wd_store *store = NULL;
+    wd_report *r = NULL;
+    char *cmdline = NULL;
+    int64_t snap = 0;
+    int code = parse(argc, argv, verb, render ? "edoftkr" : "edk", &o);
+    if (code)
+        return code;
+#ifndef _WIN32
+    if (!o.evidence)
+        return wd_cli_usage(verb, "live collection works on Windows only; give --evidence PATH "
+                                  "(a folder or .zip made by capture-evidence.ps1)");
+#endif
+    code = WD_EXIT_FAILED;
+    if (wd_cli_open_store(o.db, WD_STORE_CREATE, &store) ||
+        collect_snapshot(store, &o, argc, argv, &snap)) {
+        wd_cli_error(NULL);
+        goto cleanup;
+    }
+    wd_report_options ro;
+    report_options(&o, argc, argv, wd_store_path(store), &cmdline, &ro);
+    if (analyse(store, snap, &ro, 1, &r)) {
+        wd_cli_error(NULL);
+        goto cleanup;
+    }
+    if (render) {
+        code = finish(r, &o, snap);
+    } else {
+        printf("snapshot %lld: %s, %zu findings\n", (long long)snap, wd_report_verdict(r),
+               wd_report_finding_count(r));
+        code = verdict_exit(wd_report_verdict(r));
+    }
+cleanup:
+    wd_report_free(r);
+    wd_store_close(store);
+    free(cmdline);
+    return code;
+}
+
+int wd_cmd_diagnose(int argc, char **argv)
+{
+    if (argc > 1 && wd_cli_is_help(argv[1])) {
+        fputs(diagnose_help, stdout);
+        return WD_EXIT_HEALTHY;
+    }
+    return run_collect(argc, argv, "diagnose", 1);
+}
+
+int wd_cmd_collect(int argc, char **argv)
+{
+    if (argc > 1 && wd_cli_is_help(argv[1])) {
+        fputs(collect_help, stdout);
+        return WD_EXIT_HEALTHY;
+    }
+    return run_collect(argc, argv, "collect", 0);
+}
+
+/* Resolves --snapshot ID|latest and --machine into a snapshot id. */
+static int pick_snapshot(wd_store *store, const options *o, int64_t *snap)
+{
+    if (o->snapshot && strcmp(o->snapshot, "latest")) {
+        if (wd_parse_i64(o->snapshot, snap) || *snap <= 0)
+            return wd_error_set(WD_EUSAGE, "--snapshot takes a number or 'latest', not '%s'",
+                                o->snapshot);
+        return WD_OK;
+    }
+    return wd_store_latest(store, o->machine, snap);
+}
+
+int wd_cmd_report(int argc, char **argv)
+{
+    options o;
+    wd_store *store = NULL;
+    wd_report *r = NULL;
+    char *cmdline = NULL;
+    int64_t snap = 0;
+    if (argc > 1 && wd_cli_is_help(argv[1])) {
+        fputs(report_help, stdout);
+        return WD_EXIT_HEALTHY;
+    }
+    int code = parse(argc, argv, "report", "doftkrsm", &o);
+    if (code)
+        return code;
+    code = WD_EXIT_FAILED;
+    if (wd_cli_open_store(o.db, WD_STORE_READONLY, &store))
+        goto fail;
+    int rc = pick_snapshot(store, &o, &snap);
+    if (rc == WD_EUSAGE) {
+        code = wd_cli_usage("report", "%s", wd_error_last());
+        goto cleanup;
+    }
+    wd_report_options ro;
+    report_options(&o, argc, argv, wd_store_path(store), &cmdline, &ro);
+    if (rc || analyse(store, snap, &ro, 0, &r))
+        goto fail;
+    code = finish(r, &o, snap);
+    goto cleanup;
+fail:
+    wd_cli_error(NULL);
+cleanup:
+    wd_report_free(r);
+    wd_store_close(store);
+    free(cmdline);
+    return code;
+}

@@ -1,0 +1,60 @@
+/* wudiag.c - entry point: finds the verb and hands over. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int wd_cli_argc;
+char **wd_cli_argv;
+
+static const struct verb {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} verbs[] = {
+    {"diagnose", wd_cmd_diagnose, "collect, store and report in one step"},
+    {"collect", wd_cmd_collect, "store a snapshot of the evidence in the history database"},
+    {"report", wd_cmd_report, "render the report of a stored snapshot"},
+    {"history", wd_cmd_history, "list a machine's snapshots over time"},
+    {"diff", wd_cmd_diff, "what changed between two snapshots"},
+    {"explain", wd_cmd_explain, "explain a Windows Update error code"},
+    {"merge", wd_cmd_merge, "fold per-machine databases into one fleet database"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: wudiag <command> [options]\n\n"
+                 "Diagnoses Windows Update from the live system (on Windows) or from an\n"
+                 "evidence folder or .zip captured with scripts/capture-evidence.ps1.\n\n"
+                 "commands:\n");
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        fprintf(out, "  %-9s %s\n", verbs[i].name, verbs[i].summary);
+    fprintf(out, "\n'wudiag <command> --help' describes a command.\n"
+                 "options: --help, --version\n\n"
+                 "exit codes: 0 healthy, 1 could not run, 2 usage error,\n"
+                 "            3 ran and found problems\n");
+}
+
+int main(int argc, char **argv)
+{
+    wd_cli_argc = argc;
+    wd_cli_argv = argv;
+    if (argc < 2) {
+        usage(stderr);
+        return WD_EXIT_USAGE;
+    }
+    if (wd_cli_is_help(argv[1]) || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return WD_EXIT_HEALTHY;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+        printf("wudiag %s\n", WD_VERSION);
+        return WD_EXIT_HEALTHY;
+    }
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        if (!strcmp(argv[1], verbs[i].name))
+            return verbs[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "wudiag: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return WD_EXIT_USAGE;
+}

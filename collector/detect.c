@@ -1,0 +1,183 @@
+/* detect.c - recognises an evidence file by its content (magic bytes, byte
+ * order mark, first lines); the file name is only a hint, used where two
+ * text formats look alike (CBS.log and DISM.log). */
+#include "internal.h"
+
+#include <ctype.h>
+#include <string.h>
+
+/* Decodes the head for detection: UTF-16 (with or without BOM) and UTF-8
+ * BOM handled; non-ASCII characters become '?'. */
+void wd_text_head(const wd_input *in, char *out, size_t outsz)
+{
+    const unsigned char *h = in->head;
+    size_t n = in->head_len, o = 0, i = 0;
+    int utf16 = 0; /* 1 LE, 2 BE */
+    if (n >= 2 && h[0] == 0xFF && h[1] == 0xFE) {
+        utf16 = 1;
+        i = 2;
+    } else if (n >= 2 && h[0] == 0xFE && h[1] == 0xFF) {
+        utf16 = 2;
+        i = 2;
+    } else if (n >= 3 && h[0] == 0xEF && h[1] == 0xBB && h[2] == 0xBF) {
+        i = 3;
+    } else if (n >= 4 && h[1] == 0 && h[3] == 0 && h[0] != 0) {
+        utf16 = 1;
+    } else if (n >= 4 && h[0] == 0 && h[2] == 0 && h[1] != 0) {
+        utf16 = 2;
+    }
+    while (i < n && o + 1 < outsz) {
+        unsigned c;
+        if (utf16) {
+            if (i + 1 >= n)
+                break;
+            c = utf16 == 1 ? (unsigned)(h[i] | h[i + 1] << 8) : (unsigned)(h[i] << 8 | h[i + 1]);
+            i += 2;
+        } else {
+            c = h[i++];
+        }
+        out[o++] = c < 0x80 ? (char)c : '?';
+    }
+    out[o] = '\0';
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    const char *b = strrchr(path, '\\');
+    if (b && (!s || b > s))
+        s = b;
+    return s ? s + 1 : path;
+}
+
+static int name_has(const char *path, const char *needle)
+{
+    const char *b = base_name(path);
+    size_t n = strlen(needle);
+    for (; *b; b++)
+        if (wd_strncaseeq(b, needle, n))
+            return 1;
+    return 0;
+}
+
+static int is_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+/* "2024-04-11 12:48:04.6269606 1980  8444  " or with slashes. */
+static int is_wu_log_line(const char *l)
+{
+    if (!is_digits(l, 4) || (l[4] != '-' && l[4] != '/') || !is_digits(l + 5, 2) ||
+        l[7] != l[4] || !is_digits(l + 8, 2))
+        return 0;
+    if (l[10] == ' ' && is_digits(l + 11, 2) && l[13] == ':' && l[19] == '.' &&
+        is_digits(l + 20, 7) && l[27] == ' ')
+        return 1;
+    /* legacy: date TAB time(:ms) TAB pid TAB tid */
+    return l[4] == '-' && l[10] == '\t' && is_digits(l + 11, 2) && l[13] == ':';
+}
+
+/* "2023-05-17 08:24:08, Info  CBS ..." (CBS.log and DISM.log) */
+static int is_cbs_style_line(const char *l)
+{
+    return is_digits(l, 4) && l[4] == '-' && l[10] == ' ' && l[13] == ':' && l[16] == ':' &&
+           l[19] == ',';
+}
+
+static int header_has(const char *line, const char *col)
+{
+    /* a CSV header cell, quoted or not, compared case-insensitively */
+    size_t n = strlen(col);
+    const char *p = line;
+    while (*p) {
+        while (*p == ' ' || *p == '"' || *p == ',' || *p == ';' || *p == '\t')
+            p++;
+        if (wd_strncaseeq(p, col, n) && (p[n] == '"' || p[n] == ',' || p[n] == ';' ||
+                                         p[n] == '\t' || p[n] == '\0' || p[n] == '\r'))
+            return 1;
+        while (*p && *p != ',' && *p != ';' && *p != '\t')
+            p++;
+    }
+    return 0;
+}
+
+static wd_kind detect_text(const char *text, const char *path)
+{
+    const char *p = text;
+    while (*p && isspace((unsigned char)*p))
+        p++;
+    if (*p == '<')
+        return WD_KIND_EVENT_XML;
+    if (!strncmp(p, "Windows Registry Editor", 23) || !strncmp(p, "REGEDIT4", 8))
+        return WD_KIND_REG;
+    if (!strncmp(p, "SERVICE_NAME:", 13))
+        return WD_KIND_SC_QUERYEX;
+    if (!strncmp(p, "wudiag-facts", 12))
+        return WD_KIND_FACTS;
+    /* the first line that is not a PowerShell "#TYPE" comment */
+    char line[1024];
+    const char *q = p;
+    for (int tries = 0; tries < 3 && *q; tries++) {
+        size_t n = strcspn(q, "\r\n");
+        if (n >= sizeof line)
+            n = sizeof line - 1;
+        memcpy(line, q, n);
+        line[n] = '\0';
+        q += n;
+        while (*q == '\r' || *q == '\n')
+            q++;
+        if (line[0] == '#')
+            continue;
+        if (is_wu_log_line(line))
+            return WD_KIND_WU_LOG;
+        if (is_cbs_style_line(line)) {
+            if (name_has(path, "dism") || strstr(line, " DISM ") || strstr(line, "DISM "))
+                return WD_KIND_DISM_LOG;
+            return WD_KIND_CBS_LOG;
+        }
+        if (header_has(line, "Operation") && header_has(line, "ResultCode"))
+            return WD_KIND_HISTORY_CSV;
+        if (header_has(line, "Name") &&
+            (header_has(line, "State") || header_has(line, "Status")))
+            return WD_KIND_SERVICES_CSV;
+        break;
+    }
+    return WD_KIND_UNKNOWN;
+}
+
+wd_kind wd_detect(const wd_input *in)
+{
+    const unsigned char *h = in->head;
+    if (in->head_len >= 8 && !memcmp(h, "ElfFile", 8))
+        return WD_KIND_EVTX;
+    if (in->head_len >= 8 && !memcmp(h + 4, "LfLe", 4))
+        return WD_KIND_EVT;
+    if (in->head_len >= 4 && !memcmp(h, "PK\3\4", 4))
+        return WD_KIND_ZIP;
+    char text[WD_INPUT_HEAD];
+    wd_text_head(in, text, sizeof text);
+    return detect_text(text, in->path);
+}
+
+const char *wd_kind_name(wd_kind kind)
+{
+    switch (kind) {
+    case WD_KIND_EVTX: return "evtx";
+    case WD_KIND_EVT: return "evt";
+    case WD_KIND_EVENT_XML: return "event-xml";
+    case WD_KIND_SC_QUERYEX: return "sc-queryex";
+    case WD_KIND_SERVICES_CSV: return "services-csv";
+    case WD_KIND_WU_LOG: return "windowsupdate-log";
+    case WD_KIND_CBS_LOG: return "cbs-log";
+    case WD_KIND_DISM_LOG: return "dism-log";
+    case WD_KIND_HISTORY_CSV: return "update-history-csv";
+    case WD_KIND_REG: return "reg";
+    case WD_KIND_FACTS: return "facts";
+    case WD_KIND_ZIP: return "zip";
+    default: return "unknown";
+    }
+}

@@ -1,0 +1,163 @@
+/* internal.h - what the collector's source files share: the input stream
+ * every reader consumes (a file on disk or an entry inside a zip), the text
+ * decoder, note helpers, and one entry point per evidence format. */
+#ifndef WD_COLLECTOR_INTERNAL_H
+#define WD_COLLECTOR_INTERNAL_H
+
+#include "collector.h"
+#include "common.h"
+
+#include <stdio.h>
+#include <sys/types.h>
+
+/* ------------------------------------------------------------------ input */
+
+#define WD_INPUT_HEAD 4096
+
+/* A byte stream with its first WD_INPUT_HEAD bytes already read (for content
+ * detection). Readers call wd_input_read and never the raw callback. */
+typedef struct wd_input {
+    const char *path;    /* display path for records and notes */
+    const char *fs_path; /* a real file on disk, or NULL (zip entry, memory) */
+    const unsigned char *mem; /* the whole content when held in memory, else NULL */
+    uint64_t size;       /* total bytes, or UINT64_MAX when unknown */
+    unsigned char head[WD_INPUT_HEAD];
+    size_t head_len;     /* bytes in head */
+    uint64_t offset;     /* bytes handed out by wd_input_read so far */
+    /* raw reader: returns bytes read, 0 at the end, -1 on error (message set) */
+    ssize_t (*raw_read)(void *ctx, void *buf, size_t n);
+    void *ctx;
+} wd_input;
+
+/* Opens a file on disk (fills head). 0 or WD_EIO with a message. */
+int wd_input_open_file(wd_input *in, const char *fs_path, const char *display, FILE **fp_out);
+/* Wraps a memory buffer (not copied; must outlive the input). */
+void wd_input_open_mem(wd_input *in, const void *data, size_t size, const char *display);
+/* Wraps a raw reader, then fills head from it. 0 or WD_EIO. */
+int wd_input_open_stream(wd_input *in, ssize_t (*raw_read)(void *, void *, size_t), void *ctx,
+                         uint64_t size, const char *display);
+/* Reads up to n bytes (head first). Returns bytes read, 0 at end, -1 error. */
+ssize_t wd_input_read(wd_input *in, void *buf, size_t n);
+/* Reads the whole remaining input into a malloc'd buffer (for formats that
+ * need random access, e.g. .evtx inside a zip). At most limit bytes. */
+int wd_input_slurp(wd_input *in, size_t limit, unsigned char **data, size_t *size);
+
+/* ----------------------------------------------------------------- text */
+
+/* Decodes a text input line by line into UTF-8, whatever Windows wrote:
+ * UTF-8 with or without BOM, UTF-16LE/BE with BOM, UTF-16LE without BOM
+ * (detected from NUL bytes), CRLF, LF or CR line ends. Invalid sequences
+ * become U+FFFD. Lines longer than 1 MiB are cut (and counted as errors). */
+typedef struct wd_lines wd_lines;
+
+int wd_lines_open(wd_lines **out, wd_input *in);
+/* Next line without its end-of-line; *line is valid until the next call.
+ * Returns 1 for a line, 0 at the end, negative on a read error. */
+int wd_lines_next(wd_lines *l, const char **line, size_t *len);
+uint64_t wd_lines_number(const wd_lines *l); /* 1-based number of the last line */
+uint64_t wd_lines_cut(const wd_lines *l);    /* lines that were too long */
+void wd_lines_free(wd_lines *l);             /* NULL-safe */
+
+/* Decodes the head of an input (BOM/UTF-16 aware) into UTF-8 text for
+ * content detection: at most outsz-1 bytes, NUL-terminated. */
+void wd_text_head(const wd_input *in, char *out, size_t outsz);
+
+/* ------------------------------------------------------------------- csv */
+
+/* Reads a CSV export (PowerShell Export-Csv, Excel) on top of wd_lines:
+ * skips a "#TYPE ..." line and an Excel "sep=;" line, guesses the delimiter
+ * (',' ';' or TAB) from the header, handles quoted fields with "" escapes and
+ * line breaks inside quotes. Rows are capped at 1 MiB. */
+typedef struct wd_csv wd_csv;
+
+/* Reads up to and including the header row. WD_EFORMAT when the input has
+ * no header line; free *out with wd_csv_free. */
+int wd_csv_open(wd_csv **out, wd_input *in);
+/* Index of the header column named name (case-insensitive, surrounding
+ * blanks ignored), or -1. */
+int wd_csv_column(const wd_csv *c, const char *name);
+/* Next data row (blank lines skipped): 1, 0 at the end, negative on a read
+ * error. Fields stay valid until the next call. */
+int wd_csv_next(wd_csv *c);
+/* Field col of the current row; NULL when col < 0 or the row is shorter. */
+const char *wd_csv_field(const wd_csv *c, int col);
+size_t wd_csv_nfields(const wd_csv *c);
+/* Why the current row is damaged (unterminated quote, too long), or NULL. */
+const char *wd_csv_row_error(const wd_csv *c);
+/* Line number where the current row starts (1-based). */
+uint64_t wd_csv_line(const wd_csv *c);
+void wd_csv_free(wd_csv *c); /* NULL-safe */
+
+/* -------------------------------------------------------------- services */
+
+/* The record names (common/records.h) for the numbers the Service Control
+ * Manager uses: state 1..7 (SERVICE_STOPPED ...), start type 0..4 (boot,
+ * system, auto, demand, disabled; auto with delayed set is "delayed-auto").
+ * Any other number gives "unknown". Static strings. */
+const char *wd_service_state_from_code(int64_t code);
+const char *wd_service_start_from_code(int64_t code, int delayed);
+
+/* ----------------------------------------------------------------- notes */
+
+/* Sends a collection note: location is printf-formatted ("line %llu"), may
+ * be NULL. Returns the sink's return value. */
+int wd_note(const wd_sink *sink, const char *source, const char *reason, const char *location_fmt,
+            ...) __attribute__((format(printf, 4, 5)));
+
+/* ------------------------------------------------------------- detection */
+
+typedef enum wd_kind {
+    WD_KIND_UNKNOWN = 0,
+    WD_KIND_EVTX,          /* "ElfFile\0" */
+    WD_KIND_EVT,           /* legacy .evt ("LfLe" at offset 4): refused */
+    WD_KIND_EVENT_XML,     /* wevtutil /f:xml or Event Viewer "Save as XML" */
+    WD_KIND_SC_QUERYEX,    /* sc queryex text */
+    WD_KIND_SERVICES_CSV,  /* Get-Service / Get-CimInstance Win32_Service CSV */
+    WD_KIND_WU_LOG,        /* WindowsUpdate.log, Windows 10+ or legacy */
+    WD_KIND_CBS_LOG,       /* CBS.log */
+    WD_KIND_DISM_LOG,      /* DISM.log */
+    WD_KIND_HISTORY_CSV,   /* QueryHistory rows as CSV */
+    WD_KIND_REG,           /* .reg export */
+    WD_KIND_FACTS,         /* key=value facts written by capture-evidence.ps1 */
+    WD_KIND_ZIP,           /* a zip inside the evidence */
+} wd_kind;
+
+/* Recognises a format from the first bytes (and the file name as a hint). */
+wd_kind wd_detect(const wd_input *in);
+const char *wd_kind_name(wd_kind kind);
+
+/* --------------------------------------------------------------- sources */
+
+/* Every reader: consumes `in`, pushes records into `sink`, counts into
+ * `summary` (records, kept, errors; the caller sets path and kind and sends
+ * it). A damaged file or record becomes a note; the reader returns 0 unless
+ * the sink asked to stop (its non-zero return is passed on). */
+typedef int (*wd_source_fn)(wd_input *in, const wd_sink *sink, wd_source_rec *summary);
+
+int wd_source_evtx(wd_input *in, const wd_sink *sink, wd_source_rec *summary);
+int wd_source_event_xml(wd_input *in, const wd_sink *sink, wd_source_rec *summary);
+int wd_source_sc_queryex(wd_input *in, const wd_sink *sink, wd_source_rec *summary);
+int wd_source_services_csv(wd_input *in, const wd_sink *sink, wd_source_rec *summary);
+int wd_source_wu_log(wd_input *in, const wd_sink *sink, wd_source_rec *summary);
+int wd_source_cbs_log(wd_input *in, const wd_sink *sink, wd_source_rec *summary);
+int wd_source_dism_log(wd_input *in, const wd_sink *sink, wd_source_rec *summary);
+int wd_source_history_csv(wd_input *in, const wd_sink *sink, wd_source_rec *summary);
+int wd_source_reg(wd_input *in, const wd_sink *sink, wd_source_rec *summary);
+int wd_source_facts(wd_input *in, const wd_sink *sink, wd_source_rec *summary);
+
+/* ------------------------------------------------------- event filtering */
+
+/* The shared rules for which events wudiag keeps and what a kept event
+ * means, applied to a decoded event by both the .evtx and the XML readers:
+ * decides whether to keep it, sends it to the sink, and derives failure
+ * records (WindowsUpdateClient 20/24/25/31/..., Servicing 3/6 with an
+ * ErrorCode). Returns 1 if kept, 0 if not, or the sink's non-zero code
+ * (negative). */
+int wd_event_emit(const wd_event_rec *ev, const wd_sink *sink);
+
+/* The cheap first test of the same rules, on what a reader knows before it
+ * decodes the fields: 1 when an event of this provider and id may be kept
+ * (wd_event_emit decides), 0 when it never is. provider NULL gives 1. */
+int wd_event_wanted(const char *provider, uint32_t event_id);
+
+#endif

@@ -1,0 +1,46 @@
+/* report.h - turns a stored snapshot into a diagnosis (knowledge base +
+ * rules -> findings and a verdict) and renders it: the report XML through
+ * libxml2, the HTML from that XML through templates/report.xsl (libxslt).
+ * Reads the store through its read API only. */
+#ifndef WD_REPORT_H
+#define WD_REPORT_H
+
+#include "common.h"
+#include "store.h"
+
+typedef struct wd_report wd_report;
+
+typedef struct wd_report_options {
+    const char *kb_dir;        /* override the embedded knowledge base; NULL */
+    const char *template_path; /* override templates/report.xsl; NULL */
+    const char *command_line;  /* for the run metadata */
+    const char *db_path;       /* for the run metadata */
+    int redact;                /* replace machine/user names and SIDs */
+} wd_report_options;
+
+/* Loads snapshot `snap` (and the machine's earlier history) and analyses it.
+ * Free with wd_report_free. */
+int wd_report_build(wd_store *s, int64_t snap, const wd_report_options *opts, wd_report **out);
+void wd_report_free(wd_report *r); /* NULL-safe */
+
+/* "healthy", "warning" or "failing". Owned by r. */
+const char *wd_report_verdict(const wd_report *r);
+/* The findings, most severe first (strings owned by r). */
+size_t wd_report_finding_count(const wd_report *r);
+void wd_report_finding(const wd_report *r, size_t i, wd_finding_rec *out);
+
+/* Writes the report as "xml" or "html" to path ("-" for stdout). The file is
+ * written to a temporary name and renamed, so a failure leaves no half file. */
+int wd_report_write(const wd_report *r, const char *format, const char *path);
+
+/* `wudiag explain`: appends a text explanation of code (any notation) to out.
+ * Returns 0 when the code is in the knowledge base, 1 when it was only
+ * decoded (facility, Win32 error), WD_EUSAGE when code is not a code. */
+int wd_report_explain(const char *code, const char *kb_dir, wd_buf *out);
+
+/* `wudiag history`: the snapshots of one machine (or all) as a text table,
+ * "xml", or "html" through templates/history.xsl. */
+int wd_report_history(wd_store *s, const char *machine, const char *since, const char *format,
+                      const wd_report_options *opts, const char *path);
+
+#endif
