@@ -1,0 +1,445 @@
+/* schema.c - opening a history database: the refusal checks done read-only
+ * before anything is written, the connection (with its read-only fallbacks)
+ * and the ordered list of forward migrations that PRAGMA user_version counts. */
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifdef _WIN32
+/* Windows: no O_CLOEXEC but reads must be binary, mkdir takes no mode, a
+ * path may use either separator and starts with a drive ("C:"). */
+#define O_CLOEXEC O_BINARY
+#define mkdir(dir, mode) mkdir(dir)
+#define IS_SEP(c) ((c) == '/' || (c) == '\\')
+#define IS_DRIVE(dir, end) ((end) == (dir) + 2 && (dir)[1] == ':')
+#else
+#define IS_SEP(c) ((c) == '/')
+#define IS_DRIVE(dir, end) 0
+#endif
+
+/* ------------------------------------------------------------ migrations */
+
+/* Version 1: the first schema. docs/schema.md describes every column. */
+static const char schema_v1[] =
+    "CREATE TABLE machine ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE COLLATE NOCASE);"
+    "CREATE TABLE snapshot ("
+    " id INTEGER PRIMARY KEY,"
+    " machine_id INTEGER REFERENCES machine(id),"
+    " collected_at TEXT NOT NULL,"
+    " evidence_time TEXT,"
+    " command_line TEXT,"
+    " evidence TEXT,"
+    " wudiag_version TEXT NOT NULL,"
+    " verdict TEXT,"
+    " events INTEGER NOT NULL DEFAULT 0,"
+    " failures INTEGER NOT NULL DEFAULT 0,"
+    " findings INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX snapshot_by_time ON snapshot(collected_at, id);"
+    "CREATE INDEX snapshot_by_machine ON snapshot(machine_id, collected_at, id);"
+    "CREATE TABLE service_state ("
+    " id INTEGER PRIMARY KEY,"
+    " snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
+    " name TEXT NOT NULL, display_name TEXT, state TEXT, start_type TEXT,"
+    " pid INTEGER NOT NULL, exit_code INTEGER NOT NULL,"
+    " service_exit_code INTEGER NOT NULL, source TEXT);"
+    "CREATE INDEX service_state_by_snapshot ON service_state(snapshot_id);"
+    "CREATE TABLE event ("
+    " id INTEGER PRIMARY KEY,"
+    " computer TEXT NOT NULL,"
+    " channel TEXT NOT NULL,"
+    " record_id INTEGER NOT NULL,"
+    " time TEXT NOT NULL,"
+    " provider TEXT, event_id INTEGER NOT NULL, level INTEGER NOT NULL,"
+    " UNIQUE (computer, channel, record_id, time));"
+    "CREATE TABLE event_field ("
+    " event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+    " seq INTEGER NOT NULL, name TEXT NOT NULL, value TEXT,"
+    " PRIMARY KEY (event_id, seq)) WITHOUT ROWID;"
+    "CREATE TABLE snapshot_event ("
+    " snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
+    " event_id INTEGER NOT NULL REFERENCES event(id),"
+    " source TEXT,"
+    " PRIMARY KEY (snapshot_id, event_id)) WITHOUT ROWID;"
+    "CREATE TABLE failure ("
+    " id INTEGER PRIMARY KEY,"
+    " snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
+    " hresult INTEGER NOT NULL, origin TEXT, time TEXT, operation TEXT, title TEXT,"
+    " kb TEXT, update_id TEXT, context TEXT, component TEXT, computer TEXT,"
+    " event_record_id INTEGER NOT NULL, event_channel TEXT, source TEXT,"
+    " line INTEGER NOT NULL);"
+    "CREATE INDEX failure_by_snapshot ON failure(snapshot_id);"
+    "CREATE TABLE fact ("
+    " id INTEGER PRIMARY KEY,"
+    " snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
+    " key TEXT NOT NULL, value TEXT, source TEXT);"
+    "CREATE INDEX fact_by_snapshot ON fact(snapshot_id);"
+    "CREATE TABLE collection_note ("
+    " id INTEGER PRIMARY KEY,"
+    " snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
+    " source TEXT, location TEXT, reason TEXT);"
+    "CREATE INDEX collection_note_by_snapshot ON collection_note(snapshot_id);"
+    "CREATE TABLE source ("
+    " id INTEGER PRIMARY KEY,"
+    " snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
+    " path TEXT NOT NULL, kind TEXT, records INTEGER NOT NULL,"
+    " kept INTEGER NOT NULL, errors INTEGER NOT NULL);"
+    "CREATE INDEX source_by_snapshot ON source(snapshot_id);"
+    "CREATE TABLE finding ("
+    " id INTEGER PRIMARY KEY,"
+    " snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
+    " rule TEXT NOT NULL, severity TEXT, title TEXT, explanation TEXT,"
+    " fixes TEXT, evidence TEXT);"
+    "CREATE INDEX finding_by_snapshot ON finding(snapshot_id);"
+    "PRAGMA application_id = 1465205831;"; /* WD_STORE_APP_ID */
+
+/* One step per schema version, in order: step i takes a file from version
+ * i to version i + 1. A later wudiag appends steps; it never edits one. */
+static const char *const migrations[WD_STORE_SCHEMA] = {
+    schema_v1,
+};
+
+int wd_store__migrate(wd_store *s, int from, int to)
+{
+    char sql[64];
+    for (int v = from; v < to; v++) {
+        int rc = wd_store__exec(s, migrations[v], "upgrading the schema");
+        if (rc)
+            return rc;
+        /* user_version cannot be bound; v + 1 is our own constant */
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %d;", v + 1);
+        rc = wd_store__exec(s, sql, "upgrading the schema");
+        if (rc)
+            return rc;
+    }
+    return WD_OK;
+}
+
+/* ---------------------------------------------------------- file checks */
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int sidecar_exists(const char *path, const char *suffix)
+{
+    char *p = NULL;
+    struct stat st;
+    int yes;
+    if (asprintf(&p, "%s%s", path, suffix) < 0)
+        return 0;
+    yes = stat(p, &st) == 0;
+    free(p);
+    return yes;
+}
+
+/* "file:" URI for path (percent-encoding what a URI cannot hold) with the
+ * read-only, no-lock parameters. */
+static int immutable_uri(const char *path, wd_buf *out)
+{
+    wd_buf_puts(out, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p == '?' || *p == '#' || *p == '%' || *p < 0x21 || *p >= 0x7f)
+            wd_buf_printf(out, "%%%02X", *p);
+        else
+            wd_buf_putc(out, (char)*p);
+    }
+    wd_buf_puts(out, "?mode=ro&immutable=1");
+    return wd_buf_ok(out) ? WD_OK : wd_error_set(WD_ENOMEM, "out of memory");
+}
+
+static int newer_error(const char *path, int64_t version)
+{
+    return wd_error_set(WD_ENEWER,
+                        "%s was written by a newer wudiag (schema %lld, this one reads up to %d)",
+                        path, (long long)version, WD_STORE_SCHEMA);
+}
+
+/* Refuses a file from a newer wudiag or another program; an empty file (no
+ * marker, no version, no tables) is accepted as schema 0. */
+static int judge(const char *path, int64_t app, int64_t version, int64_t tables)
+{
+    if (app == WD_STORE_APP_ID)
+        return version > WD_STORE_SCHEMA ? newer_error(path, version) : WD_OK;
+    if (app != 0 || version != 0 || tables > 0)
+        return wd_error_set(WD_EFORMAT,
+                            "%s is not a wudiag database (it holds other data and no wudiag "
+                            "marker); it was left as it is", path);
+    return WD_OK;
+}
+
+static int64_t query_int(sqlite3 *db, const char *sql, int *rc)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t v = 0;
+    *rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (*rc == SQLITE_OK) {
+        *rc = sqlite3_step(st);
+        if (*rc == SQLITE_ROW) {
+            v = sqlite3_column_int64(st, 0);
+            *rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* What a connection sees: the marker, the version, the number of tables.
+ * Returns a SQLite code. */
+static int read_identity(sqlite3 *db, int64_t *app, int64_t *version, int64_t *tables)
+{
+    int rc;
+    *tables = query_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'", &rc);
+    if (rc == SQLITE_OK)
+        *app = query_int(db, "PRAGMA application_id", &rc);
+    if (rc == SQLITE_OK)
+        *version = query_int(db, "PRAGMA user_version", &rc);
+    return rc;
+}
+
+/* The SQLite half of precheck: a read-only connection (lock-free and
+ * sidecar-free unless a -wal holds data that must be seen). Only a definite
+ * answer refuses; anything else is left to the real open. */
+static int precheck_sqlite(const char *path)
+{
+    wd_buf uri = WD_BUF_INIT;
+    wd_store tmp;
+    int64_t app = 0, version = 0, tables = 0;
+    int rc, wal = sidecar_exists(path, "-wal");
+    memset(&tmp, 0, sizeof tmp);
+    tmp.path = (char *)path;
+    rc = wal ? WD_OK : immutable_uri(path, &uri);
+    if (rc)
+        goto cleanup;
+    rc = sqlite3_open_v2(wal ? path : wd_buf_cstr(&uri), &tmp.db,
+                         SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    if (rc == SQLITE_OK)
+        rc = read_identity(tmp.db, &app, &version, &tables);
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+        rc = judge(path, app, version, tables);
+        break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        rc = wd_store__error(&tmp, rc, "checking");
+        break;
+    default:
+        rc = WD_OK;
+    }
+cleanup:
+    sqlite3_close(tmp.db);
+    wd_buf_free(&uri);
+    return rc;
+}
+
+/* Looks at an existing file without writing anything: its header first,
+ * then (when no writer's journal needs recovering) through a read-only,
+ * lock-free connection that creates no -wal or -shm. */
+static int precheck(const char *path)
+{
+    unsigned char hdr[100];
+    ssize_t n;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return wd_error_set(WD_EIO, "cannot read %s: %s", path, strerror(errno));
+    n = read(fd, hdr, sizeof hdr);
+    close(fd);
+    if (n == 0)
+        return WD_OK;
+    if (n < 16 || memcmp(hdr, "SQLite format 3", 16) != 0)
+        return wd_error_set(WD_EFORMAT, "%s is not a wudiag database (not an SQLite file); "
+                            "it was left as it is", path);
+    if (n < (ssize_t)sizeof hdr)
+        return wd_error_set(WD_ECORRUPT, "%s is damaged (cut short at %zd bytes); it was left as "
+                            "it is: restore a backup or move it aside", path, n);
+    int rc = judge(path, be32(hdr + 68), be32(hdr + 60), 0);
+    if (rc || sidecar_exists(path, "-journal"))
+        return rc;
+    return precheck_sqlite(path);
+}
+
+/* ------------------------------------------------------------ connecting */
+
+/* mkdir -p of the folder that holds path. */
+static int make_parent(const char *path)
+{
+    char *dir = wd_strdup(path);
+    int rc = WD_OK;
+    if (!dir)
+        return WD_ENOMEM;
+    char *slash = NULL;
+    for (char *p = dir; *p; p++)
+        if (IS_SEP(*p))
+            slash = p;
+    if (!slash || slash == dir)
+        goto cleanup;
+    *slash = '\0';
+    for (char *p = dir + 1; ; p++) {
+        if (!IS_SEP(*p) && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        if (!IS_DRIVE(dir, p) && mkdir(dir, 0777) != 0 && errno != EEXIST) {
+            rc = wd_error_set(errno == EROFS || errno == EACCES ? WD_EREADONLY : WD_EIO,
+                              "cannot create the folder %s for %s: %s", dir, path,
+                              strerror(errno));
+            goto cleanup;
+        }
+        *p = c;
+        if (c == '\0')
+            break;
+    }
+cleanup:
+    free(dir);
+    return rc;
+}
+
+static int open_connection(wd_store *s, const char *name, int flags)
+{
+    sqlite3_close(s->db);
+    s->db = NULL;
+    int rc = sqlite3_open_v2(name, &s->db, flags | SQLITE_OPEN_URI, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, WD_STORE_BUSY_MS);
+    /* reading the schema opens the file for real (and the WAL, if any) */
+    return sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+}
+
+/* Opens s->db. A file or folder that cannot be written (a WAL file then has
+ * no -shm to share) is opened read-only and immutable instead. */
+static int open_db(wd_store *s, int readonly)
+{
+    wd_buf uri = WD_BUF_INIT;
+    int rc = open_connection(s, s->path, readonly ? SQLITE_OPEN_READONLY
+                                                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    if (rc == SQLITE_READONLY_ROLLBACK || rc == SQLITE_READONLY_RECOVERY) {
+        /* a writer died mid-transaction: let SQLite undo it (what any
+         * connection that may write does first), then read */
+        rc = open_connection(s, s->path, SQLITE_OPEN_READWRITE);
+        if (rc == SQLITE_OK)
+            rc = open_connection(s, s->path, SQLITE_OPEN_READONLY);
+        if (rc != SQLITE_OK)
+            return wd_error_set(WD_EREADONLY, "cannot read %s: a write was interrupted and "
+                                "needs to be undone, but the file is read-only", s->path);
+    }
+    int primary = rc & 0xff;
+    if (primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY) {
+        if (immutable_uri(s->path, &uri))
+            return WD_ENOMEM;
+        rc = open_connection(s, wd_buf_cstr(&uri), SQLITE_OPEN_READONLY);
+        readonly = 1;
+    }
+    wd_buf_free(&uri);
+    if (rc != SQLITE_OK)
+        return wd_store__error(s, rc, "opening");
+    s->readonly = readonly || sqlite3_db_readonly(s->db, "main") == 1;
+    return WD_OK;
+}
+
+/* Inside BEGIN IMMEDIATE: checks again (another process may have got
+ * there first) and runs the missing migration steps. */
+static int upgrade(wd_store *s)
+{
+    int64_t app = 0, version = 0, tables = 0;
+    int rc = wd_store__exec(s, "BEGIN IMMEDIATE", "upgrading the schema");
+    if (rc)
+        return rc;
+    rc = read_identity(s->db, &app, &version, &tables);
+    if (rc != SQLITE_OK)
+        rc = wd_store__error(s, rc, "checking");
+    if (!rc)
+        rc = judge(s->path, app, version, tables);
+    if (!rc)
+        rc = wd_store__migrate(s, (int)version, WD_STORE_SCHEMA);
+    if (!rc)
+        rc = wd_store__exec(s, "COMMIT", "upgrading the schema");
+    if (rc && !sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+/* Brings the open connection's schema to WD_STORE_SCHEMA and sets WAL. */
+static int setup(wd_store *s)
+{
+    int64_t app = 0, version = 0, tables = 0;
+    int rc = wd_store__exec(s, "PRAGMA foreign_keys = ON", "opening");
+    if (rc)
+        return rc;
+    rc = read_identity(s->db, &app, &version, &tables);
+    if (rc != SQLITE_OK)
+        return wd_store__error(s, rc, "checking");
+    rc = judge(s->path, app, version, tables);
+    if (rc)
+        return rc;
+    if (s->readonly) {
+        if (version == WD_STORE_SCHEMA)
+            return WD_OK;
+        if (version == 0) {
+            s->empty = 1;
+            return WD_OK;
+        }
+        return wd_error_set(WD_EREADONLY, "cannot upgrade %s (schema %lld) to schema %d: "
+                            "read-only", s->path, (long long)version, WD_STORE_SCHEMA);
+    }
+    if (version < WD_STORE_SCHEMA && (rc = upgrade(s)) != WD_OK)
+        return rc;
+    rc = wd_store__exec(s, "PRAGMA journal_mode = WAL", "opening");
+    if (!rc)
+        rc = wd_store__exec(s, "PRAGMA synchronous = NORMAL", "opening");
+    return rc;
+}
+
+int wd_store__connect(wd_store *s, int flags)
+{
+    struct stat st;
+    int rc;
+    if (stat(s->path, &st) != 0) {
+        if (errno != ENOENT)
+            return wd_error_set(WD_EIO, "cannot open %s: %s", s->path, strerror(errno));
+        if ((flags & WD_STORE_READONLY) || !(flags & WD_STORE_CREATE))
+            return wd_error_set(WD_ENOTFOUND, "no history database at %s", s->path);
+        rc = make_parent(s->path);
+    } else if (S_ISDIR(st.st_mode)) {
+        rc = wd_error_set(WD_EUSAGE, "%s is a folder, not a history database", s->path);
+    } else {
+        rc = precheck(s->path);
+    }
+    if (!rc)
+        rc = open_db(s, (flags & WD_STORE_READONLY) != 0);
+    if (!rc)
+        rc = setup(s);
+    return rc;
+}
+
+int wd_store__create_version(const char *path, int version)
+{
+    wd_store tmp;
+    int rc;
+    memset(&tmp, 0, sizeof tmp);
+    tmp.path = (char *)path;
+    if (version < 0 || version > WD_STORE_SCHEMA)
+        return wd_error_set(WD_EUSAGE, "no schema version %d", version);
+    rc = open_db(&tmp, 0);
+    /* a header and no tables: what an empty SQLite file looks like */
+    if (!rc)
+        rc = wd_store__exec(&tmp, "CREATE TABLE t(x); DROP TABLE t;", "creating");
+    if (!rc)
+        rc = wd_store__exec(&tmp, "BEGIN IMMEDIATE", "creating");
+    if (!rc)
+        rc = wd_store__migrate(&tmp, 0, version);
+    if (!rc)
+        rc = wd_store__exec(&tmp, "COMMIT", "creating");
+    sqlite3_close(tmp.db);
+    return rc;
+}
