@@ -117,6 +117,8 @@ typedef struct wd_kb_fix {
     int admin;           /* needs an administrator */
     const wd_kb_step *steps;
     size_t nsteps;
+    const char *managed; /* on a managed PC: "keep", "avoid", or the id of
+                            the fix to use instead */
 } wd_kb_fix;
 
 /* Loads the embedded knowledge base, or the one in dir when not NULL. */
