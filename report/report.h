@@ -43,4 +43,10 @@ int wd_report_explain(const char *code, const char *kb_dir, wd_buf *out);
 int wd_report_history(wd_store *s, const char *machine, const char *since, const char *format,
                       const wd_report_options *opts, const char *path);
 
+/* `wudiag diff`: what changed from snapshot a to snapshot b (service states
+ * and start types, failure codes new and resolved, findings new and
+ * resolved, facts changed) as text appended to out. *changes is the number
+ * of differences found. */
+int wd_report_diff(wd_store *s, int64_t a, int64_t b, wd_buf *out, size_t *changes);
+
 #endif

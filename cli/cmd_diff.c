@@ -1,0 +1,70 @@
+/* cmd_diff.c - `wudiag diff A B`: what changed between two snapshots. */
+#include "cli.h"
+#include "report.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char help[] =
+    "usage: wudiag diff SNAPSHOT_A SNAPSHOT_B [--db FILE]\n\n"
+    "Lists what changed from snapshot A to snapshot B: service states and start\n"
+    "types, failure codes new and resolved, findings new and resolved, and facts\n"
+    "(policy, OS build, pending reboot, free disk). Snapshot ids are the numbers\n"
+    "'wudiag history' shows; 'latest' names the newest snapshot.\n\n"
+    "exit codes: 0 no changes, 1 could not run, 2 usage error, 3 changes found\n";
+
+static int resolve(wd_store *s, const char *arg, int64_t *id)
+{
+    if (!strcmp(arg, "latest"))
+        return wd_store_latest(s, NULL, id);
+    if (wd_parse_i64(arg, id) || *id <= 0)
+        return wd_error_set(WD_EUSAGE, "'%s' is not a snapshot id", arg);
+    return WD_OK;
+}
+
+int wd_cmd_diff(int argc, char **argv)
+{
+    const char *db = NULL, *ids[2] = {NULL, NULL};
+    int nids = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        int m;
+        if (wd_cli_is_help(argv[i])) {
+            fputs(help, stdout);
+            return WD_EXIT_HEALTHY;
+        }
+        if ((m = wd_cli_opt(argc, argv, &i, "--db", &v, "diff")) != 0) {
+            if (m < 0)
+                return WD_EXIT_USAGE;
+            db = v;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return wd_cli_usage("diff", "unknown option '%s'", argv[i]);
+        } else if (nids < 2) {
+            ids[nids++] = argv[i];
+        } else {
+            return wd_cli_usage("diff", "diff takes two snapshot ids");
+        }
+    }
+    if (nids != 2)
+        return wd_cli_usage("diff", "diff takes two snapshot ids");
+    wd_store *store = NULL;
+    wd_buf out = WD_BUF_INIT;
+    int64_t a, b;
+    size_t changes = 0;
+    int code = WD_EXIT_FAILED, rc = wd_cli_open_store(db, WD_STORE_READONLY, &store);
+    if (!rc)
+        rc = resolve(store, ids[0], &a);
+    if (!rc)
+        rc = resolve(store, ids[1], &b);
+    if (rc == WD_EUSAGE)
+        code = wd_cli_usage("diff", "%s", wd_error_last());
+    else if (rc || (rc = wd_report_diff(store, a, b, &out, &changes)) != 0)
+        wd_cli_error(NULL);
+    else {
+        fputs(wd_buf_cstr(&out), stdout);
+        code = changes ? WD_EXIT_PROBLEMS : WD_EXIT_HEALTHY;
+    }
+    wd_buf_free(&out);
+    wd_store_close(store);
+    return code;
+}

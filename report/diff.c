@@ -1,0 +1,211 @@
+/* diff.c - `wudiag diff`: compares two snapshots (normally of one machine)
+ * and lists what changed: services, failure codes, findings and facts. Both
+ * snapshots are loaded into models first; the comparison only reads them. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Findings are kept by the store, not in the loaded model: read them here. */
+typedef struct finding_list {
+    char **keys; /* "severity|rule|title" */
+    size_t n, cap;
+} finding_list;
+
+static int on_finding(void *ctx, int64_t id, const wd_finding_rec *r)
+{
+    (void)id;
+    finding_list *l = ctx;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        char **k = realloc(l->keys, cap * sizeof *k);
+        if (!k)
+            return wd_error_set(WD_ENOMEM, "out of memory");
+        l->keys = k;
+        l->cap = cap;
+    }
+    wd_buf b = WD_BUF_INIT;
+    wd_buf_printf(&b, "%s|%s", r->severity ? r->severity : "", r->title ? r->title : "");
+    if (!wd_buf_ok(&b))
+        return WD_ENOMEM;
+    l->keys[l->n++] = wd_buf_detach(&b);
+    return 0;
+}
+
+static void finding_list_free(finding_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->keys[i]);
+    free(l->keys);
+}
+
+static int has_key(const finding_list *l, const char *key)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->keys[i], key))
+            return 1;
+    return 0;
+}
+
+static const char *str(const char *s)
+{
+    return s ? s : "-";
+}
+
+static int same(const char *a, const char *b)
+{
+    return !strcmp(str(a), str(b));
+}
+
+/* ---------------------------------------------------------------- services */
+
+static size_t diff_services(const wd_model *a, const wd_model *b, wd_buf *out)
+{
+    size_t changes = 0;
+    for (size_t i = 0; i < b->nservices; i++) {
+        const wd_m_service *nb = &b->services[i];
+        const wd_m_service *na = wd_model_service(a, nb->name);
+        if (!na) {
+            if (a->nservices) /* only a change if a had a service list at all */
+                changes++, wd_buf_printf(out, "  service %s: appeared (%s, %s)\n", nb->name,
+                                         str(nb->state), str(nb->start_type));
+            continue;
+        }
+        if (!same(na->state, nb->state) || !same(na->start_type, nb->start_type)) {
+            changes++;
+            wd_buf_printf(out, "  service %s: %s/%s -> %s/%s\n", nb->name, str(na->state),
+                          str(na->start_type), str(nb->state), str(nb->start_type));
+        }
+    }
+    for (size_t i = 0; b->nservices && i < a->nservices; i++)
+        if (!wd_model_service(b, a->services[i].name)) {
+            changes++;
+            wd_buf_printf(out, "  service %s: gone (was %s, %s)\n", a->services[i].name,
+                          str(a->services[i].state), str(a->services[i].start_type));
+        }
+    return changes;
+}
+
+/* ---------------------------------------------------------------- failures */
+
+static size_t count_code(const wd_model *m, uint32_t code, const char **kb)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->nfailures; i++)
+        if (m->failures[i].hresult == code) {
+            if (!n && kb)
+                *kb = m->failures[i].kb;
+            n++;
+        }
+    return n;
+}
+
+/* Lists codes in `from` absent from `other`, once each. */
+static size_t codes_only_in(const wd_model *from, const wd_model *other, const char *label,
+                            wd_buf *out)
+{
+    size_t changes = 0;
+    for (size_t i = 0; i < from->nfailures; i++) {
+        uint32_t code = from->failures[i].hresult;
+        int first = 1;
+        for (size_t j = 0; j < i && first; j++)
+            if (from->failures[j].hresult == code)
+                first = 0;
+        if (!first || count_code(other, code, NULL))
+            continue;
+        const char *kb = NULL;
+        size_t n = count_code(from, code, &kb);
+        changes++;
+        wd_buf_printf(out, "  failure 0x%08X %s (%zu time%s%s%s)\n", (unsigned)code, label, n,
+                      n == 1 ? "" : "s", kb ? ", " : "", kb ? kb : "");
+    }
+    return changes;
+}
+
+/* ------------------------------------------------------------------- facts */
+
+/* Facts that can hold many values (one per history row, per URL) are not
+ * compared value by value. */
+static int single_valued(const char *key)
+{
+    return strcmp(key, "history") && strcmp(key, "wu.server_url");
+}
+
+static size_t diff_facts(const wd_model *a, const wd_model *b, wd_buf *out)
+{
+    size_t changes = 0;
+    for (size_t i = 0; i < b->nfacts; i++) {
+        const wd_m_fact *f = &b->facts[i];
+        if (!f->key || !single_valued(f->key) || wd_model_fact(b, f->key) != f->value)
+            continue;
+        const char *old = wd_model_fact(a, f->key);
+        if (!old || strcmp(old, str(f->value))) {
+            changes++;
+            wd_buf_printf(out, "  fact %s: %s -> %s\n", f->key, old ? old : "(none)",
+                          str(f->value));
+        }
+    }
+    for (size_t i = 0; i < a->nfacts; i++) {
+        const wd_m_fact *f = &a->facts[i];
+        if (f->key && single_valued(f->key) && wd_model_fact(a, f->key) == f->value &&
+            !wd_model_fact(b, f->key)) {
+            changes++;
+            wd_buf_printf(out, "  fact %s: %s -> (none)\n", f->key, str(f->value));
+        }
+    }
+    return changes;
+}
+
+/* ---------------------------------------------------------------- findings */
+
+static size_t findings_only_in(const finding_list *from, const finding_list *other,
+                               const char *label, wd_buf *out)
+{
+    size_t changes = 0;
+    for (size_t i = 0; i < from->n; i++) {
+        if (has_key(other, from->keys[i]))
+            continue;
+        const char *bar = strchr(from->keys[i], '|');
+        changes++;
+        wd_buf_printf(out, "  finding %s: [%.*s] %s\n", label, (int)(bar - from->keys[i]),
+                      from->keys[i], bar + 1);
+    }
+    return changes;
+}
+
+int wd_report_diff(wd_store *s, int64_t a, int64_t b, wd_buf *out, size_t *changes)
+{
+    wd_model *ma = NULL, *mb = NULL;
+    finding_list fa = {0}, fb = {0};
+    int rc = wd_model_load(s, a, &ma);
+    if (!rc)
+        rc = wd_model_load(s, b, &mb);
+    if (!rc)
+        rc = wd_store_findings(s, a, on_finding, &fa);
+    if (!rc)
+        rc = wd_store_findings(s, b, on_finding, &fb);
+    if (rc)
+        goto cleanup;
+    size_t n = 0;
+    wd_buf_printf(out, "snapshot %lld (%s, %s) -> snapshot %lld (%s, %s)\n", (long long)a,
+                  str(ma->machine), str(ma->collected_at), (long long)b, str(mb->machine),
+                  str(mb->collected_at));
+    if (!same(ma->machine, mb->machine))
+        wd_buf_printf(out, "  note: the snapshots are of different machines\n");
+    n += diff_services(ma, mb, out);
+    n += codes_only_in(mb, ma, "new", out);
+    n += codes_only_in(ma, mb, "resolved", out);
+    n += findings_only_in(&fb, &fa, "new", out);
+    n += findings_only_in(&fa, &fb, "resolved", out);
+    n += diff_facts(ma, mb, out);
+    if (!n)
+        wd_buf_puts(out, "  no changes\n");
+    *changes = n;
+    rc = wd_buf_ok(out) ? WD_OK : WD_ENOMEM;
+cleanup:
+    finding_list_free(&fa);
+    finding_list_free(&fb);
+    wd_model_free(ma);
+    wd_model_free(mb);
+    return rc;
+}
