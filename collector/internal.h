@@ -102,7 +102,7 @@ const char *wd_service_start_from_code(int64_t code, int delayed);
 /* Sends a collection note: location is printf-formatted ("line %llu"), may
  * be NULL. Returns the sink's return value. */
 int wd_note(const wd_sink *sink, const char *source, const char *reason, const char *location_fmt,
-            ...) __attribute__((format(printf, 4, 5)));
+            ...) WD_PRINTF(4, 5);
 
 /* ------------------------------------------------------------- detection */
 
@@ -156,8 +156,15 @@ int wd_source_facts(wd_input *in, const wd_sink *sink, wd_source_rec *summary);
 int wd_event_emit(const wd_event_rec *ev, const wd_sink *sink);
 
 /* The cheap first test of the same rules, on what a reader knows before it
- * decodes the fields: 1 when an event of this provider and id may be kept
- * (wd_event_emit decides), 0 when it never is. provider NULL gives 1. */
+ * decodes the fields: 0 when an event of this provider and id is never kept,
+ * 1 when it may be (wd_event_emit decides), 2 when that depends on the
+ * values (a Service Control Manager or BITS event): then a reader that has
+ * the values without their names (libevtx's strings) may ask
+ * wd_event_wanted_values. provider NULL gives 1. */
 int wd_event_wanted(const char *provider, uint32_t event_id);
+/* 0 when none of an event's values can make wd_event_emit keep it (an SCM
+ * event that names no update service, a BITS event of another job), else 1. */
+int wd_event_wanted_values(const char *provider, uint32_t event_id, const char *const *values,
+                           size_t nvalues);
 
 #endif
