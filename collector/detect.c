@@ -114,14 +114,16 @@ static wd_kind detect_text(const char *text, const char *path)
         return WD_KIND_EVENT_XML;
     if (!strncmp(p, "Windows Registry Editor", 23) || !strncmp(p, "REGEDIT4", 8))
         return WD_KIND_REG;
-    if (!strncmp(p, "SERVICE_NAME:", 13))
+    /* sc queryex starts with SERVICE_NAME:, sc qc with its [SC] status line */
+    if (!strncmp(p, "SERVICE_NAME:", 13) || !strncmp(p, "[SC] ", 5))
         return WD_KIND_SC_QUERYEX;
     if (!strncmp(p, "wudiag-facts", 12))
         return WD_KIND_FACTS;
-    /* the first line that is not a PowerShell "#TYPE" comment */
+    /* the first line that is not a PowerShell "#TYPE" comment or an Excel
+     * "sep=;" hint */
     char line[1024];
     const char *q = p;
-    for (int tries = 0; tries < 3 && *q; tries++) {
+    for (int tries = 0; tries < 4 && *q; tries++) {
         size_t n = strcspn(q, "\r\n");
         if (n >= sizeof line)
             n = sizeof line - 1;
@@ -130,7 +132,7 @@ static wd_kind detect_text(const char *text, const char *path)
         q += n;
         while (*q == '\r' || *q == '\n')
             q++;
-        if (line[0] == '#')
+        if (line[0] == '#' || !strncmp(line, "sep=", 4))
             continue;
         if (is_wu_log_line(line))
             return WD_KIND_WU_LOG;
@@ -139,7 +141,10 @@ static wd_kind detect_text(const char *text, const char *path)
                 return WD_KIND_DISM_LOG;
             return WD_KIND_CBS_LOG;
         }
-        if (header_has(line, "Operation") && header_has(line, "ResultCode"))
+        /* QueryHistory rows; Get-WUHistory exports say Operationname/Result */
+        if ((header_has(line, "Operation") && header_has(line, "ResultCode")) ||
+            (header_has(line, "Title") &&
+             (header_has(line, "Operationname") || header_has(line, "Result"))))
             return WD_KIND_HISTORY_CSV;
         if (header_has(line, "Name") &&
             (header_has(line, "State") || header_has(line, "Status")))
