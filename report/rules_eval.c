@@ -374,6 +374,10 @@ static const char *global(const eval *e, const char *f, char *tmp)
         return e->m->machine;
     if (!strcmp(f, "failures"))
         return fmt_num(tmp, (double)e->m->nfailures);
+    if (!strcmp(f, "events"))
+        return fmt_num(tmp, (double)e->m->nevents);
+    if (!strcmp(f, "facts"))
+        return fmt_num(tmp, (double)e->m->nfacts);
     if (!strcmp(f, "failing-streak"))
         return fmt_num(tmp, (double)e->failing_streak);
     if (!strcmp(f, "managed-note")) {
