@@ -10,7 +10,17 @@
 
 /* The schema this wudiag writes; files up to it are read (older ones are
  * migrated forward when opened for writing). */
-#define WD_STORE_SCHEMA 1
+#define WD_STORE_SCHEMA 2
+/* The uid of a snapshot written before schema 2, which had none: derived
+ * from what identifies the snapshot, so that every copy of an old file,
+ * migrated or read as it is (merge.c), gives it the same uid. S names the
+ * snapshot row, M the machine table (both SQL). */
+#define WD_STORE_LEGACY_UID(S, M)                                                          \
+    "printf('v1-%s-%s-%d', lower(coalesce((SELECT name FROM " M " WHERE " M ".id = " S     \
+    ".machine_id), '')), " S ".collected_at, " S ".id)"
+/* The uid of a new snapshot: 128 random bits (SQLite's generator, seeded
+ * from the operating system's: /dev/urandom, BCryptGenRandom) as hex. */
+#define WD_STORE_NEW_UID "lower(hex(randomblob(16)))"
 /* PRAGMA application_id of every wudiag database: "WUDG". */
 #define WD_STORE_APP_ID 0x57554447
 /* How long a writer waits for another one (ms); begin waits longer since a
@@ -45,6 +55,7 @@ struct wd_store {
     char *path;
     int readonly; /* opened read-only (asked, or the file or folder is) */
     int empty;    /* read-only file with no schema yet: an empty history */
+    int version;  /* its schema (read-only files may be older) */
     sqlite3_stmt *stmt[ST_COUNT];
 
     /* the open snapshot (snap == 0: none) */
@@ -75,6 +86,9 @@ int wd_store__connect(wd_store *s, int flags);
 int wd_store__migrate(wd_store *s, int from, int to);
 /* Creates a file at schema `version` (0..WD_STORE_SCHEMA) for tests. */
 int wd_store__create_version(const char *path, int version);
+/* Appends the "file:" URI of path (percent-encoding what a URI cannot
+ * hold) with the given query, e.g. "mode=ro" (schema.c). */
+int wd_store__uri(const char *path, const char *query, wd_buf *out);
 /* Fails with ENOTFOUND unless snapshot id exists (or the history is empty). */
 int wd_store__check_snapshot(wd_store *s, int64_t id);
 

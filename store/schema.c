@@ -101,10 +101,19 @@ static const char schema_v1[] =
     "CREATE INDEX finding_by_snapshot ON finding(snapshot_id);"
     "PRAGMA application_id = 1465205831;"; /* WD_STORE_APP_ID */
 
+/* Version 2: snapshot.uid, a stable identity across databases (what
+ * `wudiag merge` recognises a snapshot by). Existing snapshots get the
+ * uid derived from their machine, time and id (WD_STORE_LEGACY_UID). */
+static const char schema_v2[] =
+    "ALTER TABLE snapshot ADD COLUMN uid TEXT;"
+    "UPDATE snapshot SET uid = " WD_STORE_LEGACY_UID("snapshot", "machine") ";"
+    "CREATE UNIQUE INDEX snapshot_by_uid ON snapshot(uid);";
+
 /* One step per schema version, in order: step i takes a file from version
  * i to version i + 1. A later wudiag appends steps; it never edits one. */
 static const char *const migrations[WD_STORE_SCHEMA] = {
     schema_v1,
+    schema_v2,
 };
 
 int wd_store__migrate(wd_store *s, int from, int to)
@@ -142,9 +151,12 @@ static int sidecar_exists(const char *path, const char *suffix)
     return yes;
 }
 
-/* "file:" URI for path (percent-encoding what a URI cannot hold) with the
- * read-only, no-lock parameters. */
 static int immutable_uri(const char *path, wd_buf *out)
+{
+    return wd_store__uri(path, "mode=ro&immutable=1", out);
+}
+
+int wd_store__uri(const char *path, const char *query, wd_buf *out)
 {
     wd_buf_puts(out, "file:");
     for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
@@ -153,7 +165,8 @@ static int immutable_uri(const char *path, wd_buf *out)
         else
             wd_buf_putc(out, (char)*p);
     }
-    wd_buf_puts(out, "?mode=ro&immutable=1");
+    wd_buf_putc(out, '?');
+    wd_buf_puts(out, query);
     return wd_buf_ok(out) ? WD_OK : wd_error_set(WD_ENOMEM, "out of memory");
 }
 
@@ -382,18 +395,16 @@ static int setup(wd_store *s)
     rc = judge(s->path, app, version, tables);
     if (rc)
         return rc;
+    s->version = (int)version;
     if (s->readonly) {
-        if (version == WD_STORE_SCHEMA)
-            return WD_OK;
-        if (version == 0) {
-            s->empty = 1;
-            return WD_OK;
-        }
-        return wd_error_set(WD_EREADONLY, "cannot upgrade %s (schema %lld) to schema %d: "
-                            "read-only", s->path, (long long)version, WD_STORE_SCHEMA);
+        /* read as it is: the read API reads every version from 1 (version
+         * 2 only added snapshot.uid, which it does not read) */
+        s->empty = version == 0;
+        return WD_OK;
     }
     if (version < WD_STORE_SCHEMA && (rc = upgrade(s)) != WD_OK)
         return rc;
+    s->version = WD_STORE_SCHEMA;
     rc = wd_store__exec(s, "PRAGMA journal_mode = WAL", "opening");
     if (!rc)
         rc = wd_store__exec(s, "PRAGMA synchronous = NORMAL", "opening");

@@ -281,8 +281,9 @@ int wd_store_begin(wd_store *s, const char *command_line, const char *evidence)
     if (rc)
         return rc;
     wd_time_now(now);
-    rc = prepare(s, "INSERT INTO snapshot(collected_at, command_line, evidence, wudiag_version) "
-                    "VALUES (?1, ?2, ?3, ?4)", &st, "starting a snapshot in");
+    rc = prepare(s, "INSERT INTO snapshot(collected_at, command_line, evidence, wudiag_version, "
+                    "uid) VALUES (?1, ?2, ?3, ?4, " WD_STORE_NEW_UID ")", &st,
+                 "starting a snapshot in");
     if (!rc) {
         bind_text(st, 1, now);
         bind_text(st, 2, command_line);

@@ -63,6 +63,28 @@ typedef struct wd_finding_rec {
 int wd_store_save_analysis(wd_store *s, int64_t snapshot_id, const char *verdict,
                            const wd_finding_rec *findings, size_t n);
 
+/* ------------------------------------------------------------- merging */
+
+/* What merging one input did. */
+typedef struct wd_merge_stats {
+    int64_t snapshots_added;   /* the input's snapshots copied into out */
+    int64_t snapshots_present; /* the input's snapshots out already had */
+    int64_t events_added;      /* event rows new to out */
+    int64_t events_linked;     /* events the added snapshots cover (snapshot_event rows) */
+} wd_merge_stats;
+
+/* Checks, changing nothing, that the database at in_path can be merged into
+ * the one at out_path (which need not exist yet): refuses in_path as
+ * wd_store_open does, and with WD_EUSAGE when it is out_path itself. */
+int wd_store_merge_check(const char *out_path, const char *in_path);
+/* Copies into out every snapshot of the database at in_path that out does
+ * not have yet (snapshots are recognised by their uid, so merging again adds
+ * nothing), with all its rows; events out already holds are linked, not
+ * copied, and findings' evidence references are renumbered. One transaction:
+ * on failure out is as it was. in_path is opened read-only and never
+ * written. stats (may be NULL) gets the figures. */
+int wd_store_merge(wd_store *out, const char *in_path, wd_merge_stats *stats);
+
 /* ------------------------------------------------------------- reading */
 
 typedef struct wd_snapshot_info {

@@ -138,14 +138,14 @@ Test(store_migrate, newer_version_is_refused_untouched)
 {
     make_db();
     exec_sql("PRAGMA journal_mode = DELETE; PRAGMA user_version = 7;");
-    assert_refused(WD_ENEWER, "newer wudiag (schema 7, this one reads up to 1)");
+    assert_refused(WD_ENEWER, "newer wudiag (schema 7, this one reads up to 2)");
 }
 
 Test(store_migrate, newer_version_in_wal_mode_is_refused_untouched)
 {
     make_db();
-    exec_sql("PRAGMA user_version = 2;");
-    assert_refused(WD_ENEWER, "schema 2");
+    exec_sql("PRAGMA user_version = 3;");
+    assert_refused(WD_ENEWER, "schema 3");
 }
 
 Test(store_migrate, foreign_sqlite_database_is_refused_untouched)
@@ -246,5 +246,66 @@ Test(store_migrate, damaged_data_pages_give_a_clear_message_and_no_overwrite)
     cr_assert_eq(n, n2);
     cr_assert_eq(memcmp(bytes, after, n), 0, "the damaged file was written");
     free(bytes);
+    free(after);
+}
+
+/* ------------------------------------------------------- version 1 to 2 */
+
+/* A version-1 file holding two snapshots of "PC-Old", written as wudiag 1
+ * wrote them (no uid column). */
+static void make_v1_db(void)
+{
+    cr_assert_eq(wd_store__create_version(db, 1), WD_OK, "%s", wd_error_last());
+    exec_sql("INSERT INTO machine(id, name) VALUES (1, 'PC-Old');"
+             "INSERT INTO snapshot(id, machine_id, collected_at, wudiag_version, events)"
+             " VALUES (1, 1, '2024-03-01T10:00:00.000001Z', '0.1', 0),"
+             " (2, 1, '2024-03-02T10:00:00.000002Z', '0.1', 0);");
+}
+
+Test(store_migrate, v1_snapshots_get_uids_from_machine_time_and_id)
+{
+    wd_store *s = NULL;
+    int64_t id;
+    char *uid;
+    make_v1_db();
+    cr_assert_eq(wd_store_open(db, 0, &s), WD_OK, "%s", wd_error_last());
+    cr_assert_eq(st_write_snapshot(s, "PC-New", 1, 3, 0, &id), WD_OK, "%s", wd_error_last());
+    wd_store_close(s);
+    cr_assert_eq(st_query(db, "PRAGMA user_version"), 2);
+    uid = st_query_text(db, "SELECT uid FROM snapshot WHERE id = 2");
+    cr_assert_str_eq(uid, "v1-pc-old-2024-03-02T10:00:00.000002Z-2");
+    free(uid);
+    /* the new snapshot: 128 random bits as lowercase hex */
+    cr_assert_eq(st_query(db, "SELECT count(*) FROM snapshot WHERE id = 3 AND length(uid) = 32"
+                              " AND uid NOT GLOB '*[^0-9a-f]*'"), 1);
+    cr_assert_eq(st_query(db, "SELECT count(DISTINCT uid) FROM snapshot"), 3);
+    cr_assert_eq(st_query(db, "SELECT count(*) FROM sqlite_schema"
+                              " WHERE name = 'snapshot_by_uid'"), 1);
+}
+
+static int count_snapshots(void *ctx, const wd_snapshot_info *info)
+{
+    (void)info;
+    ++*(int *)ctx;
+    return 0;
+}
+
+Test(store_migrate, v1_file_is_read_read_only_without_migrating)
+{
+    wd_store *s = NULL;
+    size_t n1 = 0, n2 = 0;
+    char *before, *after;
+    int count = 0;
+    make_v1_db();
+    before = wdt_read(db, &n1);
+    cr_assert_eq(wd_store_open(db, WD_STORE_READONLY, &s), WD_OK, "%s", wd_error_last());
+    cr_assert_eq(wd_store_list(s, "pc-old", NULL, count_snapshots, &count), WD_OK);
+    wd_store_close(s);
+    cr_assert_eq(count, 2);
+    after = wdt_read(db, &n2);
+    cr_assert_eq(n1, n2);
+    cr_assert_eq(memcmp(before, after, n1), 0, "the v1 file changed");
+    cr_assert_eq(st_query(db, "PRAGMA user_version"), 1);
+    free(before);
     free(after);
 }
