@@ -146,11 +146,13 @@ static int fail_cmp(const void *a, const void *b)
     return strcmp(x->key, y->key);
 }
 
-static int load_history(wd_store *s, const char *machine, const char *since, hist *h)
+/* Lists the snapshots; with detail, also each one's services and failures
+ * (what the charts need; the text table needs only the list). */
+static int load_history(wd_store *s, const char *machine, const char *since, int detail, hist *h)
 {
     wd_update_services(&h->nsvc);
     int rc = wd_store_list(s, machine, since, on_snapshot, h);
-    for (size_t i = 0; !rc && i < h->nsnaps; i++) {
+    for (size_t i = 0; detail && !rc && i < h->nsnaps; i++) {
         h->cur = &h->snaps[i];
         rc = wd_store_services(s, h->cur->id, on_service, h);
         if (!rc)
@@ -385,7 +387,7 @@ int wd_report_history(wd_store *s, const char *machine, const char *since, const
     int rc;
     if (strcmp(fmt, "text") && strcmp(fmt, "xml") && strcmp(fmt, "html"))
         return wd_error_set(WD_EUSAGE, "unknown history format '%s' (text, xml or html)", fmt);
-    rc = load_history(s, machine, since, &h);
+    rc = load_history(s, machine, since, strcmp(fmt, "text") != 0, &h);
     if (!rc && opts && opts->redact)
         rc = redact_machines(&h);
     if (!rc && !strcmp(fmt, "text")) {

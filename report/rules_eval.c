@@ -23,7 +23,7 @@ typedef struct eval {
     int64_t ref; /* the time "now" is for this snapshot */
     int managed, wsus, reboot_pending;
     double last_success_days; /* -1 when there is no update evidence */
-    char last_success[WD_TIME_MAX + 24];
+    char last_success[WD_TIME_MAX + 40]; /* also "none in the evidence (since TIME)" */
     const char *server;
     size_t capfindings;
     size_t failing_streak; /* earlier snapshots in a row that were failing */
