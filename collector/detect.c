@@ -119,11 +119,13 @@ static wd_kind detect_text(const char *text, const char *path)
         return WD_KIND_SC_QUERYEX;
     if (!strncmp(p, "wudiag-facts", 12))
         return WD_KIND_FACTS;
-    /* the first line that is not a PowerShell "#TYPE" comment or an Excel
-     * "sep=;" hint */
+    /* Log files are recognised by any of their first lines (a copy may start
+     * with a header or a cut line); a CSV by its header, the first line that
+     * is not a PowerShell "#TYPE" comment or an Excel "sep=;" hint. */
     char line[1024];
     const char *q = p;
-    for (int tries = 0; tries < 4 && *q; tries++) {
+    int header_seen = 0;
+    for (int tries = 0; tries < 8 && *q; tries++) {
         size_t n = strcspn(q, "\r\n");
         if (n >= sizeof line)
             n = sizeof line - 1;
@@ -132,8 +134,6 @@ static wd_kind detect_text(const char *text, const char *path)
         q += n;
         while (*q == '\r' || *q == '\n')
             q++;
-        if (line[0] == '#' || !strncmp(line, "sep=", 4))
-            continue;
         if (is_wu_log_line(line))
             return WD_KIND_WU_LOG;
         if (is_cbs_style_line(line)) {
@@ -141,6 +141,9 @@ static wd_kind detect_text(const char *text, const char *path)
                 return WD_KIND_DISM_LOG;
             return WD_KIND_CBS_LOG;
         }
+        if (header_seen || line[0] == '#' || !strncmp(line, "sep=", 4))
+            continue;
+        header_seen = 1;
         /* QueryHistory rows; Get-WUHistory exports say Operationname/Result */
         if ((header_has(line, "Operation") && header_has(line, "ResultCode")) ||
             (header_has(line, "Title") &&
@@ -149,7 +152,6 @@ static wd_kind detect_text(const char *text, const char *path)
         if (header_has(line, "Name") &&
             (header_has(line, "State") || header_has(line, "Status")))
             return WD_KIND_SERVICES_CSV;
-        break;
     }
     return WD_KIND_UNKNOWN;
 }

@@ -43,6 +43,12 @@ static const struct {
      WD_KIND_DISM_LOG},
     {"renamed.txt", "2023-05-22 07:23:32, Warning               DISM   DISM Provider Store\r\n",
      WD_KIND_DISM_LOG},
+    {"o.log", "Windows Update log, decoded by Get-WindowsUpdateLog\r\n\r\n"
+              "2024-04-11 12:48:04.6269606 1980  8444  Agent           x\r\n", WD_KIND_WU_LOG},
+    {"p.log", "partial line without a date\r\n"
+              "2023-05-17 08:24:08, Info                  CBS    Starting TiWorker\r\n",
+     WD_KIND_CBS_LOG},
+    {"q.csv", "Title,Something\r\nName,State\r\n", WD_KIND_UNKNOWN},
     {"System.evtx", "this is a text file, not an event log\r\n", WD_KIND_UNKNOWN},
     {"empty", "", WD_KIND_UNKNOWN},
 };
