@@ -681,10 +681,56 @@ static int on_node(xml_state *st, xmlTextReaderPtr r)
     return WD_OK;
 }
 
+/* The first occurrence of lit in [p, p+n), or NULL. */
+static const unsigned char *find_lit(const unsigned char *p, size_t n, const char *lit)
+{
+    size_t k = strlen(lit);
+    for (size_t i = 0; k <= n && i <= n - k; i++)
+        if (p[i] == (unsigned char)lit[0] && !memcmp(p + i, lit, k))
+            return p + i;
+    return NULL;
+}
+
+/* A look at the raw text before parsing: 1 when the event's provider and id
+ * (the first <Provider Name=...> and <EventID>, both in <System>) are ones
+ * the shared filter never keeps. Most events of a System log are not about
+ * updates, and skipping their parse is most of the ingest time; an event
+ * whose provider or id cannot be read this way is parsed as usual. */
+static int surely_unwanted(const unsigned char *p, size_t n)
+{
+    const unsigned char *end = p + n, *prov = find_lit(p, n, "<Provider ");
+    const unsigned char *id = find_lit(p, n, "<EventID");
+    if (!prov || !id)
+        return 0;
+    const unsigned char *name = find_lit(prov, (size_t)(end - prov), "Name=");
+    const unsigned char *gt = find_lit(prov, (size_t)(end - prov), ">");
+    if (!name || !gt || name > gt || name + 6 >= end)
+        return 0;
+    unsigned char quote = name[5];
+    const unsigned char *v = name + 6, *ve = v;
+    while (ve < end && *ve != quote && *ve != '&')
+        ve++;
+    id = find_lit(id, (size_t)(end - id), ">");
+    if ((quote != '"' && quote != '\'') || ve >= end || *ve != quote || ve - v >= 256 || !id)
+        return 0;
+    uint32_t eid = 0;
+    int digits = 0;
+    for (id++; id < end && *id >= '0' && *id <= '9' && digits < 6; id++, digits++)
+        eid = eid * 10 + (uint32_t)(*id - '0');
+    if (!digits || id >= end || *id != '<')
+        return 0;
+    char provider[256];
+    memcpy(provider, v, (size_t)(ve - v));
+    provider[ve - v] = '\0';
+    return wd_event_wanted(provider, eid) == 0;
+}
+
 /* Reads one <Event> element that starts on `line`. */
 static int read_event(xml_state *st, const unsigned char *p, size_t n, uint64_t line)
 {
     st->summary->records++;
+    if (surely_unwanted(p, n))
+        return WD_OK;
     event_reset(&st->ev, -1, line);
     st->error[0] = '\0';
     if (!st->reader)
