@@ -24,9 +24,9 @@ int wd_cmd_explain(int argc, char **argv);
 int wd_cmd_merge(int argc, char **argv);
 
 /* Prints "wudiag: <message>" (the last recorded error when msg is NULL). */
-void wd_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void wd_cli_error(const char *fmt, ...) WD_PRINTF(1, 2);
 /* Prints a usage error and the hint to run --help; returns WD_EXIT_USAGE. */
-int wd_cli_usage(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int wd_cli_usage(const char *verb, const char *fmt, ...) WD_PRINTF(2, 3);
 /* Opens the database given by --db (NULL: the default path). */
 int wd_cli_open_store(const char *db, int flags, wd_store **out);
 /* The command line as one string, for the run metadata (free()). */

@@ -1,6 +1,11 @@
 # Finds wudiag's dependencies. Each is a Debian package; a missing one stops
 # the configure step with the package to install (scripts/install-deps does it).
 find_package(PkgConfig REQUIRED)
+# A fully static build (the mingw toolchain file sets WUDIAG_STATIC) links
+# lib*.a only, never a DLL's import library.
+if(WUDIAG_STATIC)
+  set(CMAKE_FIND_LIBRARY_SUFFIXES .a)
+endif()
 
 function(wd_require_pkg var module debian_pkg)
   pkg_check_modules(${var} IMPORTED_TARGET ${module})
@@ -22,6 +27,11 @@ if(NOT WIN32)
   find_path(WD_BFIO_INCLUDE libbfio.h)
   if(NOT WD_BFIO_INCLUDE)
     message(FATAL_ERROR "wudiag needs libbfio.h: install the Debian package 'libbfio-dev'")
+  endif()
+  # the .evtx reader opens in-memory logs through libbfio's memory range
+  find_library(WD_BFIO_LIB bfio)
+  if(NOT WD_BFIO_LIB)
+    message(FATAL_ERROR "wudiag needs libbfio: install the Debian package 'libbfio-dev'")
   endif()
 endif()
 if(WUDIAG_BUILD_TESTS)

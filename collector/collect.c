@@ -14,7 +14,47 @@
 #include <sys/stat.h>
 
 #define MAX_DEPTH 16
+
 #define MAX_NESTED_ZIP ((size_t)2 << 30)
+
+#ifdef _WIN32
+/* mingw has opendir/readdir but no scandir: the same listing, sorted by name. */
+static int by_name(const void *a, const void *b)
+{
+    return strcmp((*(struct dirent *const *)a)->d_name, (*(struct dirent *const *)b)->d_name);
+}
+
+static int scandir_win(const char *dir, struct dirent ***out)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e, **v = NULL, **nv;
+    size_t n = 0, cap = 0;
+    *out = NULL;
+    if (!d)
+        return -1;
+    while ((e = readdir(d)) != NULL) {
+        if (n == cap && (nv = realloc(v, (cap ? cap * 2 : 32) * sizeof *v)) != NULL) {
+            v = nv;
+            cap = cap ? cap * 2 : 32;
+        }
+        if (n == cap || (v[n] = malloc(sizeof *e)) == NULL) {
+            while (n > 0)
+                free(v[--n]);
+            free(v);
+            closedir(d);
+            errno = ENOMEM;
+            return -1;
+        }
+        memcpy(v[n++], e, sizeof *e);
+    }
+    closedir(d);
+    if (n)
+        qsort(v, n, sizeof *v, by_name);
+    *out = v;
+    return (int)n;
+}
+#define scandir(dir, list, filter, compar) scandir_win(dir, list)
+#endif
 
 int wd_note(const wd_sink *sink, const char *source, const char *reason, const char *location_fmt,
             ...)

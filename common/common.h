@@ -12,6 +12,15 @@
 
 #define WD_VERSION "0.1.0"
 
+/* printf-style format checking. On mingw the "printf" archetype means
+ * msvcrt's formats; wudiag is built there with C99 stdio
+ * (__USE_MINGW_ANSI_STDIO), whose archetype is gnu_printf. */
+#ifdef __MINGW32__
+#define WD_PRINTF(fmt, args) __attribute__((format(gnu_printf, fmt, args)))
+#else
+#define WD_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#endif
+
 /* ---------------------------------------------------------------- errors */
 
 /* Return codes: 0 is success, every failure is negative. */
@@ -33,7 +42,7 @@ enum {
 /* Records the message for the current thread's last error and returns code,
  * so callers can write `return wd_error_set(WD_EIO, "cannot open %s", p);`. */
 int wd_error_set(int code, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+    WD_PRINTF(2, 3);
 int wd_error_setv(int code, const char *fmt, va_list ap);
 /* The last message recorded on this thread ("" when none). Owned by the
  * library; valid until the next wd_error_set on this thread. */
@@ -60,7 +69,7 @@ void wd_buf_init(wd_buf *b, size_t limit);
 int wd_buf_append(wd_buf *b, const char *s, size_t n);
 int wd_buf_puts(wd_buf *b, const char *s);
 int wd_buf_putc(wd_buf *b, char c);
-int wd_buf_printf(wd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int wd_buf_printf(wd_buf *b, const char *fmt, ...) WD_PRINTF(2, 3);
 void wd_buf_reset(wd_buf *b);      /* len = 0, keeps the memory */
 void wd_buf_free(wd_buf *b);       /* NULL-safe */
 const char *wd_buf_cstr(const wd_buf *b); /* "" when empty */
