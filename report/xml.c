@@ -11,6 +11,10 @@
 #include <string.h>
 #include <time.h>
 #ifdef _WIN32
+static struct tm *gmtime_r(const time_t *t, struct tm *tm)
+{
+    return gmtime_s(tm, t) == 0 ? tm : NULL;
+}
 static struct tm *localtime_r(const time_t *t, struct tm *tm)
 {
     return localtime_s(tm, t) == 0 ? tm : NULL;
@@ -353,14 +357,24 @@ static void add_timeline(xb *b, xmlNodePtr root, const wd_model *m, const tl *t)
 
 /* --------------------------------------------------------- run, machine */
 
+/* The zone wudiag ran in, with its offset computed from the broken-down
+ * local and UTC times (strftime's %z prints a zone name on Windows). */
 static void local_zone(char *out, size_t n)
 {
     time_t now = time(NULL);
-    struct tm tm;
-    char zone[64] = "";
-    if (localtime_r(&now, &tm))
-        strftime(zone, sizeof zone, "%Z (UTC%z)", &tm);
-    snprintf(out, n, "UTC; wudiag ran in %s", zone[0] ? zone : "an unknown zone");
+    struct tm lt, ut;
+    char name[64] = "";
+    if (!localtime_r(&now, &lt) || !gmtime_r(&now, &ut)) {
+        snprintf(out, n, "UTC; wudiag ran in an unknown zone");
+        return;
+    }
+    strftime(name, sizeof name, "%Z", &lt);
+    int days = lt.tm_year != ut.tm_year ? (lt.tm_year > ut.tm_year ? 1 : -1)
+                                        : lt.tm_yday - ut.tm_yday;
+    int minutes = (days * 24 + lt.tm_hour - ut.tm_hour) * 60 + lt.tm_min - ut.tm_min;
+    int a = minutes < 0 ? -minutes : minutes;
+    snprintf(out, n, "UTC; wudiag ran in %s (UTC%c%02d%02d)", name[0] ? name : "local time",
+             minutes < 0 ? '-' : '+', a / 60 % 100, a % 60);
 }
 
 static void add_run(xb *b, xmlNodePtr root, const wd_model *m, const wd_report_options *o)
