@@ -15,35 +15,14 @@ typedef struct cbs_line {
     const char *msg;
 } cbs_line;
 
-static size_t digits(const char *p, size_t max)
-{
-    size_t n = 0;
-    while (n < max && isdigit((unsigned char)p[n]))
-        n++;
-    return n;
-}
-
-static const char *skip_blanks(const char *p)
-{
-    while (*p == ' ' || *p == '\t')
-        p++;
-    return p;
-}
-
-static const char *token_end(const char *p)
-{
-    while (*p && *p != ' ' && *p != '\t')
-        p++;
-    return p;
-}
-
 /* "YYYY-MM-DD HH:MM:SS, Level<blanks>Source<blanks>Message". 0 or -1. */
 static int parse_line(const char *line, cbs_line *out)
 {
     const char *p = line;
-    if (digits(p, 4) != 4 || p[4] != '-' || digits(p + 5, 2) != 2 || p[7] != '-' ||
-        digits(p + 8, 2) != 2 || p[10] != ' ' || digits(p + 11, 2) != 2 || p[13] != ':' ||
-        digits(p + 14, 2) != 2 || p[16] != ':' || digits(p + 17, 2) != 2 || p[19] != ',')
+    if (wd_text_digits(p, 4) != 4 || p[4] != '-' || wd_text_digits(p + 5, 2) != 2 || p[7] != '-' ||
+        wd_text_digits(p + 8, 2) != 2 || p[10] != ' ' || wd_text_digits(p + 11, 2) != 2 ||
+        p[13] != ':' || wd_text_digits(p + 14, 2) != 2 || p[16] != ':' ||
+        wd_text_digits(p + 17, 2) != 2 || p[19] != ',')
         return -1;
     char stamp[20];
     memcpy(stamp, p, 19);
@@ -53,16 +32,16 @@ static int parse_line(const char *line, cbs_line *out)
     size_t n = strlen(out->time);
     if (n && out->time[n - 1] == 'Z') /* the log is in local time: claim no zone */
         out->time[n - 1] = '\0';
-    p = skip_blanks(p + 20);
-    const char *e = token_end(p); /* the level: Info, Warning, Error, ... */
+    p = wd_text_skip_blanks(p + 20);
+    const char *e = wd_text_token_end(p); /* the level: Info, Warning, Error, ... */
     if (e == p)
         return -1;
-    p = skip_blanks(e);
-    e = token_end(p);
+    p = wd_text_skip_blanks(e);
+    e = wd_text_token_end(p);
     size_t slen = (size_t)(e - p) < sizeof out->source ? (size_t)(e - p) : sizeof out->source - 1;
     memcpy(out->source, p, slen);
     out->source[slen] = '\0';
-    out->msg = skip_blanks(e);
+    out->msg = wd_text_skip_blanks(e);
     return 0;
 }
 

@@ -97,6 +97,12 @@ void wd_csv_free(wd_csv *c); /* NULL-safe */
 const char *wd_service_state_from_code(int64_t code);
 const char *wd_service_start_from_code(int64_t code, int delayed);
 
+/* Scanning helpers for line formats: the number of ASCII digits at p (at
+ * most max), p past blanks (spaces, tabs), the end of a run of non-blanks. */
+size_t wd_text_digits(const char *p, size_t max);
+const char *wd_text_skip_blanks(const char *p);
+const char *wd_text_token_end(const char *p);
+
 /* ----------------------------------------------------------------- notes */
 
 /* Sends a collection note: location is printf-formatted ("line %llu"), may

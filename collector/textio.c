@@ -345,3 +345,27 @@ void wd_lines_free(wd_lines *l)
     free(l->line);
     free(l);
 }
+
+/* ------------------------------------------------------- line scanning */
+
+size_t wd_text_digits(const char *p, size_t max)
+{
+    size_t n = 0;
+    while (n < max && p[n] >= '0' && p[n] <= '9')
+        n++;
+    return n;
+}
+
+const char *wd_text_skip_blanks(const char *p)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return p;
+}
+
+const char *wd_text_token_end(const char *p)
+{
+    while (*p && *p != ' ' && *p != '\t')
+        p++;
+    return p;
+}

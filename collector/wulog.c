@@ -25,52 +25,30 @@ typedef struct wu_state {
     wd_source_rec *summary;
     char *seen[MAX_DISTINCT]; /* "key\tvalue" of facts already sent */
     size_t nseen;
-    char last_op[16];         /* operation of an END line on the previous line */
+    char last_op[16]; /* operation of an END line on the previous line */
     uint64_t last_op_line;
     int have_scan_exit;
-    uint32_t scan_exit;       /* exit code of the last "Finding updates" END */
+    uint32_t scan_exit; /* exit code of the last "Finding updates" END */
 } wu_state;
 
 /* ------------------------------------------------------------ line prefix */
-
-static size_t digits(const char *p, size_t max)
-{
-    size_t n = 0;
-    while (n < max && isdigit((unsigned char)p[n]))
-        n++;
-    return n;
-}
-
-static const char *skip_blanks(const char *p)
-{
-    while (*p == ' ' || *p == '\t')
-        p++;
-    return p;
-}
-
-/* A token of non-blank characters; returns its end. */
-static const char *token_end(const char *p)
-{
-    while (*p && *p != ' ' && *p != '\t')
-        p++;
-    return p;
-}
 
 /* "YYYY/MM/DD HH:MM:SS.fffffff" or "YYYY-MM-DD<TAB>HH:MM:SS:mmm" to local
  * ISO text without a zone. Returns the end of the time, or NULL. */
 static const char *parse_stamp(const char *p, char out[WD_TIME_MAX])
 {
-    if (digits(p, 4) != 4 || (p[4] != '/' && p[4] != '-') || digits(p + 5, 2) != 2 ||
-        p[7] != p[4] || digits(p + 8, 2) != 2 || (p[10] != ' ' && p[10] != '\t'))
+    if (wd_text_digits(p, 4) != 4 || (p[4] != '/' && p[4] != '-') ||
+        wd_text_digits(p + 5, 2) != 2 || p[7] != p[4] || wd_text_digits(p + 8, 2) != 2 ||
+        (p[10] != ' ' && p[10] != '\t'))
         return NULL;
-    const char *t = skip_blanks(p + 10);
-    if (digits(t, 2) != 2 || t[2] != ':' || digits(t + 3, 2) != 2 || t[5] != ':' ||
-        digits(t + 6, 2) != 2)
+    const char *t = wd_text_skip_blanks(p + 10);
+    if (wd_text_digits(t, 2) != 2 || t[2] != ':' || wd_text_digits(t + 3, 2) != 2 || t[5] != ':' ||
+        wd_text_digits(t + 6, 2) != 2)
         return NULL;
     const char *end = t + 8;
     if ((*end == '.' || *end == ':') && isdigit((unsigned char)end[1]))
-        end += 1 + digits(end + 1, 9);
-    int zoned = (*end == '+' || *end == '-') && digits(end + 1, 4) == 4;
+        end += 1 + wd_text_digits(end + 1, 9);
+    int zoned = (*end == '+' || *end == '-') && wd_text_digits(end + 1, 4) == 4;
     if (zoned) /* legacy "10:55:33:171+0100": the zone is known, give UTC */
         end += 5;
     char text[48];
@@ -93,26 +71,26 @@ static int parse_line(const char *line, wu_line *out)
     const char *p = parse_stamp(line, out->time);
     if (!p || (*p != ' ' && *p != '\t'))
         return -1;
-    p = skip_blanks(p);
-    const char *e = token_end(p);
-    if (e == p || *e == '\0' || digits(p, 10) != (size_t)(e - p))
+    p = wd_text_skip_blanks(p);
+    const char *e = wd_text_token_end(p);
+    if (e == p || *e == '\0' || wd_text_digits(p, 10) != (size_t)(e - p))
         return -1; /* pid, decimal */
-    p = skip_blanks(e);
-    e = token_end(p);
+    p = wd_text_skip_blanks(e);
+    e = wd_text_token_end(p);
     if (e == p || *e == '\0')
         return -1;
     for (const char *q = p; q < e; q++)
         if (!isxdigit((unsigned char)*q))
             return -1; /* tid: decimal (10+) or hex (legacy) */
-    p = skip_blanks(token_end(p));
-    const char *ce = token_end(p);
+    p = wd_text_skip_blanks(wd_text_token_end(p));
+    const char *ce = wd_text_token_end(p);
     if (ce == p)
         return -1;
-    size_t clen = (size_t)(ce - p) < sizeof out->component ? (size_t)(ce - p)
-                                                            : sizeof out->component - 1;
+    size_t clen =
+        (size_t)(ce - p) < sizeof out->component ? (size_t)(ce - p) : sizeof out->component - 1;
     memcpy(out->component, p, clen);
     out->component[clen] = '\0';
-    out->msg = skip_blanks(ce);
+    out->msg = wd_text_skip_blanks(ce);
     return 0;
 }
 
@@ -124,7 +102,7 @@ static int code_after(const char *msg, const char *marker, uint32_t *hr)
     const char *p = strstr(msg, marker);
     if (!p)
         return 0;
-    p = skip_blanks(p + strlen(marker));
+    p = wd_text_skip_blanks(p + strlen(marker));
     char tok[16];
     size_t n = 0;
     while (n < sizeof tok - 1 && (isxdigit((unsigned char)p[n]) || p[n] == 'x' || p[n] == 'X'))
@@ -199,7 +177,8 @@ static const char *operation_of(const char *msg, const char *component)
         for (const char *p = msg; *p; p++)
             if (word_at(msg, p, words[i].stem, words[i].ends))
                 return words[i].op;
-    if (component && (strcmp(component, "DownloadManager") == 0 || strcmp(component, "DnldMgr") == 0))
+    if (component &&
+        (strcmp(component, "DownloadManager") == 0 || strcmp(component, "DnldMgr") == 0))
         return "download";
     if (component && strcmp(component, "Handler") == 0)
         return "install";
@@ -281,7 +260,7 @@ static int fact_after(wu_state *st, const char *msg, const char *marker, const c
     const char *p = strstr(msg, marker);
     if (!p)
         return 0;
-    p = skip_blanks(p + strlen(marker));
+    p = wd_text_skip_blanks(p + strlen(marker));
     size_t n = strcspn(p, " \t,\"");
     if (n == 0 || (n == 6 && strncmp(p, "(null)", 6) == 0))
         return 0;

@@ -90,6 +90,8 @@ void wd_model_free(wd_model *m);
 const char *wd_model_fact(const wd_model *m, const char *key);
 const wd_m_service *wd_model_service(const wd_model *m, const char *name);
 const char *wd_event_field(const wd_m_event *e, const char *name);
+/* Frees what a finding owns and zeroes it (NULL members are fine). */
+void wd_finding_clear(wd_finding *f);
 
 /* ------------------------------------------------------- knowledge base */
 

@@ -212,7 +212,7 @@ int wd_model_load(wd_store *s, int64_t snap, wd_model **out)
     return WD_OK;
 }
 
-static void free_finding(wd_finding *f)
+void wd_finding_clear(wd_finding *f)
 {
     free(f->rule);
     free(f->severity);
@@ -224,6 +224,7 @@ static void free_finding(wd_finding *f)
     for (size_t i = 0; i < f->nevidence; i++)
         free(f->evidence[i]);
     free(f->evidence);
+    memset(f, 0, sizeof *f);
 }
 
 void wd_model_free(wd_model *m)
@@ -269,7 +270,7 @@ void wd_model_free(wd_model *m)
         free(m->past[i].collected_at), free(m->past[i].verdict);
     free(m->past);
     for (size_t i = 0; i < m->nfindings; i++)
-        free_finding(&m->findings[i]);
+        wd_finding_clear(&m->findings[i]);
     free(m->findings);
     free(m);
 }

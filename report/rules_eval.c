@@ -1049,21 +1049,6 @@ static int evidence(const eval *e, const rule *r, const group *g, gvars *v, wd_f
     return rc;
 }
 
-static void finding_clear(wd_finding *f)
-{
-    free(f->rule);
-    free(f->severity);
-    free(f->title);
-    free(f->explanation);
-    for (size_t i = 0; i < f->nfixes; i++)
-        free(f->fixes[i]);
-    free(f->fixes);
-    for (size_t i = 0; i < f->nevidence; i++)
-        free(f->evidence[i]);
-    free(f->evidence);
-    memset(f, 0, sizeof *f);
-}
-
 static int push_finding(eval *e, wd_finding *f)
 {
     wd_model *m = e->m;
@@ -1105,7 +1090,7 @@ static int emit(eval *e, const rule *r, const group *g)
     }
     rc = push_finding(e, &f);
 cleanup:
-    finding_clear(&f);
+    wd_finding_clear(&f);
     return rc;
 }
 
