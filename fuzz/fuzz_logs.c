@@ -1,0 +1,50 @@
+/* fuzz_logs.c - libFuzzer target for the text-log readers: the same bytes
+ * as WindowsUpdate.log, CBS.log and DISM.log. Every failure and fact is read
+ * through, so a dangling string shows up under ASan. */
+#include "internal.h"
+
+#include <string.h>
+
+static size_t touch(const char *s)
+{
+    return s ? strlen(s) : 0;
+}
+
+static int on_failure(void *ctx, const wd_failure_rec *r)
+{
+    size_t *n = ctx;
+    *n += touch(r->origin) + touch(r->time) + touch(r->kb) + touch(r->title) +
+          touch(r->context) + touch(r->component) + touch(r->operation);
+    return 0;
+}
+
+static int on_fact(void *ctx, const wd_fact_rec *r)
+{
+    size_t *n = ctx;
+    *n += touch(r->key) + touch(r->value);
+    return 0;
+}
+
+static int on_note(void *ctx, const wd_note_rec *r)
+{
+    size_t *n = ctx;
+    *n += touch(r->location) + touch(r->reason);
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static const wd_source_fn readers[] = {wd_source_wu_log, wd_source_cbs_log,
+                                           wd_source_dism_log};
+    size_t n = 0;
+    wd_sink sink = {&n, NULL, NULL, on_failure, on_fact, on_note, NULL};
+    for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
+        wd_source_rec sum = {0};
+        wd_input in;
+        wd_input_open_mem(&in, data, size, "fuzz.log");
+        readers[i](&in, &sink, &sum);
+        if (sum.kept > sum.records)
+            __builtin_trap();
+    }
+    return 0;
+}
