@@ -3,6 +3,20 @@
 
 #include <stdio.h>
 #include <string.h>
+#ifndef _WIN32
+#include <sys/resource.h>
+#endif
+
+/* Sanitizer builds reserve terabytes of address space; a cap breaks them. */
+#if defined(__SANITIZE_ADDRESS__)
+#define WD_NO_MEMORY_CAP 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define WD_NO_MEMORY_CAP 1
+#endif
+#endif
+
+#define MEMORY_CAP ((rlim_t)4 << 30)
 
 int wd_cli_argc;
 char **wd_cli_argv;
@@ -20,6 +34,22 @@ static const struct verb {
     {"explain", wd_cmd_explain, "explain a Windows Update error code"},
     {"merge", wd_cmd_merge, "fold per-machine databases into one fleet database"},
 };
+
+/* Caps the address space at 4 GiB. wudiag streams its input and needs a few
+ * tens of MiB, but libevtx (20181227) can be made by a damaged or hostile
+ * .evtx to allocate without bound; with the cap its allocation fails, the
+ * file becomes a collection note, and the machine is not driven into swap. */
+static void cap_memory(void)
+{
+#if !defined(_WIN32) && !defined(WD_NO_MEMORY_CAP)
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 &&
+        (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > MEMORY_CAP)) {
+        rl.rlim_cur = MEMORY_CAP;
+        setrlimit(RLIMIT_AS, &rl);
+    }
+#endif
+}
 
 static void usage(FILE *out)
 {
@@ -39,6 +69,7 @@ int main(int argc, char **argv)
 {
     wd_cli_argc = argc;
     wd_cli_argv = argv;
+    cap_memory();
     if (argc < 2) {
         usage(stderr);
         return WD_EXIT_USAGE;
