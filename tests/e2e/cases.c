@@ -10,7 +10,9 @@
  *   run ARG ARG ...           run wudiag with these arguments (may repeat)
  *   exit N                    the last run exits with N
  *   stdout-has TEXT / stderr-has TEXT
- *   xml FILE                  the report the next xpath lines check
+ *   zip OUT DIR               zip the contents of DIR into OUT
+ *   xml FILE                  the report the next xpath lines check; it must
+ *                             validate against templates/report.xsd
  *   xpath EXPR = VALUE        string(EXPR) equals VALUE (prefix r: is the
  *                             report namespace)
  *   file-absent FILE          the run left no such file */
@@ -22,6 +24,7 @@
 #include <dirent.h>
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
+#include <libxml/xmlschemas.h>
 #include <libxml/xpathInternals.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +72,23 @@ static char *expand(const ctx *c, const char *line)
     }
     o[len] = '\0';
     return o;
+}
+
+/* Every report a case reads must be valid against the published schema. */
+static void validate(const ctx *c, xmlDocPtr doc, int lineno)
+{
+    char *xsd = wdt_source("templates/report.xsd");
+    xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(xsd);
+    xmlSchemaPtr schema = xmlSchemaParse(pc);
+    cr_assert_not_null(schema, "cannot load %s", xsd);
+    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+    int rc = xmlSchemaValidateDoc(vc, doc);
+    cr_expect_eq(rc, 0, "%s:%d: the report does not validate against report.xsd", c->name,
+                 lineno);
+    xmlSchemaFreeValidCtxt(vc);
+    xmlSchemaFree(schema);
+    xmlSchemaFreeParserCtxt(pc);
+    free(xsd);
 }
 
 static void run(ctx *c, char *args)
@@ -140,6 +160,14 @@ static void step(ctx *c, char *line, int lineno)
             }
         }
         cr_assert_eq(wdt_write(arg, text, n), 0);
+    } else if (!strcmp(line, "zip")) {
+        char *dir = strchr(arg, ' '), *cmd = NULL;
+        cr_assert_not_null(dir);
+        *dir++ = '\0';
+        cr_assert_geq(asprintf(&cmd, "cd '%s' && python3 -m zipfile -c '%s' * >/dev/null", dir, arg),
+                      0);
+        cr_assert_eq(system(cmd), 0, "%s:%d: zip failed", c->name, lineno);
+        free(cmd);
     } else if (!strcmp(line, "run")) {
         run(c, arg);
     } else if (!strcmp(line, "exit")) {
@@ -156,6 +184,7 @@ static void step(ctx *c, char *line, int lineno)
             xmlFreeDoc(c->doc);
         c->doc = xmlReadFile(arg, NULL, XML_PARSE_NONET);
         cr_assert_not_null(c->doc, "%s:%d: %s is not XML", c->name, lineno, arg);
+        validate(c, c->doc, lineno);
     } else if (!strcmp(line, "xpath")) {
         check_xpath(c, arg, lineno);
     } else if (!strcmp(line, "file-absent")) {
