@@ -57,3 +57,11 @@ Test(cli_hostile, evtx_shorter_than_its_header_is_a_note, .timeout = 60)
     diagnose_one("fuzz/regressions/evtx/libbfio-memory-range-overread.evtx",
                  "cannot be read as an .evtx event log");
 }
+
+/* Two more found by a 20-minute fuzz_evtx run: the same libevtx allocation
+ * growth through other record layouts. */
+Test(cli_hostile, more_evtx_that_grow_libevtx_allocations_are_notes, .timeout = 60)
+{
+    diagnose_one("fuzz/regressions/evtx/libevtx-oom-2.evtx", "record cannot be decoded");
+    diagnose_one("fuzz/regressions/evtx/libevtx-oom-3.evtx", "record cannot be decoded");
+}
