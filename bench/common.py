@@ -12,12 +12,18 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.environ.get("WUDIAG_CORPUS", os.path.join(ROOT, "..", "shared", "corpus"))
 
 
+def program(env, rel, hint):
+    """A built program: $env when set, else ROOT/rel; exits with hint when missing."""
+    path = os.environ.get(env, os.path.join(ROOT, rel))
+    if not os.access(path, os.X_OK):
+        sys.exit(f"bench: no {os.path.basename(rel)} at {path}; {hint} or set {env}")
+    return path
+
+
 def wudiag():
     """The wudiag binary: $WUDIAG, else build/cli/wudiag (built by scripts/quickstart)."""
-    path = os.environ.get("WUDIAG", os.path.join(ROOT, "build", "cli", "wudiag"))
-    if not os.access(path, os.X_OK):
-        sys.exit(f"bench: no wudiag at {path}; build it first (scripts/quickstart) or set WUDIAG")
-    return path
+    return program("WUDIAG", os.path.join("build", "cli", "wudiag"),
+                   "build it first (scripts/quickstart)")
 
 
 def need(tool, package):

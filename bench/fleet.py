@@ -27,12 +27,8 @@ import common  # noqa: E402
 
 
 def helper():
-    path = os.environ.get("BENCH_FLEET_GEN",
-                          os.path.join(common.ROOT, "build", "bench", "bench_fleet_gen"))
-    if not os.access(path, os.X_OK):
-        sys.exit(f"bench: no helper at {path}; build the target bench_fleet_gen "
-                 "or set BENCH_FLEET_GEN")
-    return path
+    return common.program("BENCH_FLEET_GEN", os.path.join("build", "bench", "bench_fleet_gen"),
+                          "build the target bench_fleet_gen")
 
 
 def timed(cmd):

@@ -19,12 +19,8 @@ import common  # noqa: E402
 
 
 def helper():
-    path = os.environ.get("BENCH_STORE_INGEST",
-                          os.path.join(common.ROOT, "build", "bench", "bench_store_ingest"))
-    if not os.access(path, os.X_OK):
-        sys.exit(f"bench: no helper at {path}; build the target bench_store_ingest "
-                 "or set BENCH_STORE_INGEST")
-    return path
+    return common.program("BENCH_STORE_INGEST", os.path.join("build", "bench", "bench_store_ingest"),
+                          "build the target bench_store_ingest")
 
 
 def ours(exe, tmp, events):
