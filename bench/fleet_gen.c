@@ -85,15 +85,15 @@ static int add_facts(wd_store *s, const gen *g, int failures)
     snprintf(installs, sizeof installs, "%d", g->day / 7 + failures);
     snprintf(build, sizeof build, "22631.%d", 4000 + g->day / 30 * 60);
     wd_fact_rec facts[] = {
-        {"machine.name", g->name, "systeminfo.txt"},
-        {"os.build", build, "systeminfo.txt"},
-        {"os.product", "Windows 11 Enterprise", "systeminfo.txt"},
-        {"disk.system.free_bytes", free_bytes, "systeminfo.txt"},
-        {"reboot.pending.cbs", g->day % 9 == 0 ? "1" : "0", "reg/RebootPending.reg"},
+        {"machine.name", g->name, "systeminfo.txt", NULL},
+        {"os.build", build, "systeminfo.txt", NULL},
+        {"os.product", "Windows 11 Enterprise", "systeminfo.txt", NULL},
+        {"disk.system.free_bytes", free_bytes, "systeminfo.txt", NULL},
+        {"reboot.pending.cbs", g->day % 9 == 0 ? "1" : "0", "reg/RebootPending.reg", NULL},
         {"policy.wu.WUServer", g->machine % 2 ? "http://wsus.contoso.local:8530" : NULL,
-         "reg/WindowsUpdate.reg"},
-        {"history.install", installs, "history.csv"},
-        {"capture.time", "2025-01-01T08:00:00Z", "capture.txt"},
+         "reg/WindowsUpdate.reg", NULL},
+        {"history.install", installs, "history.csv", NULL},
+        {"capture.time", "2025-01-01T08:00:00Z", "capture.txt", NULL},
     };
     int rc = WD_OK;
     for (size_t i = 0; !rc && i < sizeof facts / sizeof *facts; i++)
@@ -108,7 +108,7 @@ static int add_sources(wd_store *s, const gen *g)
                            {"services.csv", "services-csv", NSERVICES, NSERVICES, 0},
                            {"systeminfo.txt", "systeminfo", 40, 4, 0}};
     wd_note_rec note = {"evtx/Setup.evtx", "offset 69632",
-                        "chunk checksum mismatch; chunk skipped"};
+                        "chunk checksum mismatch; chunk skipped", WD_NOTE_PARTIAL};
     int rc = WD_OK;
     for (size_t i = 0; !rc && i < sizeof src / sizeof *src; i++)
         rc = wd_store_add_source(s, &src[i]);
@@ -143,11 +143,8 @@ static int analyse(wd_store *s, int64_t snap, int failures)
         return rc;
     snprintf(refs, sizeof refs, "failure:%lld,event:%lld", (long long)failure, (long long)event);
     wd_finding_rec f[] = {
-        {"install-failures", "error", "Updates fail to install",
-         "The same update failed to install on several days.", "reset-wu-components,dism-restore",
-         refs},
-        {"low-disk", "warning", "Little free space on the system drive",
-         "Under 20 GB free; feature updates need more.", "cleanmgr", NULL},
+        {.rule = "install-failures", .severity = "error", .title = "Updates fail to install", .explanation = "The same update failed to install on several days.", .fixes = "reset-wu-components,dism-restore", .evidence = refs},
+        {.rule = "low-disk", .severity = "warning", .title = "Little free space on the system drive", .explanation = "Under 20 GB free; feature updates need more.", .fixes = "cleanmgr", .evidence = NULL},
     };
     return wd_store_save_analysis(s, snap, failures ? "failing" : "healthy", f,
                                   failures ? 2 : 0);

@@ -60,7 +60,7 @@ static int collect_snapshot(wd_store *store, const options *o, int argc, char **
                             int64_t *snap)
 {
     collect_ctx ctx = {store, isatty(STDERR_FILENO), 0, 0};
-    wd_sink sink = {&ctx, put_service, put_event, put_failure, put_fact, put_note, put_source};
+    wd_sink sink = {&ctx, put_service, put_event, put_failure, put_fact, put_note, put_source, NULL};
     char *cmdline = wd_cli_command_line(argc, argv);
     int rc = wd_store_begin(store, cmdline, o->evidence ? o->evidence : "live");
     free(cmdline);

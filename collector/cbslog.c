@@ -112,7 +112,7 @@ static int read_servicing_log(wd_input *in, const wd_sink *sink, wd_source_rec *
     size_t len;
     int rc = WD_OK, got;
     if (wd_lines_open(&l, in) != 0)
-        return wd_note(sink, in->path, wd_error_last(), NULL);
+        return wd_note(sink, WD_NOTE_UNREADABLE, in->path, wd_error_last(), NULL);
     while ((got = wd_lines_next(l, &line, &len)) == 1) {
         cbs_line cl;
         uint32_t hr;
@@ -124,7 +124,7 @@ static int read_servicing_log(wd_input *in, const wd_sink *sink, wd_source_rec *
         summary->kept++;
     }
     if (got < 0)
-        rc = wd_note(sink, in->path, "read error", "line %llu",
+        rc = wd_note(sink, WD_NOTE_PARTIAL, in->path, "read error", "line %llu",
                      (unsigned long long)wd_lines_number(l) + 1);
     summary->errors += wd_lines_cut(l);
 cleanup:

@@ -56,8 +56,8 @@ static int scandir_win(const char *dir, struct dirent ***out)
 #define scandir(dir, list, filter, compar) scandir_win(dir, list)
 #endif
 
-int wd_note(const wd_sink *sink, const char *source, const char *reason, const char *location_fmt,
-            ...)
+int wd_note(const wd_sink *sink, wd_note_kind kind, const char *source, const char *reason,
+            const char *location_fmt, ...)
 {
     if (!sink->note)
         return 0;
@@ -68,7 +68,7 @@ int wd_note(const wd_sink *sink, const char *source, const char *reason, const c
         vsnprintf(loc, sizeof loc, location_fmt, ap);
         va_end(ap);
     }
-    wd_note_rec n = {source, location_fmt ? loc : NULL, reason};
+    wd_note_rec n = {source, location_fmt ? loc : NULL, reason, kind};
     return sink->note(sink->ctx, &n);
 }
 
@@ -99,19 +99,19 @@ static int dispatch(wd_input *in, const wd_sink *sink, int depth)
     int rc = 0;
     if (kind == WD_KIND_ZIP) {
         if (depth >= MAX_DEPTH)
-            return wd_note(sink, in->path, "zip nested too deeply; not read", NULL);
+            return wd_note(sink, WD_NOTE_LIMIT, in->path, "zip nested too deeply; not read", NULL);
         unsigned char *data = NULL;
         size_t size = 0;
         if (in->mem) {
             data = (unsigned char *)in->mem;
             size = (size_t)in->size;
         } else if (wd_input_slurp(in, MAX_NESTED_ZIP, &data, &size)) {
-            return wd_note(sink, in->path, wd_error_last(), NULL);
+            return wd_note(sink, WD_NOTE_UNREADABLE, in->path, wd_error_last(), NULL);
         }
         struct archive *a = archive_read_new();
         archive_read_support_format_zip(a);
         if (archive_read_open_memory(a, data, size) != ARCHIVE_OK)
-            rc = wd_note(sink, in->path, archive_error_string(a), NULL);
+            rc = wd_note(sink, WD_NOTE_UNREADABLE, in->path, archive_error_string(a), NULL);
         else
             rc = collect_zip(a, in->path, sink, depth + 1);
         archive_read_free(a);
@@ -121,12 +121,12 @@ static int dispatch(wd_input *in, const wd_sink *sink, int depth)
     }
     if (kind == WD_KIND_EVT) {
         sum.errors = 1;
-        rc = wd_note(sink, in->path,
+        rc = wd_note(sink, WD_NOTE_UNREADABLE, in->path,
                      "legacy .evt event log (Windows XP/Server 2003) is not supported: export "
                      "the log as .evtx or XML from Windows Vista or later",
                      NULL);
     } else if (kind == WD_KIND_UNKNOWN) {
-        rc = wd_note(sink, in->path, "not a recognised evidence format; skipped", NULL);
+        rc = wd_note(sink, WD_NOTE_INFO, in->path, "not a recognised evidence format; skipped", NULL);
     } else {
         rc = reader_for(kind)(in, sink, &sum);
     }
@@ -149,7 +149,7 @@ int wd_collect_file(const char *path, const char *display_path, const wd_sink *s
     FILE *f = NULL;
     const char *display = display_path ? display_path : path;
     if (wd_input_open_file(&in, path, display, &f)) {
-        int rc = wd_note(sink, display, wd_error_last(), NULL);
+        int rc = wd_note(sink, WD_NOTE_UNREADABLE, display, wd_error_last(), NULL);
         if (f)
             fclose(f);
         return rc;
@@ -183,12 +183,12 @@ static int collect_zip(struct archive *a, const char *display, const wd_sink *si
         int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
         if (wd_input_open_stream(&in, zip_read, a, size >= 0 ? (uint64_t)size : UINT64_MAX,
                                  wd_buf_cstr(&name)))
-            rc = wd_note(sink, wd_buf_cstr(&name), wd_error_last(), NULL);
+            rc = wd_note(sink, WD_NOTE_UNREADABLE, wd_buf_cstr(&name), wd_error_last(), NULL);
         else
             rc = dispatch(&in, sink, depth);
     }
     if (rc == 0 && r != ARCHIVE_EOF && r != ARCHIVE_OK)
-        rc = wd_note(sink, display, archive_error_string(a), NULL);
+        rc = wd_note(sink, WD_NOTE_UNREADABLE, display, archive_error_string(a), NULL);
     wd_buf_free(&name);
     return rc;
 }
@@ -213,7 +213,7 @@ static int walk(const char *dir, const char *rel, const wd_sink *sink, int depth
     struct dirent **list = NULL;
     int n = scandir(dir, &list, NULL, alphasort);
     if (n < 0)
-        return wd_note(sink, rel[0] ? rel : dir, strerror(errno), NULL);
+        return wd_note(sink, WD_NOTE_UNREADABLE, rel[0] ? rel : dir, strerror(errno), NULL);
     int rc = 0;
     wd_buf full = WD_BUF_INIT, shown = WD_BUF_INIT;
     for (int i = 0; i < n; i++) {
@@ -226,12 +226,12 @@ static int walk(const char *dir, const char *rel, const wd_sink *sink, int depth
         wd_buf_printf(&shown, "%s%s%s", rel, rel[0] ? "/" : "", name);
         struct stat st;
         if (stat(wd_buf_cstr(&full), &st) != 0) {
-            rc = wd_note(sink, wd_buf_cstr(&shown), strerror(errno), NULL);
+            rc = wd_note(sink, WD_NOTE_UNREADABLE, wd_buf_cstr(&shown), strerror(errno), NULL);
         } else if (S_ISDIR(st.st_mode)) {
             if (depth < MAX_DEPTH)
                 rc = walk(wd_buf_cstr(&full), wd_buf_cstr(&shown), sink, depth + 1);
             else
-                rc = wd_note(sink, wd_buf_cstr(&shown), "folder nested too deeply; not read",
+                rc = wd_note(sink, WD_NOTE_LIMIT, wd_buf_cstr(&shown), "folder nested too deeply; not read",
                              NULL);
         } else if (S_ISREG(st.st_mode)) {
             rc = wd_collect_file(wd_buf_cstr(&full), wd_buf_cstr(&shown), sink);

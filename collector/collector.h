@@ -27,6 +27,8 @@ typedef struct wd_sink {
     int (*fact)(void *ctx, const wd_fact_rec *rec);
     int (*note)(void *ctx, const wd_note_rec *rec);
     int (*source)(void *ctx, const wd_source_rec *rec);
+    /* what the evidence says happened (records.h): every reader's meaning */
+    int (*activity)(void *ctx, const wd_activity_rec *rec);
 } wd_sink;
 
 /* ------------------------------------------------------------ collection */

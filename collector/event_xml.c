@@ -601,7 +601,7 @@ static int damaged(xml_state *st, uint64_t line, const char *reason)
         return WD_OK;
     if (st->notes == MAX_NOTES)
         reason = "damaged event (further damaged events are counted, not noted)";
-    return wd_note(st->sink, st->in->path, reason, "line %llu", (unsigned long long)line);
+    return wd_note(st->sink, WD_NOTE_PARTIAL, st->in->path, reason, "line %llu", (unsigned long long)line);
 }
 
 /* </Event>: builds the record and hands it to the shared filter. */
@@ -770,7 +770,7 @@ static int run(xml_state *st, xml_feed *f, splitter *sp)
             break;
         int got = feed_next(f, &chunk, &n);
         if (got < 0) {
-            int rc = wd_note(st->sink, st->in->path, "read error", "offset %llu",
+            int rc = wd_note(st->sink, WD_NOTE_PARTIAL, st->in->path, "read error", "offset %llu",
                              (unsigned long long)st->in->offset);
             if (rc)
                 return rc;
@@ -780,7 +780,7 @@ static int run(xml_state *st, xml_feed *f, splitter *sp)
             continue;
         }
         if (split_feed(sp, chunk, n) != 0)
-            return wd_note(st->sink, st->in->path, "out of memory", NULL);
+            return wd_note(st->sink, WD_NOTE_UNREADABLE, st->in->path, "out of memory", NULL);
         if (sp->state == S_IN && sp->len - sp->start > MAX_EVENT) {
             sp->state = S_SKIP;
             st->summary->records++;
@@ -803,7 +803,7 @@ int wd_source_event_xml(wd_input *in, const wd_sink *sink, wd_source_rec *summar
     xml_feed *f = calloc(1, sizeof *f);
     splitter sp = {.line = 1};
     if (!st || !f) {
-        rc = wd_note(sink, in->path, "out of memory", NULL);
+        rc = wd_note(sink, WD_NOTE_UNREADABLE, in->path, "out of memory", NULL);
         goto cleanup;
     }
     size_t bom;
@@ -812,7 +812,7 @@ int wd_source_event_xml(wd_input *in, const wd_sink *sink, wd_source_rec *summar
     if (bom) {
         unsigned char skip[3];
         if (wd_input_read(in, skip, bom) != (ssize_t)bom) {
-            rc = wd_note(sink, in->path, "read error", "offset 0");
+            rc = wd_note(sink, WD_NOTE_PARTIAL, in->path, "read error", "offset 0");
             goto cleanup;
         }
     }

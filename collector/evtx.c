@@ -115,10 +115,10 @@ static int record_error(evtx_reader *r, int index, const char *reason, uint64_t 
     wd_buf_printf(&why, "record cannot be decoded: %s", reason);
     int rc;
     if (offset != UINT64_MAX)
-        rc = wd_note(r->sink, r->in->path, wd_buf_cstr(&why), "record %d, offset 0x%llx", index,
+        rc = wd_note(r->sink, WD_NOTE_PARTIAL, r->in->path, wd_buf_cstr(&why), "record %d, offset 0x%llx", index,
                      (unsigned long long)offset);
     else
-        rc = wd_note(r->sink, r->in->path, wd_buf_cstr(&why), "record %d", index);
+        rc = wd_note(r->sink, WD_NOTE_PARTIAL, r->in->path, wd_buf_cstr(&why), "record %d", index);
     wd_buf_free(&why);
     return rc;
 }
@@ -458,7 +458,7 @@ static int read_live(evtx_reader *r)
     if (libevtx_file_get_number_of_records(r->file, &n, &err) != 1) {
         error_reason(&err, why, sizeof why, NULL);
         r->summary->errors++;
-        return wd_note(r->sink, r->in->path, why, NULL);
+        return wd_note(r->sink, WD_NOTE_UNREADABLE, r->in->path, why, NULL);
     }
     for (int i = 0; i < n && rc == 0; i++) {
         libevtx_record_t *rec = NULL;
@@ -525,7 +525,7 @@ static int read_recovered(evtx_reader *r)
                       "%d of %d records found in the log's free space (deleted or overwritten) "
                       "cannot be decoded: %s",
                       failed, n, first);
-        rc = wd_note(r->sink, r->in->path, wd_buf_cstr(&b), NULL);
+        rc = wd_note(r->sink, WD_NOTE_INFO, r->in->path, wd_buf_cstr(&b), NULL);
         wd_buf_free(&b);
     }
     return rc;
@@ -541,13 +541,13 @@ static int file_notes(evtx_reader *r)
     uint64_t size = r->in->size;
     if (size != UINT64_MAX && size > EVTX_HEADER_SIZE &&
         (size - EVTX_HEADER_SIZE) % EVTX_CHUNK_SIZE != 0)
-        rc = wd_note(r->sink, r->in->path,
+        rc = wd_note(r->sink, WD_NOTE_PARTIAL, r->in->path,
                      "file is truncated: it does not end on a whole 64 KiB chunk, so the records "
                      "of the last, partial chunk are lost",
                      "offset %llu",
                      (unsigned long long)(size - (size - EVTX_HEADER_SIZE) % EVTX_CHUNK_SIZE));
     if (rc == 0 && libevtx_file_is_corrupted(r->file, &err) == 1)
-        rc = wd_note(r->sink, r->in->path,
+        rc = wd_note(r->sink, WD_NOTE_PARTIAL, r->in->path,
                      "libevtx reports damage (a checksum mismatch or an unreadable chunk; usual "
                      "for a log copied while Windows was writing it): every readable record "
                      "was collected",
@@ -557,7 +557,7 @@ static int file_notes(evtx_reader *r)
         wd_buf b = WD_BUF_INIT;
         wd_buf_printf(&b, "%llu more records cannot be decoded (not listed one by one)",
                       (unsigned long long)r->unnoted);
-        rc = wd_note(r->sink, r->in->path, wd_buf_cstr(&b), NULL);
+        rc = wd_note(r->sink, WD_NOTE_PARTIAL, r->in->path, wd_buf_cstr(&b), NULL);
         wd_buf_free(&b);
     }
     return rc;
@@ -706,20 +706,20 @@ int wd_source_evtx(wd_input *in, const wd_sink *sink, wd_source_rec *summary)
     char why[512] = "";
     int rc, opened = 0;
     if (!r)
-        return wd_note(sink, in->path, "out of memory reading the event log", NULL);
+        return wd_note(sink, WD_NOTE_UNREADABLE, in->path, "out of memory reading the event log", NULL);
     r->in = in;
     r->sink = sink;
     r->summary = summary;
     r->parser = new_parser();
     if (!r->parser) {
-        rc = wd_note(sink, in->path, "out of memory reading the event log", NULL);
+        rc = wd_note(sink, WD_NOTE_UNREADABLE, in->path, "out of memory reading the event log", NULL);
         goto cleanup;
     }
     if (open_evtx(r, &bfio, &owned, why, sizeof why)) {
         wd_buf b = WD_BUF_INIT;
         wd_buf_printf(&b, "cannot be read as an .evtx event log: %s", why);
         summary->errors++;
-        rc = wd_note(sink, in->path, wd_buf_cstr(&b), NULL);
+        rc = wd_note(sink, WD_NOTE_UNREADABLE, in->path, wd_buf_cstr(&b), NULL);
         wd_buf_free(&b);
         goto cleanup;
     }

@@ -86,7 +86,7 @@ static int fallback(wd_input *in, unsigned char *data, size_t size, const wd_sin
     }
     char *p = wd_strdup(in->fs_path);
     if (!p)
-        return wd_note(sink, in->path, "out of memory", NULL);
+        return wd_note(sink, WD_NOTE_UNREADABLE, in->path, "out of memory", NULL);
     for (char *c = p; *c; c++)
         if (*c == '/')
             *c = '\\';
@@ -120,11 +120,11 @@ int wd_source_evtx(wd_input *in, const wd_sink *sink, wd_source_rec *summary)
         char text[320];
         wd_live_error_text(err, text, sizeof text);
         summary->errors++;
-        rc = wd_note(sink, in->path, text, "EvtQuery");
+        rc = wd_note(sink, WD_NOTE_PARTIAL, in->path, text, "EvtQuery");
 #endif
     } else {
         summary->errors++;
-        rc = wd_note(sink, in->path, why, NULL);
+        rc = wd_note(sink, WD_NOTE_UNREADABLE, in->path, why, NULL);
     }
     if (path && !in->fs_path)
         DeleteFileW(path);

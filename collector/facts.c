@@ -20,7 +20,7 @@ typedef struct {
 static int bad_line(facts_ctx *c, const char *reason)
 {
     c->sum->errors++;
-    return wd_note(c->sink, c->in->path, reason, "line %llu", (unsigned long long)c->line);
+    return wd_note(c->sink, WD_NOTE_PARTIAL, c->in->path, reason, "line %llu", (unsigned long long)c->line);
 }
 
 static int key_ok(const char *k, size_t n)
@@ -51,7 +51,7 @@ static int fact_line(facts_ctx *c, char *s)
     size_t vn = strlen(v);
     while (vn && isspace((unsigned char)v[vn - 1]))
         v[--vn] = '\0';
-    wd_fact_rec f = {k, v, c->in->path};
+    wd_fact_rec f = {k, v, c->in->path, NULL};
     int rc = c->sink->fact ? c->sink->fact(c->sink->ctx, &f) : 0;
     if (rc == 0)
         c->sum->kept++;
@@ -63,13 +63,13 @@ static int header(facts_ctx *c, char *s)
 {
     int64_t v;
     if (strncmp(s, "wudiag-facts", 12) || (s[12] != ' ' && s[12] != '\0')) {
-        int rc = wd_note(c->sink, c->in->path,
+        int rc = wd_note(c->sink, WD_NOTE_INFO, c->in->path,
                          "no \"wudiag-facts 1\" header; reading key=value lines anyway",
                          "line %llu", (unsigned long long)c->line);
         return rc ? rc : fact_line(c, s);
     }
     if (s[12] && wd_parse_i64(s + 13, &v) == 0 && v > FACTS_VERSION)
-        return wd_note(c->sink, c->in->path,
+        return wd_note(c->sink, WD_NOTE_INFO, c->in->path,
                        "facts file from a newer capture script; known keys are still read",
                        "line %llu", (unsigned long long)c->line);
     return 0;
@@ -97,7 +97,7 @@ int wd_source_facts(wd_input *in, const wd_sink *sink, wd_source_rec *summary)
     size_t len;
     int r = 0, rc = 0;
     if (wd_lines_open(&l, in))
-        return wd_note(sink, in->path, wd_error_last(), NULL);
+        return wd_note(sink, WD_NOTE_UNREADABLE, in->path, wd_error_last(), NULL);
     while (rc == 0 && (r = wd_lines_next(l, &line, &len)) == 1) {
         c.line = wd_lines_number(l);
         wd_buf_reset(&copy);
@@ -107,7 +107,7 @@ int wd_source_facts(wd_input *in, const wd_sink *sink, wd_source_rec *summary)
             rc = bad_line(&c, wd_error_last());
     }
     if (rc == 0 && r < 0)
-        rc = wd_note(sink, in->path, wd_error_last(), NULL);
+        rc = wd_note(sink, WD_NOTE_UNREADABLE, in->path, wd_error_last(), NULL);
     summary->errors += wd_lines_cut(l);
     wd_buf_free(&copy);
     wd_lines_free(l);

@@ -167,7 +167,7 @@ static const char *get(const hist_ctx *h, int col)
 
 static int note(const hist_ctx *h, const char *reason)
 {
-    return wd_note(h->sink, h->in->path, reason, "line %llu",
+    return wd_note(h->sink, WD_NOTE_PARTIAL, h->in->path, reason, "line %llu",
                    (unsigned long long)wd_csv_line(h->csv));
 }
 
@@ -177,7 +177,7 @@ static int machine_fact(hist_ctx *h)
     if (h->machine_sent || !*v || !strcmp(v, "."))
         return 0;
     h->machine_sent = 1;
-    wd_fact_rec f = {"machine.name", v, h->in->path};
+    wd_fact_rec f = {"machine.name", v, h->in->path, NULL};
     return h->sink->fact ? h->sink->fact(h->sink->ctx, &f) : 0;
 }
 
@@ -239,7 +239,7 @@ static int emit_row(hist_ctx *h)
     wd_buf_reset(&h->value);
     wd_buf_printf(&h->value, "%s|%s|%s|%s|%s|%s", time, op ? op : "unknown", result, hrtext, kb,
                   title);
-    wd_fact_rec f = {"history", wd_buf_cstr(&h->value), h->in->path};
+    wd_fact_rec f = {"history", wd_buf_cstr(&h->value), h->in->path, NULL};
     rc = h->sink->fact ? h->sink->fact(h->sink->ctx, &f) : 0;
     if (rc == 0)
         h->sum->kept++;
@@ -264,17 +264,17 @@ int wd_source_history_csv(wd_input *in, const wd_sink *sink, wd_source_rec *summ
     hist_ctx h = {in, sink, summary, NULL, {0}, 0, WD_BUF_INIT};
     int rc = 0, r = 0;
     if (wd_csv_open(&h.csv, in))
-        return wd_note(sink, in->path, wd_error_last(), NULL);
+        return wd_note(sink, WD_NOTE_UNREADABLE, in->path, wd_error_last(), NULL);
     find_columns(h.csv, &h.k);
     if (h.k.date < 0 && h.k.title < 0 && h.k.result < 0) {
         summary->errors++;
-        rc = wd_note(sink, in->path, "no Date, Title or ResultCode column in the update history",
+        rc = wd_note(sink, WD_NOTE_UNREADABLE, in->path, "no Date, Title or ResultCode column in the update history",
                      "line %llu", (unsigned long long)wd_csv_line(h.csv));
     }
     while (rc == 0 && (r = wd_csv_next(h.csv)) == 1)
         rc = one_row(&h);
     if (rc == 0 && r < 0)
-        rc = wd_note(sink, in->path, wd_error_last(), NULL);
+        rc = wd_note(sink, WD_NOTE_UNREADABLE, in->path, wd_error_last(), NULL);
     wd_buf_free(&h.value);
     wd_csv_free(h.csv);
     return rc;

@@ -105,10 +105,17 @@ const char *wd_text_token_end(const char *p);
 
 /* ----------------------------------------------------------------- notes */
 
-/* Sends a collection note: location is printf-formatted ("line %llu"), may
- * be NULL. Returns the sink's return value. */
-int wd_note(const wd_sink *sink, const char *source, const char *reason, const char *location_fmt,
-            ...) WD_PRINTF(4, 5);
+/* Sends a collection note of a kind (records.h: whether anything was lost
+ * and how): location is printf-formatted ("line %llu"), may be NULL.
+ * Returns the sink's return value. */
+int wd_note(const wd_sink *sink, wd_note_kind kind, const char *source, const char *reason,
+            const char *location_fmt, ...) WD_PRINTF(5, 6);
+
+/* -------------------------------------------------------------- meaning */
+
+/* What kind of update an activity is about, from whatever identity the
+ * evidence gives (each may be NULL). The one place this is decided. */
+wd_product wd_classify_update(const char *title, const char *kb, const char *package);
 
 /* ------------------------------------------------------------- detection */
 

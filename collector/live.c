@@ -82,11 +82,11 @@ static int report_elevation(const wd_sink *sink)
     int e = is_elevated();
     int rc = 0;
     if (sink->fact) {
-        wd_fact_rec f = {"collector.elevated", e < 0 ? "unknown" : e ? "1" : "0", "live"};
+        wd_fact_rec f = {"collector.elevated", e < 0 ? "unknown" : e ? "1" : "0", "live", NULL};
         rc = sink->fact(sink->ctx, &f);
     }
     if (rc == 0 && e == 0)
-        rc = wd_note(sink, "live",
+        rc = wd_note(sink, WD_NOTE_UNREADABLE, "live",
                      "not elevated: some services, event logs and the update history may be "
                      "hidden; run wudiag from an elevated prompt (Run as administrator) to "
                      "see more",

@@ -108,19 +108,19 @@ int wd_live_read_query(EVT_HANDLE query, const char *display, const wd_sink *sin
     wd_input in;
     int rc = 0;
     if (wd_input_open_stream(&in, stream_read, &s, UINT64_MAX, display))
-        rc = wd_note(sink, display, wd_error_last(), NULL);
+        rc = wd_note(sink, WD_NOTE_UNREADABLE, display, wd_error_last(), NULL);
     else
         rc = wd_source_event_xml(&in, sink, sum);
     char why[320];
     if (rc == 0 && s.error) {
         wd_live_error_text(s.error, why, sizeof why);
-        rc = wd_note(sink, display, why, "EvtNext after %llu events",
+        rc = wd_note(sink, WD_NOTE_PARTIAL, display, why, "EvtNext after %llu events",
                      (unsigned long long)sum->records);
     }
     if (rc == 0 && s.unrendered) {
         sum->records += s.unrendered;
         sum->errors += s.unrendered;
-        rc = wd_note(sink, display, "events that EvtRender could not render as XML", "%llu events",
+        rc = wd_note(sink, WD_NOTE_PARTIAL, display, "events that EvtRender could not render as XML", "%llu events",
                      (unsigned long long)s.unrendered);
     }
     stream_close(&s);
@@ -174,7 +174,7 @@ static int one_channel(const wd_sink *sink, const wchar_t *channel, int by_provi
     if (!q) {
         char why[320];
         wd_live_error_text(xpath ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY, why, sizeof why);
-        rc = wd_note(sink, path, why, "EvtQuery");
+        rc = wd_note(sink, WD_NOTE_PARTIAL, path, why, "EvtQuery");
     } else {
         wd_source_rec sum = {path, "live-eventlog", 0, 0, 0};
         rc = wd_live_read_query(q, path, sink, &sum);

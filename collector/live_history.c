@@ -149,9 +149,9 @@ int wd_live_history(const wd_sink *sink)
     if (FAILED(hr)) {
         char why[400];
         wd_live_error_text((DWORD)hr, why, sizeof why);
-        rc = wd_note(sink, SRC, why, "%s", where);
+        rc = wd_note(sink, WD_NOTE_PARTIAL, SRC, why, "%s", where);
     } else if (!wd_buf_ok(&csv)) {
-        rc = wd_note(sink, SRC, "out of memory", NULL);
+        rc = wd_note(sink, WD_NOTE_UNREADABLE, SRC, "out of memory", NULL);
     } else {
         wd_input in;
         wd_source_rec sum = {SRC, "live-update-history", 0, 0, 0};

@@ -20,7 +20,7 @@ static int fact(const wd_sink *sink, const char *key, const char *value)
 {
     if (!sink->fact || !value)
         return 0;
-    wd_fact_rec f = {key, value, SRC};
+    wd_fact_rec f = {key, value, SRC, NULL};
     return sink->fact(sink->ctx, &f);
 }
 
@@ -30,7 +30,7 @@ static int key_note(const wd_sink *sink, const wchar_t *key, LONG err)
     char why[320];
     wd_live_error_text((DWORD)err, why, sizeof why);
     char *k = wd_live_utf8(key, -1);
-    int rc = wd_note(sink, SRC, why, "HKLM\\%s", k ? k : "?");
+    int rc = wd_note(sink, WD_NOTE_PARTIAL, SRC, why, "HKLM\\%s", k ? k : "?");
     free(k);
     return rc;
 }
@@ -192,7 +192,7 @@ static int machine_name(const wd_sink *sink)
     if (!GetComputerNameExW(ComputerNameNetBIOS, name, &n)) {
         char why[320];
         wd_live_error_text(GetLastError(), why, sizeof why);
-        return wd_note(sink, SRC, why, "GetComputerNameExW");
+        return wd_note(sink, WD_NOTE_PARTIAL, SRC, why, "GetComputerNameExW");
     }
     char *s = wd_live_utf8(name, (int)n);
     int rc = fact(sink, "machine.name", s);
@@ -210,7 +210,7 @@ static int system_disk(const wd_sink *sink)
     if (!GetDiskFreeSpaceExW(root, &avail, &total, &free_all)) {
         char why[320];
         wd_live_error_text(GetLastError(), why, sizeof why);
-        return wd_note(sink, SRC, why, "GetDiskFreeSpaceExW");
+        return wd_note(sink, WD_NOTE_PARTIAL, SRC, why, "GetDiskFreeSpaceExW");
     }
     char num[32];
     snprintf(num, sizeof num, "%llu", (unsigned long long)free_all.QuadPart);

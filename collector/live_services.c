@@ -91,14 +91,14 @@ int wd_live_services(const wd_sink *sink)
     SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE);
     if (!scm) {
         wd_live_error_text(GetLastError(), why, sizeof why);
-        return wd_note(sink, SRC, why, "OpenSCManagerW");
+        return wd_note(sink, WD_NOTE_PARTIAL, SRC, why, "OpenSCManagerW");
     }
     DWORD count = 0, err = 0;
     ENUM_SERVICE_STATUS_PROCESSW *list = enumerate(scm, &count, &err);
     int rc = 0, failed = list == NULL;
     if (failed) {
         wd_live_error_text(err, why, sizeof why);
-        rc = wd_note(sink, SRC, why, "EnumServicesStatusExW");
+        rc = wd_note(sink, WD_NOTE_PARTIAL, SRC, why, "EnumServicesStatusExW");
     }
     for (DWORD i = 0; list && rc == 0 && i < count; i++)
         rc = emit(sink, scm, &list[i]);

@@ -55,14 +55,14 @@ typedef struct {
 
 static int fact(reg_ctx *c, const char *key, const char *value)
 {
-    wd_fact_rec f = {key, value, c->in->path};
+    wd_fact_rec f = {key, value, c->in->path, NULL};
     return c->sink->fact ? c->sink->fact(c->sink->ctx, &f) : 0;
 }
 
 static int bad(reg_ctx *c, uint64_t line, const char *reason)
 {
     c->sum->errors++;
-    return wd_note(c->sink, c->in->path, reason, "line %llu", (unsigned long long)line);
+    return wd_note(c->sink, WD_NOTE_PARTIAL, c->in->path, reason, "line %llu", (unsigned long long)line);
 }
 
 /* ------------------------------------------------------------------ keys */
@@ -518,7 +518,7 @@ static int header_line(reg_ctx *c, const char *s, uint64_t line, int *consumed)
     if (!strncmp(s, "Windows Registry Editor Version", 31))
         return 0;
     *consumed = 0;
-    return wd_note(c->sink, c->in->path, "no registry editor header; read anyway", "line %llu",
+    return wd_note(c->sink, WD_NOTE_INFO, c->in->path, "no registry editor header; read anyway", "line %llu",
                    (unsigned long long)line);
 }
 
@@ -556,7 +556,7 @@ static int read_all(reg_ctx *c, wd_lines *l)
             rc = bad(c, wd_lines_number(l), wd_error_last());
     }
     if (rc == 0 && r < 0)
-        rc = wd_note(c->sink, c->in->path, wd_error_last(), NULL);
+        rc = wd_note(c->sink, WD_NOTE_UNREADABLE, c->in->path, wd_error_last(), NULL);
     if (rc == 0 && c->continued) /* the file ends inside a continued value */
         rc = value_line(c, wd_buf_cstr(&c->logical), c->logical_line);
     c->sum->errors += wd_lines_cut(l);
@@ -569,7 +569,7 @@ int wd_source_reg(wd_input *in, const wd_sink *sink, wd_source_rec *summary)
     reg_ctx *c = calloc(1, sizeof *c);
     wd_lines *l = NULL;
     if (!c)
-        return wd_note(sink, in->path, "out of memory", NULL);
+        return wd_note(sink, WD_NOTE_UNREADABLE, in->path, "out of memory", NULL);
     c->in = in;
     c->sink = sink;
     c->sum = summary;
@@ -578,7 +578,7 @@ int wd_source_reg(wd_input *in, const wd_sink *sink, wd_source_rec *summary)
         c->start[i] = -1;
     int rc = wd_lines_open(&l, in);
     if (rc)
-        rc = wd_note(sink, in->path, wd_error_last(), NULL);
+        rc = wd_note(sink, WD_NOTE_UNREADABLE, in->path, wd_error_last(), NULL);
     else if ((rc = read_all(c, l)) == 0)
         rc = finish(c);
     char **strs[] = {&c->os.product, &c->os.display,      &c->os.release,

@@ -124,7 +124,7 @@ static int machine_fact(const wd_csv *c, const columns *k, wd_input *in, const w
     if (*sent || !v || !*v || !strcmp(v, "."))
         return 0;
     *sent = 1;
-    wd_fact_rec f = {"machine.name", v, in->path};
+    wd_fact_rec f = {"machine.name", v, in->path, NULL};
     return sink->fact ? sink->fact(sink->ctx, &f) : 0;
 }
 
@@ -135,7 +135,7 @@ static int emit_row(const wd_csv *c, const columns *k, wd_input *in, const wd_si
     const char *n = value(c, k->name, name, sizeof name);
     if (wd_csv_row_error(c) || !n || !*n) {
         sum->errors++;
-        return wd_note(sink, in->path,
+        return wd_note(sink, WD_NOTE_PARTIAL, in->path,
                        wd_csv_row_error(c) ? wd_csv_row_error(c) : "row without a service name",
                        "line %llu", (unsigned long long)wd_csv_line(c));
     }
@@ -161,11 +161,11 @@ int wd_source_services_csv(wd_input *in, const wd_sink *sink, wd_source_rec *sum
     columns k;
     int rc = 0, r = 0, machine_sent = 0;
     if (wd_csv_open(&c, in))
-        return wd_note(sink, in->path, wd_error_last(), NULL);
+        return wd_note(sink, WD_NOTE_UNREADABLE, in->path, wd_error_last(), NULL);
     find_columns(c, &k);
     if (k.name < 0) {
         summary->errors++;
-        rc = wd_note(sink, in->path, "no Name column in the service list", "line %llu",
+        rc = wd_note(sink, WD_NOTE_UNREADABLE, in->path, "no Name column in the service list", "line %llu",
                      (unsigned long long)wd_csv_line(c));
         wd_csv_free(c);
         return rc;
@@ -177,7 +177,7 @@ int wd_source_services_csv(wd_input *in, const wd_sink *sink, wd_source_rec *sum
             rc = emit_row(c, &k, in, sink, summary);
     }
     if (rc == 0 && r < 0)
-        rc = wd_note(sink, in->path, wd_error_last(), NULL);
+        rc = wd_note(sink, WD_NOTE_UNREADABLE, in->path, wd_error_last(), NULL);
     wd_csv_free(c);
     return rc;
 }

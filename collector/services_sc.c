@@ -130,7 +130,7 @@ static svc *find_or_add(sc_ctx *c, const char *name)
 static int bad_line(sc_ctx *c, const char *reason)
 {
     c->sum->errors++;
-    return wd_note(c->sink, c->in->path, reason, "line %llu", (unsigned long long)c->line);
+    return wd_note(c->sink, WD_NOTE_PARTIAL, c->in->path, reason, "line %llu", (unsigned long long)c->line);
 }
 
 static int start_block(sc_ctx *c, const char *name)
@@ -143,7 +143,7 @@ static int start_block(sc_ctx *c, const char *name)
     if (c->cur || c->overflow_noted)
         return 0;
     c->overflow_noted = 1;
-    return wd_note(c->sink, c->in->path, "more than 4096 services; the rest are not read",
+    return wd_note(c->sink, WD_NOTE_LIMIT, c->in->path, "more than 4096 services; the rest are not read",
                    "line %llu", (unsigned long long)c->line);
 }
 
@@ -189,7 +189,7 @@ static int parse_line(sc_ctx *c, char *p)
         c->sc_message = 1;
         if (!strstr(p, "FAILED"))
             return 0;
-        return wd_note(c->sink, c->in->path, p, "line %llu", (unsigned long long)c->line);
+        return wd_note(c->sink, WD_NOTE_PARTIAL, c->in->path, p, "line %llu", (unsigned long long)c->line);
     }
     char *colon = strchr(p, ':');
     if (!colon && c->sc_message) /* "The specified service does not exist ..." */
@@ -241,7 +241,7 @@ static int read_lines(sc_ctx *c, wd_lines *l)
             rc = bad_line(c, wd_error_last());
     }
     if (rc == 0 && r < 0)
-        rc = wd_note(c->sink, c->in->path, wd_error_last(), "line %llu",
+        rc = wd_note(c->sink, WD_NOTE_PARTIAL, c->in->path, wd_error_last(), "line %llu",
                      (unsigned long long)c->line + 1);
     c->sum->errors += wd_lines_cut(l);
     wd_buf_free(&copy);
@@ -256,7 +256,7 @@ int wd_source_sc_queryex(wd_input *in, const wd_sink *sink, wd_source_rec *summa
     c.sink = sink;
     c.sum = summary;
     if (wd_lines_open(&l, in))
-        return wd_note(sink, in->path, wd_error_last(), NULL);
+        return wd_note(sink, WD_NOTE_UNREADABLE, in->path, wd_error_last(), NULL);
     int rc = read_lines(&c, l);
     if (rc == 0)
         rc = emit_all(&c);

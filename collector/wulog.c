@@ -246,7 +246,7 @@ static int fact_once(wu_state *st, const char *key, const char *value, size_t vl
             return 0;
         }
     }
-    wd_fact_rec f = {key, kv.data + strlen(key) + 1, st->in->path};
+    wd_fact_rec f = {key, kv.data + strlen(key) + 1, st->in->path, NULL};
     int rc = st->sink->fact ? st->sink->fact(st->sink->ctx, &f) : 0;
     if (st->nseen < MAX_DISTINCT)
         st->seen[st->nseen++] = wd_buf_detach(&kv);
@@ -330,13 +330,13 @@ int wd_source_wu_log(wd_input *in, const wd_sink *sink, wd_source_rec *summary)
     size_t len;
     int rc = wd_lines_open(&l, in), got;
     if (rc)
-        return wd_note(sink, in->path, wd_error_last(), NULL);
+        return wd_note(sink, WD_NOTE_UNREADABLE, in->path, wd_error_last(), NULL);
     while ((got = wd_lines_next(l, &line, &len)) == 1) {
         summary->records++;
         if ((rc = on_line(&st, line, wd_lines_number(l))) != 0)
             goto cleanup;
     }
-    if (got < 0 && (rc = wd_note(sink, in->path, "read error", "line %llu",
+    if (got < 0 && (rc = wd_note(sink, WD_NOTE_PARTIAL, in->path, "read error", "line %llu",
                                  (unsigned long long)wd_lines_number(l) + 1)) != 0)
         goto cleanup;
     summary->errors += wd_lines_cut(l);

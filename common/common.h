@@ -92,6 +92,12 @@ int wd_parse_i64(const char *s, int64_t *out);
  * (size outsz) and returns 1, or returns 0 when there is none. */
 int wd_find_kb(const char *text, char *out, size_t outsz);
 
+/* Normalises an update id as the evidence writes it ("{ba15b1f5-a339-...}",
+ * "BA15B1F5-A339-....200" with its revision) to the upper-case GUID without
+ * braces or revision. Returns 1 and fills out, or 0 when s holds no GUID. */
+#define WD_GUID_MAX 37
+int wd_update_id_normalize(const char *s, char out[WD_GUID_MAX]);
+
 /* ------------------------------------------------------------------ time */
 
 /* wudiag keeps times as ISO 8601 UTC text, "2017-07-23T07:25:41.804502Z"

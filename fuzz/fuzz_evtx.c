@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t n = 0;
-    wd_sink sink = {&n, NULL, on_event, on_failure, NULL, on_note, on_source};
+    wd_sink sink = {&n, NULL, on_event, on_failure, NULL, on_note, on_source, NULL};
     wd_collect_buffer(data, size, "fuzz.evtx", &sink);
     return 0;
 }

@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const wd_source_fn readers[] = {wd_source_wu_log, wd_source_cbs_log,
                                            wd_source_dism_log};
     size_t n = 0;
-    wd_sink sink = {&n, NULL, NULL, on_failure, on_fact, on_note, NULL};
+    wd_sink sink = {&n, NULL, NULL, on_failure, on_fact, on_note, NULL, NULL};
     for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
         wd_source_rec sum = {0};
         wd_input in;

@@ -69,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const wd_source_fn readers[] = {wd_source_sc_queryex, wd_source_services_csv,
                                            wd_source_history_csv, wd_source_reg, wd_source_facts};
-    wd_sink sink = {NULL, on_service, NULL, on_failure, on_fact, on_note, NULL};
+    wd_sink sink = {NULL, on_service, NULL, on_failure, on_fact, on_note, NULL, NULL};
     lines(data, size);
     for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
         wd_input in;

@@ -37,7 +37,7 @@ static int on_note(void *ctx, const wd_note_rec *r)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t n = 0;
-    wd_sink sink = {&n, NULL, on_event, on_failure, NULL, on_note, NULL};
+    wd_sink sink = {&n, NULL, on_event, on_failure, NULL, on_note, NULL, NULL};
     wd_source_rec sum = {0};
     wd_input in;
     wd_input_open_mem(&in, data, size, "fuzz.xml");

@@ -40,12 +40,50 @@ int wd_store_add_failure(wd_store *s, const wd_failure_rec *r);
 int wd_store_add_fact(wd_store *s, const wd_fact_rec *r);
 int wd_store_add_note(wd_store *s, const wd_note_rec *r);
 int wd_store_add_source(wd_store *s, const wd_source_rec *r);
-/* Decides the machine (the name the evidence gives most often, else
- * "unknown"), commits, and returns the new snapshot id. On failure nothing
- * of the snapshot remains. */
+/* Adds an activity. One derived from an event is linked to the event added
+ * last when that event is the one rec->where names. Identical activities
+ * (same everything but time, place and detail) past WD_STORE_REPEAT_KEEP
+ * of them are counted into the last kept row (repeats, last_time) instead
+ * of stored one by one. */
+#define WD_STORE_REPEAT_KEEP 50
+int wd_store_add_activity(wd_store *s, const wd_activity_rec *r);
+/* Names the machine the open snapshot belongs to (`--machine NAME`): it
+ * wins over what the evidence says. NULL: decide from the evidence. */
+int wd_store_set_machine(wd_store *s, const char *name);
+/* Ends collection of the open snapshot without committing it: decides the
+ * machine (--machine, else the evidence's machine.name fact, else the
+ * computer the events name most often, else a stable fingerprint of the
+ * evidence "unnamed-XXXXXXXX", never a shared name), completes the update
+ * identity of activities from others with the same update id (kb, title),
+ * and counts. The snapshot can then be read and analysed on this handle;
+ * wd_store_commit makes it durable, wd_store_rollback drops it with all
+ * that was saved for it (so a run whose report fails stores nothing). */
+int wd_store_finish(wd_store *s, int64_t *snapshot_id);
+/* Finishes (when not done yet) and commits; returns the snapshot id. On
+ * failure nothing of the snapshot remains. */
 int wd_store_commit(wd_store *s, int64_t *snapshot_id);
 /* Drops the open snapshot (NULL-safe, no-op when none is open). */
 void wd_store_rollback(wd_store *s);
+
+/* A typed reference from a finding to a row of its snapshot. */
+typedef enum wd_ref_kind {
+    WD_REF_ACTIVITY = 1,
+    WD_REF_EVENT,
+    WD_REF_SERVICE,
+    WD_REF_FACT,
+    WD_REF_NOTE,
+    WD_REF_SOURCE,
+} wd_ref_kind;
+
+typedef struct wd_ref {
+    wd_ref_kind kind;
+    int64_t row_id;
+} wd_ref;
+
+/* "activity", "event", "service", "fact", "note", "source"; and back (0
+ * for an unknown name). */
+const char *wd_ref_kind_name(wd_ref_kind k);
+wd_ref_kind wd_ref_kind_parse(const char *name);
 
 /* A finding as the analysis made it (the store only keeps it). */
 typedef struct wd_finding_rec {
@@ -54,12 +92,18 @@ typedef struct wd_finding_rec {
     const char *title;
     const char *explanation;
     const char *fixes;       /* fix ids in order, comma-separated */
-    const char *evidence;    /* references, comma-separated: "failure:12",
-                                "event:40", "service:3", "fact:7", "note:2" */
+    const char *evidence;    /* transitional (v2): "failure:12,event:40";
+                                replaced by refs */
+    const wd_ref *refs;      /* the rows it cites, in order */
+    size_t nrefs;
+    const char *cause;       /* rule id of the finding that causes this one */
+    const char *known_issue; /* id of the known issue it matches */
+    const char *state;       /* "current" (judged) or "resolved" (history) */
 } wd_finding_rec;
 
 /* Replaces a snapshot's findings and verdict ("healthy", "warning",
- * "failing") in one transaction. */
+ * "failing", "incomplete") in one transaction (a savepoint when the
+ * snapshot's own transaction is still open). */
 int wd_store_save_analysis(wd_store *s, int64_t snapshot_id, const char *verdict,
                            const wd_finding_rec *findings, size_t n);
 
@@ -108,6 +152,54 @@ int wd_store_latest(wd_store *s, const char *machine, int64_t *id);
 /* Snapshots in time order (machine and since may be NULL). */
 int wd_store_list(wd_store *s, const char *machine, const char *since,
                   int (*cb)(void *ctx, const wd_snapshot_info *info), void *ctx);
+
+/* An activity as stored. Strings are valid during the callback. */
+typedef struct wd_activity_row {
+    int64_t id;
+    wd_activity_rec rec;
+    const char *subject;   /* the update it is about: kb, else update id,
+                              else title; NULL when about no update */
+    int64_t repeats;       /* identical activities counted into this row */
+    const char *last_time; /* time of the last of them; NULL when none */
+    int64_t event_row;     /* the event row it comes from; 0 when none */
+} wd_activity_row;
+
+enum {
+    WD_ORDER_TIME = 0,  /* time, then id */
+    WD_ORDER_TIME_DESC, /* newest first */
+    WD_ORDER_SUBJECT,   /* subject, then time, then id (rows with a subject) */
+};
+
+/* Which activities to walk. Zeroed: all, oldest first. */
+typedef struct wd_activity_query {
+    int order;           /* WD_ORDER_* */
+    uint32_t outcomes;   /* bits (1u << wd_outcome); 0: every outcome */
+    uint32_t operations; /* bits (1u << wd_op); 0: every operation */
+    int64_t limit;       /* at most this many rows; 0: no limit */
+    int64_t id;          /* only this row; 0: any */
+} wd_activity_query;
+
+/* Walks a snapshot's activities (streamed from the database: memory does
+ * not grow with their number). */
+int wd_store_activities(wd_store *s, int64_t snap, const wd_activity_query *q,
+                        int (*cb)(void *ctx, const wd_activity_row *row), void *ctx);
+/* The computers a snapshot's events and activities name, with how many
+ * records name each, most first. */
+int wd_store_computers(wd_store *s, int64_t snap,
+                       int (*cb)(void *ctx, const char *computer, int64_t records), void *ctx);
+/* Calls cb for one row of any kind by its typed reference (for citing
+ * evidence): exactly one of the record pointers is set. */
+typedef struct wd_ref_row {
+    wd_ref ref;
+    const wd_activity_row *activity;
+    const wd_event_rec *event;
+    const wd_service_rec *service;
+    const wd_fact_rec *fact;
+    const wd_note_rec *note;
+    const wd_source_rec *source;
+} wd_ref_row;
+int wd_store_ref(wd_store *s, int64_t snap, wd_ref ref,
+                 int (*cb)(void *ctx, const wd_ref_row *row), void *ctx);
 
 /* Iterators over one snapshot's rows; row_id is the row's id (what a
  * finding's evidence reference names). A non-zero return from cb stops the

@@ -67,7 +67,7 @@ static inline int cap_source(void *ctx, const wd_source_rec *r)
 
 static inline wd_sink cap_sink(capture *c)
 {
-    wd_sink s = {c, cap_service, NULL, cap_failure, cap_fact, cap_note, cap_source};
+    wd_sink s = {c, cap_service, NULL, cap_failure, cap_fact, cap_note, cap_source, NULL};
     return s;
 }
 

@@ -15,7 +15,7 @@ typedef struct cap_list {
 } cap_list;
 
 typedef struct capture {
-    cap_list events, failures, facts, notes;
+    cap_list events, failures, facts, notes, activities;
     int stop_after; /* return 1 from the failure callback after this many (0: never) */
 } capture;
 
@@ -59,6 +59,28 @@ static inline int cap_failure(void *ctx, const wd_failure_rec *r)
     return 0;
 }
 
+/* "install|failed|0x80070643|TIME|KB..|UPDATEID|os-cumulative|SERVICE|TARGET|
+ * PACKAGE|COUNT|SOURCE:LINE or SOURCE#RECORD|TITLE|DETAIL" ("-" for none). */
+static inline int cap_activity(void *ctx, const wd_activity_rec *r)
+{
+    capture *c = ctx;
+    wd_buf b = WD_BUF_INIT;
+    char code[11] = "-";
+    if (r->has_code)
+        wd_hresult_format(r->code, code);
+    wd_buf_printf(&b, "%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%lld|", wd_op_name(r->operation),
+                  wd_outcome_name(r->outcome), code, cap_s(r->time), cap_s(r->kb),
+                  cap_s(r->update_id), wd_product_name(r->product), cap_s(r->service),
+                  cap_s(r->target), cap_s(r->package), (long long)r->count);
+    if (r->where.kind == WD_LOC_EVENT)
+        wd_buf_printf(&b, "%s#%llu", cap_s(r->where.source), (unsigned long long)r->where.record_id);
+    else
+        wd_buf_printf(&b, "%s:%llu", cap_s(r->where.source), (unsigned long long)r->where.line);
+    wd_buf_printf(&b, "|%s|%s", cap_s(r->title), cap_s(r->detail));
+    cap_push(&c->activities, &b);
+    return 0;
+}
+
 static inline int cap_fact(void *ctx, const wd_fact_rec *r)
 {
     capture *c = ctx;
@@ -79,7 +101,7 @@ static inline int cap_note(void *ctx, const wd_note_rec *r)
 
 static inline wd_sink cap_sink(capture *c)
 {
-    wd_sink s = {c, NULL, cap_event, cap_failure, cap_fact, cap_note, NULL};
+    wd_sink s = {c, NULL, cap_event, cap_failure, cap_fact, cap_note, NULL, cap_activity};
     return s;
 }
 
@@ -106,6 +128,7 @@ static inline void cap_free(capture *c)
     cap_list_free(&c->failures);
     cap_list_free(&c->facts);
     cap_list_free(&c->notes);
+    cap_list_free(&c->activities);
 }
 
 /* Runs a reader over a file on disk. */

@@ -58,7 +58,7 @@ static wd_sink SINK;
 static void setup(void)
 {
     memset(&S, 0, sizeof S);
-    wd_sink s = {&S, NULL, on_event, on_failure, NULL, NULL, NULL};
+    wd_sink s = {&S, NULL, on_event, on_failure, NULL, NULL, NULL, NULL};
     SINK = s;
 }
 
@@ -375,7 +375,7 @@ Test(collector_events, a_sink_error_is_passed_on)
 
 Test(collector_events, a_sink_without_callbacks_still_gets_a_verdict)
 {
-    wd_sink empty = {NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    wd_sink empty = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     wd_event_rec ev = EVENT(WUC, "System", 20, {"errorCode", "0x80248007"});
     cr_assert_eq(wd_event_emit(&ev, &empty), 1);
 }

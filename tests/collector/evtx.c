@@ -160,7 +160,7 @@ static int on_source(void *ctx, const wd_source_rec *r)
 
 static wd_sink sink_for(collected *c)
 {
-    wd_sink s = {c, NULL, on_event, on_failure, NULL, on_note, on_source};
+    wd_sink s = {c, NULL, on_event, on_failure, NULL, on_note, on_source, NULL};
     return s;
 }
 

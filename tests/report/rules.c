@@ -462,7 +462,7 @@ Test(report_rules, example_bundle_gets_the_findings_a_support_engineer_expects)
     wd_store *s = NULL;
     cr_assert_eq(wd_store_open(db, WD_STORE_CREATE, &s), 0, "%s", wd_error_last());
     cr_assert_eq(wd_store_begin(s, "test", bundle), 0, "%s", wd_error_last());
-    wd_sink sink = {s, put_service, put_event, put_failure, put_fact, NULL, NULL};
+    wd_sink sink = {s, put_service, put_event, put_failure, put_fact, NULL, NULL, NULL};
     cr_assert_eq(wd_collect_evidence(bundle, &sink), 0, "%s", wd_error_last());
     int64_t snap;
     cr_assert_eq(wd_store_commit(s, &snap), 0, "%s", wd_error_last());

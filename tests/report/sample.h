@@ -84,16 +84,16 @@ static void sample_events(wd_store *s, int hostile)
 static void sample_rest(wd_store *s)
 {
     const wd_fact_rec facts[] = {
-        {"os.product", "Windows 10 Pro", "CurrentVersion.reg"},
-        {"os.build", "15063", "CurrentVersion.reg"},
-        {"os.ubr", "483", "CurrentVersion.reg"},
-        {"os.display_version", "1703", "CurrentVersion.reg"},
-        {"user.profile", "C:\\Users\\alice\\AppData", "CurrentVersion.reg"},
+        {"os.product", "Windows 10 Pro", "CurrentVersion.reg", NULL},
+        {"os.build", "15063", "CurrentVersion.reg", NULL},
+        {"os.ubr", "483", "CurrentVersion.reg", NULL},
+        {"os.display_version", "1703", "CurrentVersion.reg", NULL},
+        {"user.profile", "C:\\Users\\alice\\AppData", "CurrentVersion.reg", NULL},
     };
     for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++)
         cr_assert_eq(wd_store_add_fact(s, &facts[i]), 0, "%s", wd_error_last());
-    wd_note_rec n1 = {"System.evtx", "record 12", "event record could not be decoded"};
-    wd_note_rec n2 = {"mystery.bin", NULL, "not a file wudiag knows"};
+    wd_note_rec n1 = {"System.evtx", "record 12", "event record could not be decoded", WD_NOTE_PARTIAL};
+    wd_note_rec n2 = {"mystery.bin", NULL, "not a file wudiag knows", WD_NOTE_INFO};
     cr_assert_eq(wd_store_add_note(s, &n1), 0);
     cr_assert_eq(wd_store_add_note(s, &n2), 0);
     wd_source_rec s1 = {"System.evtx", "evtx", 1910, 9, 1};

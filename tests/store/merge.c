@@ -61,9 +61,9 @@ static int64_t write_full(wd_store *s, const char *machine, const char *computer
     wd_service_rec sv[2] = {{"wuauserv", "Windows Update", "stopped", "disabled", -1, 1077, 0,
                              "services.csv"},
                             {"BITS", NULL, "running", "delayed-auto", 812, 0, 0, "services.csv"}};
-    wd_fact_rec facts[2] = {{"machine.name", machine, "systeminfo.txt"},
-                            {"os.build", "19045.3803", "systeminfo.txt"}};
-    wd_note_rec note = {"evtx/Setup.evtx", "record 12", "bad chunk checksum"};
+    wd_fact_rec facts[2] = {{"machine.name", machine, "systeminfo.txt", NULL},
+                            {"os.build", "19045.3803", "systeminfo.txt", NULL}};
+    wd_note_rec note = {"evtx/Setup.evtx", "record 12", "bad chunk checksum", WD_NOTE_INFO};
     wd_source_rec src = {"evtx/System.evtx", "evtx", 120, (uint64_t)nevents, 1};
     char time[WD_TIME_MAX], value[32];
     int64_t id = 0;
@@ -110,9 +110,8 @@ static void analyse(wd_store *s, int64_t snap)
              (long long)failure, (long long)event, (long long)service, (long long)fact,
              (long long)note);
     wd_finding_rec f[2] = {
-        {"install-failures", "error", "Updates fail to install", "why", "reset-wu,dism", refs},
-        {"service-disabled", "critical", "wuauserv is disabled", "why", "enable-wuauserv",
-         NULL},
+        {.rule = "install-failures", .severity = "error", .title = "Updates fail to install", .explanation = "why", .fixes = "reset-wu,dism", .evidence = refs},
+        {.rule = "service-disabled", .severity = "critical", .title = "wuauserv is disabled", .explanation = "why", .fixes = "enable-wuauserv", .evidence = NULL},
     };
     cr_assert_eq(wd_store_save_analysis(s, snap, "failing", f, 2), WD_OK, "%s", wd_error_last());
 }

@@ -37,8 +37,8 @@ static const wd_failure_rec failure = {
     "2017-07 Update for Windows 10 (KB4025342)", "KB4025342",
     "{0a9d6d1b-3b4a-4f4d-9c1b-000000000001}", "Installation Failure: 0x80070002", "Agent",
     "DESKTOP-7ROI3VJ", 6046, "System", "evtx/System.evtx", 17};
-static const wd_fact_rec fact = {"os.build", "19045.3693", "reg/CurrentVersion.reg"};
-static const wd_note_rec note = {"broken.evtx", "offset 4096", "bad chunk checksum"};
+static const wd_fact_rec fact = {"os.build", "19045.3693", "reg/CurrentVersion.reg", NULL};
+static const wd_note_rec note = {"broken.evtx", "offset 4096", "bad chunk checksum", WD_NOTE_INFO};
 static const wd_source_rec source = {"evtx/System.evtx", "evtx", 1200, 35, 2};
 
 static int64_t write_all(void)
@@ -215,10 +215,9 @@ Test(store_roundtrip, save_analysis_replaces_findings_and_verdict)
     int64_t id = write_all();
     char got[256] = "", verdict[64];
     wd_finding_rec f1[] = {
-        {"service-disabled", "critical", "wuauserv is disabled", "why", "fix-a,fix-b",
-         "service:1"},
-        {"repeated-failure", "error", "KB4025342 fails", "why", "fix-c", "failure:1,event:1"}};
-    wd_finding_rec f2[] = {{"pending-reboot", "warning", "reboot", "why", "fix-d", NULL}};
+        {.rule = "service-disabled", .severity = "critical", .title = "wuauserv is disabled", .explanation = "why", .fixes = "fix-a,fix-b", .evidence = "service:1"},
+        {.rule = "repeated-failure", .severity = "error", .title = "KB4025342 fails", .explanation = "why", .fixes = "fix-c", .evidence = "failure:1,event:1"}};
+    wd_finding_rec f2[] = {{.rule = "pending-reboot", .severity = "warning", .title = "reboot", .explanation = "why", .fixes = "fix-d", .evidence = NULL}};
     cr_assert_eq(wd_store_save_analysis(s, id, "failing", f1, 2), WD_OK, "%s", wd_error_last());
     cr_assert_eq(wd_store_findings(s, id, on_finding, got), WD_OK);
     cr_assert_str_eq(got, "service-disabled|service:1;repeated-failure|failure:1,event:1;");
@@ -275,7 +274,7 @@ Test(store_roundtrip, machine_is_the_most_given_name_and_fact_wins)
     /* the fact machine.name wins over the events' names */
     cr_assert_eq(wd_store_begin(s, "x", "live"), WD_OK);
     wd_event_rec e = {"Setup", "p", 1, 4, 1, NULL, "PC-A", NULL, 0, "x"};
-    wd_fact_rec f = {"machine.name", "REAL-NAME", "reg"};
+    wd_fact_rec f = {"machine.name", "REAL-NAME", "reg", NULL};
     cr_assert_eq(wd_store_add_event(s, &e), WD_OK);
     cr_assert_eq(wd_store_add_fact(s, &f), WD_OK);
     cr_assert_eq(wd_store_commit(s, &latest), WD_OK);
