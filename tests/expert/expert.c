@@ -1,0 +1,245 @@
+/* expert.c - the expert suite: bundles of real (or realistic) evidence in
+ * tests/expert/<bundle>/evidence, each with tests/expert/<bundle>/expect.txt
+ * saying what a support engineer reads in it. This file checks what the
+ * collector makes of each bundle (activities, facts); the judgement lines
+ * (verdict, top-rule, first-fix, finding, no-finding) are checked by the
+ * report's part of the suite.
+ *
+ * expect.txt, one expectation a line ("#" comments; "-" means none):
+ *   about TEXT                         what the bundle is (for the reader)
+ *   activity OP OUTCOME CODE SUBJECT   at least one activity like this; SUBJECT
+ *                                      matches kb, update id, title (substring),
+ *                                      target, service or package
+ *   no-activity OP OUTCOME CODE SUBJECT  none like this ("*" matches anything)
+ *   no-failure CODE                    no failed activity carries CODE
+ *   failures N                         exactly N failed activities
+ *   failures-at-most N                 at most N failed activities
+ *   fact KEY VALUE                     some source says KEY = VALUE
+ *   no-fact KEY                        no source gives KEY
+ *   verdict / top-rule / first-fix / finding / no-finding ...   (report part) */
+#include <criterion/criterion.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collector.h"
+#include "support.h"
+
+typedef struct act {
+    wd_op op;
+    wd_outcome outcome;
+    int has_code;
+    uint32_t code;
+    char *ids[7]; /* kb, update id, title, target, service, package, detail */
+} act;
+
+typedef struct bundle {
+    act *acts;
+    size_t n, cap;
+    char **facts; /* "key=value" */
+    size_t nfacts, capfacts;
+} bundle;
+
+static char *dup0(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static int on_activity(void *ctx, const wd_activity_rec *r)
+{
+    bundle *b = ctx;
+    if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 256;
+        b->acts = realloc(b->acts, b->cap * sizeof *b->acts);
+        cr_assert_not_null(b->acts);
+    }
+    act *a = &b->acts[b->n++];
+    a->op = r->operation;
+    a->outcome = r->outcome;
+    a->has_code = r->has_code;
+    a->code = r->code;
+    const char *ids[7] = {r->kb, r->update_id, r->title, r->target, r->service, r->package,
+                          r->detail};
+    for (int i = 0; i < 7; i++)
+        a->ids[i] = dup0(ids[i]);
+    return 0;
+}
+
+static int on_fact(void *ctx, const wd_fact_rec *r)
+{
+    bundle *b = ctx;
+    if (b->nfacts == b->capfacts) {
+        b->capfacts = b->capfacts ? b->capfacts * 2 : 64;
+        b->facts = realloc(b->facts, b->capfacts * sizeof *b->facts);
+        cr_assert_not_null(b->facts);
+    }
+    size_t n = strlen(r->key) + strlen(r->value ? r->value : "") + 2;
+    b->facts[b->nfacts] = malloc(n);
+    snprintf(b->facts[b->nfacts++], n, "%s=%s", r->key, r->value ? r->value : "");
+    return 0;
+}
+
+static void bundle_free(bundle *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        for (int k = 0; k < 7; k++)
+            free(b->acts[i].ids[k]);
+    for (size_t i = 0; i < b->nfacts; i++)
+        free(b->facts[i]);
+    free(b->acts);
+    free(b->facts);
+}
+
+/* Does activity a match "OP OUTCOME CODE SUBJECT" ("*" any, "-" none)? */
+static int matches(const act *a, char **f)
+{
+    if (strcmp(f[0], "*") && a->op != wd_op_parse(f[0]))
+        return 0;
+    if (strcmp(f[1], "*") && a->outcome != wd_outcome_parse(f[1]))
+        return 0;
+    if (!strcmp(f[2], "-") && a->has_code && a->code != 0)
+        return 0;
+    if (strcmp(f[2], "*") && strcmp(f[2], "-")) {
+        uint32_t want;
+        cr_assert_eq(wd_hresult_parse(f[2], &want), 0, "bad code %s", f[2]);
+        if (!a->has_code || a->code != want)
+            return 0;
+    }
+    if (!strcmp(f[3], "*"))
+        return 1;
+    for (int k = 0; k < 6; k++)
+        if (a->ids[k] && strstr(a->ids[k], f[3]))
+            return 1;
+    return 0;
+}
+
+static size_t count_matching(const bundle *b, char **f)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->n; i++)
+        n += matches(&b->acts[i], f);
+    return n;
+}
+
+static size_t failures(const bundle *b)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->n; i++)
+        n += b->acts[i].outcome == WD_OUT_FAILED;
+    return n;
+}
+
+/* Splits s in place at blanks into at most max fields; the last takes the
+ * rest of the line. */
+static size_t split(char *s, char **f, size_t max)
+{
+    size_t n = 0;
+    while (*s && n < max) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (!*s)
+            break;
+        f[n++] = s;
+        if (n == max)
+            break;
+        while (*s && *s != ' ' && *s != '\t')
+            s++;
+        if (*s)
+            *s++ = '\0';
+    }
+    return n;
+}
+
+static void check_line(const char *name, const bundle *b, char *line, size_t lineno)
+{
+    char *f[6] = {0};
+    size_t n = split(line, f, 5);
+    if (n == 0 || f[0][0] == '#')
+        return;
+    const char *what = f[0];
+    if (!strcmp(what, "activity") || !strcmp(what, "no-activity")) {
+        cr_assert_eq(n, 5, "%s/expect.txt:%zu: activity takes OP OUTCOME CODE SUBJECT", name,
+                     lineno);
+        size_t got = count_matching(b, f + 1);
+        if (!strcmp(what, "activity"))
+            cr_expect_gt(got, 0, "%s/expect.txt:%zu: no activity %s %s %s %s", name, lineno,
+                         f[1], f[2], f[3], f[4]);
+        else
+            cr_expect_eq(got, 0, "%s/expect.txt:%zu: %zu activities %s %s %s %s", name, lineno,
+                         got, f[1], f[2], f[3], f[4]);
+    } else if (!strcmp(what, "no-failure")) {
+        char *g[4] = {"*", "failed", f[1], "*"};
+        size_t got = count_matching(b, g);
+        cr_expect_eq(got, 0, "%s/expect.txt:%zu: %s is a failure %zu times", name, lineno, f[1],
+                     got);
+    } else if (!strcmp(what, "failures") || !strcmp(what, "failures-at-most")) {
+        size_t want = strtoul(f[1], NULL, 10), got = failures(b);
+        if (!strcmp(what, "failures"))
+            cr_expect_eq(got, want, "%s/expect.txt:%zu: %zu failures, expected %zu", name,
+                         lineno, got, want);
+        else
+            cr_expect_leq(got, want, "%s/expect.txt:%zu: %zu failures, expected at most %zu",
+                          name, lineno, got, want);
+    } else if (!strcmp(what, "fact") || !strcmp(what, "no-fact")) {
+        char want[512];
+        snprintf(want, sizeof want, "%s=%s", f[1], n > 2 ? f[2] : "");
+        size_t klen = strlen(f[1]) + 1, got = 0;
+        for (size_t i = 0; i < b->nfacts; i++)
+            got += !strcmp(what, "fact") ? !strcmp(b->facts[i], want)
+                                         : !strncmp(b->facts[i], want, klen);
+        if (!strcmp(what, "fact"))
+            cr_expect_gt(got, 0, "%s/expect.txt:%zu: no fact %s", name, lineno, want);
+        else
+            cr_expect_eq(got, 0, "%s/expect.txt:%zu: fact %s given", name, lineno, f[1]);
+    } else {
+        /* about, and the report part's lines */
+    }
+}
+
+static void check_bundle(const char *dir, const char *name)
+{
+    char *evidence = wdt_path(dir, "evidence"), *expect = wdt_path(dir, "expect.txt");
+    bundle b = {0};
+    wd_sink sink = {.ctx = &b, .activity = on_activity, .fact = on_fact};
+    cr_assert_eq(wd_collect_evidence(evidence, &sink), 0, "%s: %s", name, wd_error_last());
+    char *text = wdt_read(expect, NULL);
+    cr_assert_not_null(text, "%s has no expect.txt", name);
+    size_t lineno = 0;
+    for (char *line = text, *next; line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        check_line(name, &b, line, ++lineno);
+    }
+    free(text);
+    bundle_free(&b);
+    free(evidence);
+    free(expect);
+}
+
+Test(expert, every_bundle_reads_as_an_expert_reads_it)
+{
+    char *root = wdt_source("tests/expert");
+    DIR *d = opendir(root);
+    cr_assert_not_null(d);
+    struct dirent *e;
+    size_t bundles = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *dir = wdt_path(root, e->d_name), *ev = wdt_path(dir, "evidence");
+        DIR *probe = opendir(ev);
+        if (probe) {
+            closedir(probe);
+            check_bundle(dir, e->d_name);
+            bundles++;
+        }
+        free(ev);
+        free(dir);
+    }
+    closedir(d);
+    free(root);
+    cr_log_info("%zu expert bundles", bundles);
+}
