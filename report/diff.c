@@ -88,35 +88,42 @@ static size_t diff_services(const wd_model *a, const wd_model *b, wd_buf *out)
 
 /* ---------------------------------------------------------------- failures */
 
+/* How many failures with code the subjects still failing hold (and the
+ * first one's update, for the text). */
 static size_t count_code(const wd_model *m, uint32_t code, const char **kb)
 {
     size_t n = 0;
-    for (size_t i = 0; i < m->nfailures; i++)
-        if (m->failures[i].hresult == code) {
-            if (!n && kb)
-                *kb = m->failures[i].kb;
-            n++;
-        }
+    for (size_t i = 0; i < m->nsubjects; i++) {
+        const wd_m_subject *s = &m->subjects[i];
+        if (s->state != WD_ST_FAILING || !s->has_code || s->code != code)
+            continue;
+        if (!n && kb)
+            *kb = s->kb ? s->kb : s->title;
+        n += s->failures;
+    }
     return n;
 }
 
-/* Lists codes in `from` absent from `other`, once each. */
+/* Lists the codes of what is failing now in `from` and not in `other`. */
 static size_t codes_only_in(const wd_model *from, const wd_model *other, const char *label,
                             wd_buf *out)
 {
     size_t changes = 0;
-    for (size_t i = 0; i < from->nfailures; i++) {
-        uint32_t code = from->failures[i].hresult;
+    for (size_t i = 0; i < from->nsubjects; i++) {
+        const wd_m_subject *s = &from->subjects[i];
+        if (s->state != WD_ST_FAILING || !s->has_code)
+            continue;
         int first = 1;
         for (size_t j = 0; j < i && first; j++)
-            if (from->failures[j].hresult == code)
+            if (from->subjects[j].state == WD_ST_FAILING && from->subjects[j].has_code &&
+                from->subjects[j].code == s->code)
                 first = 0;
-        if (!first || count_code(other, code, NULL))
+        if (!first || count_code(other, s->code, NULL))
             continue;
         const char *kb = NULL;
-        size_t n = count_code(from, code, &kb);
+        size_t n = count_code(from, s->code, &kb);
         changes++;
-        wd_buf_printf(out, "  failure 0x%08X %s (%zu time%s%s%s)\n", (unsigned)code, label, n,
+        wd_buf_printf(out, "  failure 0x%08X %s (%zu time%s%s%s)\n", (unsigned)s->code, label, n,
                       n == 1 ? "" : "s", kb ? ", " : "", kb ? kb : "");
     }
     return changes;

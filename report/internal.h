@@ -11,44 +11,44 @@
 
 /* ------------------------------------------------------------------ model */
 
+/* The model holds what the judgement needs, bounded whatever the size of
+ * the evidence: the snapshot's services and facts (the collector caps
+ * them), the first notes and sources with totals, the state of every
+ * subject that is not simply fine, and the findings. Activities and events
+ * are never loaded as a whole: analysis folds them as they stream from the
+ * store, and the XML writer streams them again. */
+
+enum {
+    WD_MODEL_MAX_NOTES = 500,     /* notes kept (the rest are counted) */
+    WD_MODEL_MAX_SOURCES = 2000,  /* sources kept (the rest are counted) */
+    WD_MODEL_MAX_SUBJECTS = 4000, /* subjects kept (those not fine first) */
+    WD_MODEL_MAX_COMPUTERS = 16,
+    WD_SUBJECT_REFS = 8,          /* activity rows a subject cites */
+    WD_SUBJECT_CODES = 4,         /* distinct failure codes a subject lists */
+};
+
 typedef struct wd_m_service {
     int64_t id;
     char *name, *display_name, *state, *start_type, *source;
     int64_t pid, exit_code, service_exit_code;
 } wd_m_service;
 
-typedef struct wd_m_event {
-    int64_t id;
-    char *channel, *provider, *time, *computer, *source;
-    uint32_t event_id;
-    int level;
-    uint64_t record_id;
-    wd_field *fields; /* name/value strings owned by the model */
-    size_t nfields;
-} wd_m_event;
-
-typedef struct wd_m_failure {
-    int64_t id;
-    uint32_t hresult;
-    char *origin, *time, *operation, *title, *kb, *update_id, *context, *component, *computer;
-    char *event_channel, *source;
-    uint64_t event_record_id, line;
-} wd_m_failure;
-
 typedef struct wd_m_fact {
     int64_t id;
-    char *key, *value, *source;
+    char *key, *value, *source, *time;
 } wd_m_fact;
 
 typedef struct wd_m_note {
     int64_t id;
     char *source, *location, *reason;
+    wd_note_kind kind;
 } wd_m_note;
 
 typedef struct wd_m_source {
     int64_t id;
     char *path, *kind;
     uint64_t records, kept, errors;
+    size_t notes; /* notes that name this source (counted once, by path) */
 } wd_m_source;
 
 /* An earlier snapshot of the same machine, for rules over history. */
@@ -58,40 +58,136 @@ typedef struct wd_m_past {
     int64_t failures;
 } wd_m_past;
 
+typedef struct wd_m_computer {
+    char *name;
+    int64_t records;
+} wd_m_computer;
+
+/* What a subject is: an update, or a stream of activities about no update. */
+typedef enum wd_subject_kind {
+    WD_SUBJ_UPDATE = 0, /* key: KB, else update id, else title */
+    WD_SUBJ_SCAN,       /* key: "scan" */
+    WD_SUBJ_DOWNLOAD,   /* key: "download" (downloads naming no update) */
+    WD_SUBJ_STORE,      /* key: "store": repairs, corruption checks, SFC */
+    WD_SUBJ_FEATURE,    /* key: the optional feature (NetFx3) */
+    WD_SUBJ_SERVICE,    /* key: the service key name (crashes, start failures) */
+    WD_SUBJ_COUNT
+} wd_subject_kind;
+
+/* Where a subject stands at the end of the evidence: the newest outcome
+ * decides. */
+typedef enum wd_state {
+    WD_ST_NONE = 0,       /* "none": nothing but trace */
+    WD_ST_OK,             /* "ok": succeeded, never failed */
+    WD_ST_FAILING,        /* "failing": the newest outcome is a failure */
+    WD_ST_RESOLVED,       /* "resolved": failed, then succeeded */
+    WD_ST_SUPERSEDED,     /* "superseded": failed; a newer update of the same
+                             line installed since */
+    WD_ST_PENDING_REBOOT, /* "pending-reboot": waits for a restart */
+    WD_ST_IN_PROGRESS,    /* "in-progress": started, no outcome yet */
+    WD_ST_COUNT
+} wd_state;
+
+const char *wd_state_name(wd_state s);
+wd_state wd_state_parse(const char *name);
+const char *wd_subject_kind_name(wd_subject_kind k);
+
+typedef struct wd_m_subject {
+    wd_subject_kind kind;
+    char *key;
+    char *kb, *title, *update_id, *line; /* line: product line ("Windows 10
+                                            Version 22H2 x64 cumulative") */
+    wd_product product;
+    wd_state state;
+    wd_op op;              /* operation of the newest failure */
+    int has_code;
+    uint32_t code;         /* code of the newest failure */
+    uint32_t codes[WD_SUBJECT_CODES]; /* distinct failure codes, oldest first */
+    size_t ncodes;
+    size_t failures, attempts, successes, activities;
+    char *first_failure, *last_failure, *last_success, *last_time, *pending_since;
+    char *superseded_by;   /* title of the update that superseded it */
+    char *target;          /* target of the newest failure (file, feature, source) */
+    int64_t count;         /* the newest count stated (corruptions found); -1 none */
+    int64_t refs[WD_SUBJECT_REFS]; /* activity rows: first failure, newest
+                                      failures, what resolved it */
+    size_t nrefs;
+} wd_m_subject;
+
 typedef struct wd_finding {
     char *rule, *severity, *title, *explanation;
-    char **fixes;     /* fix ids in order */
+    char **fixes;      /* fix ids in order */
+    char *fix_failed;  /* per fix: 1 when the evidence shows it already failed */
     size_t nfixes;
-    char **evidence;  /* "failure:12", "event:40", "service:3", "fact:7" */
-    size_t nevidence;
+    wd_ref *refs;      /* the rows it cites */
+    size_t nrefs;
+    char *cause;       /* rule id of the finding that causes it, or NULL */
+    char *known_issue; /* known-issue id, or NULL */
+    const char *state; /* "current" or "resolved" (static) */
+    size_t order;      /* the rule's place in rules.txt (ties in ranking) */
+    uint32_t *codes;   /* the failure codes it cites (cause matching) */
+    size_t ncodes;
 } wd_finding;
 
 typedef struct wd_model {
+    wd_store *store;   /* borrowed: rows are streamed from it */
     /* snapshot */
     int64_t snapshot_id;
     char *machine, *collected_at, *evidence_time, *command_line, *evidence;
-    /* rows */
+    char *evidence_start; /* the oldest time in the evidence */
+    /* rows kept */
     wd_m_service *services; size_t nservices;
-    wd_m_event *events;     size_t nevents;
-    wd_m_failure *failures; size_t nfailures;
     wd_m_fact *facts;       size_t nfacts;
     wd_m_note *notes;       size_t nnotes;
     wd_m_source *sources;   size_t nsources;
     wd_m_past *past;        size_t npast;
+    wd_m_computer *computers; size_t ncomputers;
+    wd_m_subject *subjects; size_t nsubjects;
+    int *subject_slots;     /* hash index of subjects: index + 1, 0 empty */
+    size_t nsubject_slots;  /* a power of two */
+    /* totals (also of what was not kept) */
+    size_t notes_total, notes_by_kind[4], sources_total;
+    size_t subjects_total, subjects_dropped;
+    size_t activities, failed, trace, events;
+    size_t by_state[WD_SUBJ_COUNT][WD_ST_COUNT]; /* subjects per kind and state */
+    char *last_success; /* newest successful update operation, or NULL */
     /* analysis */
     wd_finding *findings;   size_t nfindings;
-    const char *verdict;    /* static string */
+    const char *verdict;    /* "healthy", "warning", "failing", "incomplete" */
 } wd_model;
 
-/* Loads a snapshot into a new model. Free with wd_model_free. */
+/* Loads a snapshot's bounded parts into a new model and folds its
+ * activities into subjects. Free with wd_model_free. */
 int wd_model_load(wd_store *s, int64_t snap, wd_model **out);
 void wd_model_free(wd_model *m);
-/* The value of a fact by key (first match), or NULL. */
+/* The value of a fact by key (the newest source that gives it), or NULL. */
 const char *wd_model_fact(const wd_model *m, const char *key);
 const wd_m_service *wd_model_service(const wd_model *m, const char *name);
-const char *wd_event_field(const wd_m_event *e, const char *name);
+/* The kept subject of a kind and key, or NULL. */
+const wd_m_subject *wd_model_subject(const wd_model *m, wd_subject_kind kind, const char *key);
 /* Frees what a finding owns and zeroes it (NULL members are fine). */
 void wd_finding_clear(wd_finding *f);
+
+/* ------------------------------------------------------------- subjects */
+
+/* Which subject an activity belongs to; writes the key (for updates the
+ * store's subject) into key and returns 1, or returns 0 for activities
+ * that belong to none (boots, service state changes, policy). */
+int wd_subject_of(const wd_activity_row *row, wd_subject_kind *kind, wd_buf *key);
+
+/* Folds every activity of a snapshot into subjects and calls cb once per
+ * subject with its final state (subjects of updates in key order, then the
+ * streams). The subject passed is valid during the call only. Memory does
+ * not grow with the number of activities or subjects. totals (may be
+ * NULL) gets the snapshot-wide figures. */
+typedef struct wd_fold_totals {
+    size_t activities, failed, trace;
+    char last_success[WD_TIME_MAX]; /* newest successful update operation */
+    char first_time[WD_TIME_MAX];   /* oldest time */
+} wd_fold_totals;
+int wd_fold_subjects(wd_store *s, int64_t snap,
+                     int (*cb)(void *ctx, const wd_m_subject *subject), void *ctx,
+                     wd_fold_totals *totals);
 
 /* ------------------------------------------------------- knowledge base */
 
@@ -121,13 +217,34 @@ typedef struct wd_kb_fix {
     size_t nsteps;
     const char *managed; /* on a managed PC: "keep", "avoid", or the id of
                             the fix to use instead */
+    wd_op tried_by;      /* the operation that shows it in the evidence
+                            (repair for DISM /RestoreHealth); WD_OP_UNKNOWN */
+    const char *instead; /* the fix to give first when the evidence shows
+                            this one already failed; NULL */
 } wd_kb_fix;
+
+/* A documented known issue: which failures it explains (every list given
+ * must match: codes, KBs, products), what causes it, what to do, and where
+ * it is documented. */
+typedef struct wd_kb_issue {
+    const char *id;
+    const char *codes;    /* code list ("0x80070643", ranges "lo-hi"), or NULL */
+    const char *kbs;      /* "KB5034441,KB5034440", or NULL */
+    const char *products; /* "feature-update", or NULL */
+    const char *operations; /* "feature", or NULL */
+    const char *title, *cause, *workaround;
+    const char *fixes;    /* fix ids to give first */
+    const char *source;   /* the documentation it comes from (URL) */
+} wd_kb_issue;
 
 /* Loads the embedded knowledge base, or the one in dir when not NULL. */
 int wd_kb_load(const char *dir, wd_kb **out);
 void wd_kb_free(wd_kb *kb);
 const wd_kb_code *wd_kb_code_find(const wd_kb *kb, uint32_t code);
 const wd_kb_fix *wd_kb_fix_find(const wd_kb *kb, const char *id);
+/* The known issues in file order; *n gets their number. */
+const wd_kb_issue *wd_kb_issues(const wd_kb *kb, size_t *n);
+const wd_kb_issue *wd_kb_issue_find(const wd_kb *kb, const char *id);
 
 /* Decodes any HRESULT into text parts (severity, facility and its name,
  * Win32 error number and name for HRESULT_FROM_WIN32). */

@@ -10,9 +10,9 @@
 #include <string.h>
 
 extern const unsigned char wd_kb_codes_tsv[], wd_kb_fixes_txt[], wd_kb_win32_tsv[],
-    wd_kb_rules_txt[];
+    wd_kb_rules_txt[], wd_kb_known_issues_txt[];
 extern const size_t wd_kb_codes_tsv_len, wd_kb_fixes_txt_len, wd_kb_win32_tsv_len,
-    wd_kb_rules_txt_len;
+    wd_kb_rules_txt_len, wd_kb_known_issues_txt_len;
 
 /* ------------------------------------------------------------- reading */
 
@@ -263,6 +263,13 @@ static int on_fix_line(void *vctx, char *line, unsigned lineno)
         c->cur->managed = val;
     else if (!strcmp(line, "admin"))
         c->cur->admin = !strcmp(val, "yes");
+    else if (!strcmp(line, "instead"))
+        c->cur->instead = val;
+    else if (!strcmp(line, "tried-by")) {
+        c->cur->tried_by = wd_op_parse(val);
+        if (c->cur->tried_by == WD_OP_UNKNOWN)
+            return fix_error(c, lineno, "tried-by names no known operation");
+    }
     else if (!strcmp(line, "step"))
         return fix_step(c, val, lineno);
     else
@@ -274,13 +281,89 @@ static int on_fix_line(void *vctx, char *line, unsigned lineno)
 static int check_fixes(const wd_kb *kb, const char *file)
 {
     for (size_t i = 0; i < kb->nfixes; i++) {
-        const char *m = kb->fixes[i].managed;
+        const char *m = kb->fixes[i].managed, *in = kb->fixes[i].instead;
         if (strcmp(m, "keep") && strcmp(m, "avoid") && !wd_kb_fix_find(kb, m))
             return wd_error_set(WD_EFORMAT,
                                 "knowledge base %s: fix %s: managed names "
                                 "unknown fix %s",
                                 file, kb->fixes[i].id, m);
+        if (in && !wd_kb_fix_find(kb, in))
+            return wd_error_set(WD_EFORMAT, "knowledge base %s: fix %s: instead names unknown fix %s",
+                                file, kb->fixes[i].id, in);
     }
+    return WD_OK;
+}
+
+/* -------------------------------------------------------- known issues */
+
+typedef struct issue_ctx {
+    wd_kb *kb;
+    size_t cap;
+    wd_kb_issue *cur;
+} issue_ctx;
+
+static int issue_error(unsigned lineno, const char *what)
+{
+    return wd_error_set(WD_EFORMAT, "knowledge base known-issues.txt line %u: %s", lineno, what);
+}
+
+static int issue_end(issue_ctx *c, unsigned lineno)
+{
+    const wd_kb_issue *i = c->cur;
+    if (!i->title || !i->cause || !i->workaround || !i->source)
+        return issue_error(lineno, "an issue needs title, cause, workaround and source");
+    if (!i->codes && !i->kbs)
+        return issue_error(lineno, "an issue needs a code or kb list to match");
+    for (const char *p = i->fixes; p && *p;) {
+        char id[64];
+        size_t n = strcspn(p, ",");
+        snprintf(id, sizeof id, "%.*s", (int)n, p);
+        if (!wd_kb_fix_find(c->kb, id))
+            return issue_error(lineno, "fixes names an unknown fix");
+        p += n + (p[n] == ',');
+    }
+    c->cur = NULL;
+    return WD_OK;
+}
+
+static int on_issue_line(void *vctx, char *line, unsigned lineno)
+{
+    issue_ctx *c = vctx;
+    while (*line == ' ' || *line == '\t')
+        line++;
+    if (!line[0] || line[0] == '#')
+        return WD_OK;
+    char *val = strchr(line, ' ');
+    if (val)
+        *val++ = '\0';
+    else
+        val = line + strlen(line);
+    if (!strcmp(line, "issue")) {
+        if (c->cur || !val[0])
+            return issue_error(lineno, "\"issue ID\" must follow \"end\"");
+        c->cur = grow(&c->kb->issues, &c->kb->nissues, &c->cap, sizeof *c->cur);
+        if (!c->cur)
+            return wd_error_set(WD_ENOMEM, "out of memory loading the knowledge base");
+        c->cur->id = val;
+        return WD_OK;
+    }
+    if (!c->cur)
+        return issue_error(lineno, "expected \"issue ID\"");
+    if (!strcmp(line, "end"))
+        return issue_end(c, lineno);
+    const char **slot = !strcmp(line, "code")         ? &c->cur->codes
+                        : !strcmp(line, "kb")         ? &c->cur->kbs
+                        : !strcmp(line, "product")    ? &c->cur->products
+                        : !strcmp(line, "operation")  ? &c->cur->operations
+                        : !strcmp(line, "title")      ? &c->cur->title
+                        : !strcmp(line, "cause")      ? &c->cur->cause
+                        : !strcmp(line, "workaround") ? &c->cur->workaround
+                        : !strcmp(line, "fixes")      ? &c->cur->fixes
+                        : !strcmp(line, "source")     ? &c->cur->source
+                                                      : NULL;
+    if (!slot || !val[0])
+        return issue_error(lineno, "unknown or empty field");
+    *slot = val;
     return WD_OK;
 }
 
@@ -306,6 +389,12 @@ static int load_tables(wd_kb *kb)
             wd_error_set(WD_EFORMAT, "knowledge base fixes.txt: fix %s has no \"end\"", fc.cur->id);
     if (!rc)
         rc = check_fixes(kb, "fixes.txt");
+    issue_ctx ic = {.kb = kb};
+    if (!rc)
+        rc = wd_kb_lines(kb->issues_text, on_issue_line, &ic);
+    if (!rc && ic.cur)
+        rc = wd_error_set(WD_EFORMAT, "knowledge base known-issues.txt: issue %s has no \"end\"",
+                          ic.cur->id);
     return rc;
 }
 
@@ -325,6 +414,9 @@ int wd_kb_load(const char *dir, wd_kb **out)
         rc = load_text(dir, "win32.tsv", wd_kb_win32_tsv, wd_kb_win32_tsv_len, &kb->win32_text);
     if (!rc)
         rc = load_text(dir, "rules.txt", wd_kb_rules_txt, wd_kb_rules_txt_len, &kb->rules_text);
+    if (!rc)
+        rc = load_text(dir, "known-issues.txt", wd_kb_known_issues_txt,
+                       wd_kb_known_issues_txt_len, &kb->issues_text);
     if (!rc)
         rc = load_tables(kb);
     if (!rc)
@@ -353,6 +445,8 @@ void wd_kb_free(wd_kb *kb)
     free(kb->fixes_text);
     free(kb->win32_text);
     free(kb->rules_text);
+    free(kb->issues_text);
+    free(kb->issues);
     free(kb);
 }
 
@@ -383,4 +477,18 @@ const char *wd_kb_win32_name(const wd_kb *kb, unsigned num)
     wd_kb_win32 key = {.num = num};
     const wd_kb_win32 *w = bsearch(&key, kb->win32, kb->nwin32, sizeof key, cmp_win32);
     return w ? w->name : NULL;
+}
+
+const wd_kb_issue *wd_kb_issues(const wd_kb *kb, size_t *n)
+{
+    *n = kb ? kb->nissues : 0;
+    return kb ? kb->issues : NULL;
+}
+
+const wd_kb_issue *wd_kb_issue_find(const wd_kb *kb, const char *id)
+{
+    for (size_t i = 0; kb && id && i < kb->nissues; i++)
+        if (!strcmp(kb->issues[i].id, id))
+            return &kb->issues[i];
+    return NULL;
 }

@@ -14,7 +14,7 @@ typedef struct wd_kb_win32 {
 } wd_kb_win32;
 
 struct wd_kb {
-    char *codes_text, *fixes_text, *win32_text, *rules_text; /* owned, split in place */
+    char *codes_text, *fixes_text, *win32_text, *rules_text, *issues_text; /* owned, split in place */
     wd_kb_code *codes;                                       /* sorted by code */
     size_t ncodes;
     wd_kb_fix *fixes; /* in file order */
@@ -22,6 +22,8 @@ struct wd_kb {
     wd_kb_win32 *win32; /* sorted by number */
     size_t nwin32;
     wd_rules *rules;
+    wd_kb_issue *issues; /* in file order */
+    size_t nissues;
 };
 
 /* The Win32 error name of num ("ERROR_FILE_NOT_FOUND"), or NULL. */

@@ -1,6 +1,8 @@
-/* model.c - loads one stored snapshot into the report's in-memory model
- * (plain arrays of owned strings), so that analysis and rendering never
- * touch the store again. */
+/* model.c - loads what the judgement needs of one stored snapshot: its
+ * services and facts, the first notes and sources with totals, earlier
+ * snapshots of the machine, the computers it names, and the subjects the
+ * activities fold into (those not simply fine). Bounded whatever the size
+ * of the evidence; activities and events stay in the store. */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -24,10 +26,10 @@ static void *grow(void **arr, size_t *n, size_t *cap, size_t size)
     return el;
 }
 
-/* strdup that tolerates NULL and counts failures in the loader. */
 typedef struct loader {
     wd_model *m;
-    size_t cap_services, cap_events, cap_failures, cap_facts, cap_notes, cap_sources, cap_past;
+    size_t cap_services, cap_facts, cap_notes, cap_sources, cap_past, cap_computers,
+        cap_subjects;
     int oom;
 } loader;
 
@@ -44,6 +46,13 @@ static char *dup(loader *l, const char *s)
 #define ADD(l, field, capfield) \
     grow((void **)&(l)->m->field, &(l)->m->n##field, &(l)->capfield, sizeof *(l)->m->field)
 
+static int done(loader *l)
+{
+    return l->oom ? wd_error_set(WD_ENOMEM, "out of memory loading the snapshot") : 0;
+}
+
+/* ------------------------------------------------------------------ rows */
+
 static int on_info(void *ctx, const wd_snapshot_info *i)
 {
     loader *l = ctx;
@@ -53,7 +62,8 @@ static int on_info(void *ctx, const wd_snapshot_info *i)
     l->m->evidence_time = dup(l, i->evidence_time);
     l->m->command_line = dup(l, i->command_line);
     l->m->evidence = dup(l, i->evidence);
-    return l->oom ? WD_ENOMEM : 0;
+    l->m->events = (size_t)i->events;
+    return done(l);
 }
 
 static int on_service(void *ctx, int64_t id, const wd_service_rec *r)
@@ -71,59 +81,7 @@ static int on_service(void *ctx, int64_t id, const wd_service_rec *r)
     s->pid = r->pid;
     s->exit_code = r->exit_code;
     s->service_exit_code = r->service_exit_code;
-    return l->oom ? WD_ENOMEM : 0;
-}
-
-static int on_event(void *ctx, int64_t id, const wd_event_rec *r)
-{
-    loader *l = ctx;
-    wd_m_event *e = ADD(l, events, cap_events);
-    if (!e)
-        return WD_ENOMEM;
-    e->id = id;
-    e->channel = dup(l, r->channel);
-    e->provider = dup(l, r->provider);
-    e->time = dup(l, r->time);
-    e->computer = dup(l, r->computer);
-    e->source = dup(l, r->source);
-    e->event_id = r->event_id;
-    e->level = r->level;
-    e->record_id = r->record_id;
-    if (r->nfields) {
-        e->fields = calloc(r->nfields, sizeof *e->fields);
-        if (!e->fields)
-            return wd_error_set(WD_ENOMEM, "out of memory loading the snapshot");
-        e->nfields = r->nfields;
-        for (size_t i = 0; i < r->nfields; i++) {
-            e->fields[i].name = dup(l, r->fields[i].name);
-            e->fields[i].value = dup(l, r->fields[i].value);
-        }
-    }
-    return l->oom ? WD_ENOMEM : 0;
-}
-
-static int on_failure(void *ctx, int64_t id, const wd_failure_rec *r)
-{
-    loader *l = ctx;
-    wd_m_failure *f = ADD(l, failures, cap_failures);
-    if (!f)
-        return WD_ENOMEM;
-    f->id = id;
-    f->hresult = r->hresult;
-    f->origin = dup(l, r->origin);
-    f->time = dup(l, r->time);
-    f->operation = dup(l, r->operation);
-    f->title = dup(l, r->title);
-    f->kb = dup(l, r->kb);
-    f->update_id = dup(l, r->update_id);
-    f->context = dup(l, r->context);
-    f->component = dup(l, r->component);
-    f->computer = dup(l, r->computer);
-    f->event_channel = dup(l, r->event_channel);
-    f->source = dup(l, r->source);
-    f->event_record_id = r->event_record_id;
-    f->line = r->line;
-    return l->oom ? WD_ENOMEM : 0;
+    return done(l);
 }
 
 static int on_fact(void *ctx, int64_t id, const wd_fact_rec *r)
@@ -136,12 +94,19 @@ static int on_fact(void *ctx, int64_t id, const wd_fact_rec *r)
     f->key = dup(l, r->key);
     f->value = dup(l, r->value);
     f->source = dup(l, r->source);
-    return l->oom ? WD_ENOMEM : 0;
+    f->time = dup(l, r->time);
+    return done(l);
 }
 
 static int on_note(void *ctx, int64_t id, const wd_note_rec *r)
 {
     loader *l = ctx;
+    wd_model *m = l->m;
+    m->notes_total++;
+    if ((size_t)r->kind < sizeof m->notes_by_kind / sizeof m->notes_by_kind[0])
+        m->notes_by_kind[r->kind]++;
+    if (m->nnotes >= WD_MODEL_MAX_NOTES)
+        return 0;
     wd_m_note *n = ADD(l, notes, cap_notes);
     if (!n)
         return WD_ENOMEM;
@@ -149,12 +114,16 @@ static int on_note(void *ctx, int64_t id, const wd_note_rec *r)
     n->source = dup(l, r->source);
     n->location = dup(l, r->location);
     n->reason = dup(l, r->reason);
-    return l->oom ? WD_ENOMEM : 0;
+    n->kind = r->kind;
+    return done(l);
 }
 
 static int on_source(void *ctx, int64_t id, const wd_source_rec *r)
 {
     loader *l = ctx;
+    l->m->sources_total++;
+    if (l->m->nsources >= WD_MODEL_MAX_SOURCES)
+        return 0;
     wd_m_source *s = ADD(l, sources, cap_sources);
     if (!s)
         return WD_ENOMEM;
@@ -164,7 +133,7 @@ static int on_source(void *ctx, int64_t id, const wd_source_rec *r)
     s->records = r->records;
     s->kept = r->kept;
     s->errors = r->errors;
-    return l->oom ? WD_ENOMEM : 0;
+    return done(l);
 }
 
 static int on_past(void *ctx, const wd_snapshot_info *i)
@@ -179,7 +148,133 @@ static int on_past(void *ctx, const wd_snapshot_info *i)
     p->collected_at = dup(l, i->collected_at);
     p->verdict = dup(l, i->verdict);
     p->failures = i->failures;
-    return l->oom ? WD_ENOMEM : 0;
+    return done(l);
+}
+
+static int on_computer(void *ctx, const char *name, int64_t records)
+{
+    loader *l = ctx;
+    if (l->m->ncomputers >= WD_MODEL_MAX_COMPUTERS)
+        return 0;
+    wd_m_computer *c = ADD(l, computers, cap_computers);
+    if (!c)
+        return WD_ENOMEM;
+    c->name = dup(l, name);
+    c->records = records;
+    return done(l);
+}
+
+/* ------------------------------------------------------------- subjects */
+
+static void copy_subject(loader *l, wd_m_subject *to, const wd_m_subject *from)
+{
+    *to = *from;
+    to->key = dup(l, from->key);
+    to->kb = dup(l, from->kb);
+    to->title = dup(l, from->title);
+    to->update_id = dup(l, from->update_id);
+    to->line = dup(l, from->line);
+    to->first_failure = dup(l, from->first_failure);
+    to->last_failure = dup(l, from->last_failure);
+    to->last_success = dup(l, from->last_success);
+    to->last_time = dup(l, from->last_time);
+    to->pending_since = dup(l, from->pending_since);
+    to->superseded_by = dup(l, from->superseded_by);
+    to->target = dup(l, from->target);
+}
+
+/* Keeps the subjects the judgement needs: every one that is not simply
+ * fine (up to the cap), counting all of them. */
+static int on_subject(void *ctx, const wd_m_subject *s)
+{
+    loader *l = ctx;
+    wd_model *m = l->m;
+    m->subjects_total++;
+    m->by_state[s->kind][s->state]++;
+    if (s->state == WD_ST_OK || s->state == WD_ST_NONE)
+        return 0;
+    if (m->nsubjects >= WD_MODEL_MAX_SUBJECTS) {
+        m->subjects_dropped++;
+        return 0;
+    }
+    wd_m_subject *to = ADD(l, subjects, cap_subjects);
+    if (!to)
+        return WD_ENOMEM;
+    copy_subject(l, to, s);
+    return done(l);
+}
+
+/* Counts the notes that name each kept source (one pass over each; the
+ * notes kept are bounded, so this stays linear in what is shown). */
+static void count_source_notes(wd_model *m)
+{
+    for (size_t i = 0; i < m->nnotes; i++) {
+        const char *src = m->notes[i].source;
+        for (size_t j = 0; src && j < m->nsources; j++)
+            if (m->sources[j].path && !strcmp(m->sources[j].path, src)) {
+                m->sources[j].notes++;
+                break;
+            }
+    }
+}
+
+static uint32_t subject_hash(wd_subject_kind kind, const char *key)
+{
+    uint32_t h = 2166136261u ^ (uint32_t)kind;
+    for (; *key; key++)
+        h = (h ^ (unsigned char)*key) * 16777619u;
+    return h;
+}
+
+/* Indexes the kept subjects by kind and key (lookups per activity). */
+static int index_subjects(wd_model *m)
+{
+    size_t n = 64;
+    while (n < 2 * m->nsubjects)
+        n *= 2;
+    m->subject_slots = calloc(n, sizeof *m->subject_slots);
+    if (!m->subject_slots)
+        return wd_error_set(WD_ENOMEM, "out of memory loading the snapshot");
+    m->nsubject_slots = n;
+    for (size_t i = 0; i < m->nsubjects; i++) {
+        const wd_m_subject *s = &m->subjects[i];
+        size_t h = subject_hash(s->kind, s->key ? s->key : "") & (n - 1);
+        while (m->subject_slots[h])
+            h = (h + 1) & (n - 1);
+        m->subject_slots[h] = (int)i + 1;
+    }
+    return WD_OK;
+}
+
+static int load_rows(wd_store *s, int64_t snap, loader *l)
+{
+    wd_model *m = l->m;
+    wd_fold_totals t;
+    int rc = wd_store_snapshot(s, snap, on_info, l);
+    if (!rc)
+        rc = wd_store_services(s, snap, on_service, l);
+    if (!rc)
+        rc = wd_store_facts(s, snap, on_fact, l);
+    if (!rc)
+        rc = wd_store_notes(s, snap, on_note, l);
+    if (!rc)
+        rc = wd_store_sources(s, snap, on_source, l);
+    if (!rc)
+        rc = wd_store_computers(s, snap, on_computer, l);
+    if (!rc && m->machine)
+        rc = wd_store_list(s, m->machine, NULL, on_past, l);
+    if (!rc)
+        rc = wd_fold_subjects(s, snap, on_subject, l, &t);
+    if (rc)
+        return rc;
+    m->activities = t.activities;
+    m->failed = t.failed;
+    m->trace = t.trace;
+    m->last_success = t.last_success[0] ? dup(l, t.last_success) : NULL;
+    m->evidence_start = t.first_time[0] ? dup(l, t.first_time) : NULL;
+    count_source_notes(m);
+    rc = done(l);
+    return rc ? rc : index_subjects(m);
 }
 
 int wd_model_load(wd_store *s, int64_t snap, wd_model **out)
@@ -188,22 +283,9 @@ int wd_model_load(wd_store *s, int64_t snap, wd_model **out)
     wd_model *m = calloc(1, sizeof *m);
     if (!m)
         return wd_error_set(WD_ENOMEM, "out of memory loading the snapshot");
+    m->store = s;
     loader l = {.m = m};
-    int rc = wd_store_snapshot(s, snap, on_info, &l);
-    if (!rc)
-        rc = wd_store_services(s, snap, on_service, &l);
-    if (!rc)
-        rc = wd_store_events(s, snap, on_event, &l);
-    if (!rc)
-        rc = wd_store_failures(s, snap, on_failure, &l);
-    if (!rc)
-        rc = wd_store_facts(s, snap, on_fact, &l);
-    if (!rc)
-        rc = wd_store_notes(s, snap, on_note, &l);
-    if (!rc)
-        rc = wd_store_sources(s, snap, on_source, &l);
-    if (!rc && m->machine)
-        rc = wd_store_list(s, m->machine, NULL, on_past, &l);
+    int rc = load_rows(s, snap, &l);
     if (rc) {
         wd_model_free(m);
         return rc;
@@ -212,75 +294,77 @@ int wd_model_load(wd_store *s, int64_t snap, wd_model **out)
     return WD_OK;
 }
 
+/* ----------------------------------------------------------------- free */
+
 void wd_finding_clear(wd_finding *f)
 {
-    free(f->rule);
-    free(f->severity);
-    free(f->title);
-    free(f->explanation);
+    if (!f)
+        return;
+    free(f->rule), free(f->severity), free(f->title), free(f->explanation);
     for (size_t i = 0; i < f->nfixes; i++)
         free(f->fixes[i]);
     free(f->fixes);
-    for (size_t i = 0; i < f->nevidence; i++)
-        free(f->evidence[i]);
-    free(f->evidence);
+    free(f->fix_failed);
+    free(f->refs);
+    free(f->cause);
+    free(f->known_issue);
+    free(f->codes);
     memset(f, 0, sizeof *f);
+}
+
+static void free_subject(wd_m_subject *s)
+{
+    free(s->key), free(s->kb), free(s->title), free(s->update_id), free(s->line);
+    free(s->first_failure), free(s->last_failure), free(s->last_success), free(s->last_time);
+    free(s->pending_since), free(s->superseded_by), free(s->target);
 }
 
 void wd_model_free(wd_model *m)
 {
     if (!m)
         return;
-    free(m->machine);
-    free(m->collected_at);
-    free(m->evidence_time);
-    free(m->command_line);
-    free(m->evidence);
+    free(m->machine), free(m->collected_at), free(m->evidence_time), free(m->command_line);
+    free(m->evidence), free(m->evidence_start), free(m->last_success);
     for (size_t i = 0; i < m->nservices; i++) {
         wd_m_service *s = &m->services[i];
-        free(s->name), free(s->display_name), free(s->state), free(s->start_type),
-            free(s->source);
+        free(s->name), free(s->display_name), free(s->state), free(s->start_type);
+        free(s->source);
     }
-    free(m->services);
-    for (size_t i = 0; i < m->nevents; i++) {
-        wd_m_event *e = &m->events[i];
-        free(e->channel), free(e->provider), free(e->time), free(e->computer), free(e->source);
-        for (size_t j = 0; j < e->nfields; j++)
-            free((char *)e->fields[j].name), free((char *)e->fields[j].value);
-        free(e->fields);
-    }
-    free(m->events);
-    for (size_t i = 0; i < m->nfailures; i++) {
-        wd_m_failure *f = &m->failures[i];
-        free(f->origin), free(f->time), free(f->operation), free(f->title), free(f->kb);
-        free(f->update_id), free(f->context), free(f->component), free(f->computer);
-        free(f->event_channel), free(f->source);
-    }
-    free(m->failures);
     for (size_t i = 0; i < m->nfacts; i++)
-        free(m->facts[i].key), free(m->facts[i].value), free(m->facts[i].source);
-    free(m->facts);
+        free(m->facts[i].key), free(m->facts[i].value), free(m->facts[i].source),
+            free(m->facts[i].time);
     for (size_t i = 0; i < m->nnotes; i++)
         free(m->notes[i].source), free(m->notes[i].location), free(m->notes[i].reason);
-    free(m->notes);
     for (size_t i = 0; i < m->nsources; i++)
         free(m->sources[i].path), free(m->sources[i].kind);
-    free(m->sources);
     for (size_t i = 0; i < m->npast; i++)
         free(m->past[i].collected_at), free(m->past[i].verdict);
-    free(m->past);
+    for (size_t i = 0; i < m->ncomputers; i++)
+        free(m->computers[i].name);
+    for (size_t i = 0; i < m->nsubjects; i++)
+        free_subject(&m->subjects[i]);
     for (size_t i = 0; i < m->nfindings; i++)
         wd_finding_clear(&m->findings[i]);
-    free(m->findings);
+    free(m->services), free(m->facts), free(m->notes), free(m->sources), free(m->past);
+    free(m->computers), free(m->subjects), free(m->subject_slots), free(m->findings);
     free(m);
 }
 
+/* --------------------------------------------------------------- lookup */
+
+/* The newest value of a fact: one seen at capture (no time) counts as the
+ * newest, then the latest time. */
 const char *wd_model_fact(const wd_model *m, const char *key)
 {
-    for (size_t i = 0; i < m->nfacts; i++)
-        if (m->facts[i].key && !strcmp(m->facts[i].key, key))
-            return m->facts[i].value;
-    return NULL;
+    const wd_m_fact *best = NULL;
+    for (size_t i = 0; i < m->nfacts; i++) {
+        const wd_m_fact *f = &m->facts[i];
+        if (!f->key || strcmp(f->key, key) || !f->value)
+            continue;
+        if (!best || (best->time && (!f->time || strcmp(f->time, best->time) > 0)))
+            best = f;
+    }
+    return best ? best->value : NULL;
 }
 
 const wd_m_service *wd_model_service(const wd_model *m, const char *name)
@@ -291,10 +375,15 @@ const wd_m_service *wd_model_service(const wd_model *m, const char *name)
     return NULL;
 }
 
-const char *wd_event_field(const wd_m_event *e, const char *name)
+const wd_m_subject *wd_model_subject(const wd_model *m, wd_subject_kind kind, const char *key)
 {
-    for (size_t i = 0; i < e->nfields; i++)
-        if (e->fields[i].name && !strcmp(e->fields[i].name, name))
-            return e->fields[i].value;
+    if (!m->nsubject_slots || !key)
+        return NULL;
+    size_t n = m->nsubject_slots, h = subject_hash(kind, key) & (n - 1);
+    for (; m->subject_slots[h]; h = (h + 1) & (n - 1)) {
+        const wd_m_subject *s = &m->subjects[m->subject_slots[h] - 1];
+        if (s->kind == kind && s->key && !strcmp(s->key, key))
+            return s;
+    }
     return NULL;
 }

@@ -22,7 +22,7 @@ struct wd_report {
     wd_kb *kb;
     wd_report_options o; /* strings below, owned */
     char *kb_dir, *template_path, *command_line, *db_path;
-    char **fixes, **evidence; /* per finding, comma-joined */
+    char **fixes; /* per finding, comma-joined */
 };
 
 /* ============================================================== building */
@@ -69,14 +69,12 @@ static int join_findings(wd_report *r)
 {
     size_t n = r->m->nfindings;
     r->fixes = calloc(n + 1, sizeof *r->fixes);
-    r->evidence = calloc(n + 1, sizeof *r->evidence);
-    if (!r->fixes || !r->evidence)
+    if (!r->fixes)
         return wd_error_set(WD_ENOMEM, "out of memory analysing the snapshot");
     for (size_t i = 0; i < n; i++) {
         const wd_finding *f = &r->m->findings[i];
         r->fixes[i] = join(f->fixes, f->nfixes);
-        r->evidence[i] = join(f->evidence, f->nevidence);
-        if (!r->fixes[i] || !r->evidence[i])
+        if (!r->fixes[i])
             return wd_error_set(WD_ENOMEM, "out of memory analysing the snapshot");
     }
     return WD_OK;
@@ -116,14 +114,9 @@ void wd_report_free(wd_report *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; r->m && i < r->m->nfindings; i++) {
-        if (r->fixes)
-            free(r->fixes[i]);
-        if (r->evidence)
-            free(r->evidence[i]);
-    }
+    for (size_t i = 0; r->fixes && r->m && i < r->m->nfindings; i++)
+        free(r->fixes[i]);
     free(r->fixes);
-    free(r->evidence);
     wd_model_free(r->m);
     wd_kb_free(r->kb);
     free(r->kb_dir), free(r->template_path), free(r->command_line), free(r->db_path);
@@ -132,10 +125,7 @@ void wd_report_free(wd_report *r)
 
 const char *wd_report_verdict(const wd_report *r)
 {
-    const char *v = r->m->verdict;
-    if (v && (!strcmp(v, "healthy") || !strcmp(v, "warning") || !strcmp(v, "failing")))
-        return v;
-    return r->m->nfindings ? "warning" : "healthy";
+    return r->m->verdict ? r->m->verdict : "healthy";
 }
 
 size_t wd_report_finding_count(const wd_report *r)
@@ -151,7 +141,12 @@ void wd_report_finding(const wd_report *r, size_t i, wd_finding_rec *out)
     out->title = f->title;
     out->explanation = f->explanation;
     out->fixes = r->fixes[i];
-    out->evidence = r->evidence[i];
+    out->evidence = NULL;
+    out->refs = f->refs;
+    out->nrefs = f->nrefs;
+    out->cause = f->cause;
+    out->known_issue = f->known_issue;
+    out->state = f->state;
 }
 
 /* =============================================================== writing */

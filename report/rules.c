@@ -3,6 +3,7 @@
  * whole snapshot, severity (and escalation), texts and fix ids. */
 #include "rules_private.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,9 +57,10 @@ static int parse_src(const char *s, rule_src *out)
         const char *name;
         rule_src src;
     } srcs[] = {
-        {"services", SRC_SERVICES}, {"missing-services", SRC_MISSING},
-        {"failures", SRC_FAILURES}, {"events", SRC_EVENTS},
-        {"facts", SRC_FACTS},       {"once", SRC_ONCE},
+        {"services", SRC_SERVICES},     {"missing-services", SRC_MISSING},
+        {"subjects", SRC_SUBJECTS},     {"failures", SRC_FAILURES},
+        {"activities", SRC_ACTIVITIES}, {"facts", SRC_FACTS},
+        {"once", SRC_ONCE},
     };
     for (size_t i = 0; i < sizeof srcs / sizeof srcs[0]; i++)
         if (!strcmp(s, srcs[i].name)) {
@@ -168,6 +170,7 @@ static int parse_text_field(parse_ctx *c, unsigned line, const char *key, char *
                         : !strcmp(key, "fixes")         ? &r->fixes
                         : !strcmp(key, "fixes-managed") ? &r->fixes_managed
                         : !strcmp(key, "group-by")      ? &r->group_by
+                        : !strcmp(key, "state")         ? &r->state
                                                         : NULL;
     if (!slot)
         return perr(c, line, "unknown rule field", key);
@@ -176,6 +179,8 @@ static int parse_text_field(parse_ctx *c, unsigned line, const char *key, char *
     *slot = val;
     if (slot == &r->severity && !wd_rules_severity_rank(val))
         return perr(c, line, "unknown severity", val);
+    if (slot == &r->state && strcmp(val, "current") && strcmp(val, "resolved"))
+        return perr(c, line, "state is current or resolved", val);
     return WD_OK;
 }
 
@@ -197,12 +202,11 @@ static int parse_rule_line(parse_ctx *c, unsigned line, const char *key, char *v
         return parse_escalate(c, line, val);
     if (!strcmp(key, "attach"))
         return parse_attach(c, line, val);
-    if (!strcmp(key, "unless")) {
+    if (!strcmp(key, "explains")) {
         const char *kind = token(&val);
-        if (!*val || (strcmp(kind, "followed-by") && strcmp(kind, "later")) ||
-            val[strspn(val, "0123456789, ")])
-            return perr(c, line, "expected unless followed-by IDS or unless later IDS", NULL);
-        *(strcmp(kind, "later") ? &r->unless_followed_by : &r->unless_later) = val;
+        if (!*val || (strcmp(kind, "codes") && strcmp(kind, "rules")))
+            return perr(c, line, "expected explains codes LIST or explains rules LIST", NULL);
+        *(strcmp(kind, "codes") ? &r->explains_rules : &r->explains_codes) = val;
         return WD_OK;
     }
     if (!strcmp(key, "cite")) {
@@ -219,9 +223,8 @@ static int end_rule(parse_ctx *c, unsigned line)
     rule *r = c->cur;
     if (!r->severity || !r->title || !r->explain || !r->fixes)
         return perr(c, line, "a rule needs severity, title, explain and fixes", r->id);
-    if (r->src == SRC_EVENTS || (!r->unless_followed_by && !r->unless_later))
-        return (c->cur = NULL, WD_OK);
-    return perr(c, line, "\"unless\" applies to events only", r->id);
+    c->cur = NULL;
+    return WD_OK;
 }
 
 static int start_rule(parse_ctx *c, unsigned line, char *id)
@@ -362,4 +365,81 @@ int wd_rules_check(const wd_rules *rules, const wd_kb *kb)
             return rc;
     }
     return WD_OK;
+}
+
+/* ------------------------------------------------------------ lists */
+
+static int list_num(const char *s, double *out)
+{
+    if (!s || !*s)
+        return 0;
+    char *end;
+    double v = strtod(s, &end);
+    while (*end == ' ')
+        end++;
+    if (*end || end == s || v != v)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+static int list_equal(const char *v, const char *want, size_t wn)
+{
+    char w[128];
+    double a, b;
+    if (wn >= sizeof w)
+        return 0;
+    memcpy(w, want, wn);
+    w[wn] = '\0';
+    if (list_num(v, &a) && list_num(w, &b))
+        return a == b;
+    return wd_strcaseeq(v, w);
+}
+
+/* "lo-hi" with two numbers: whether v is within. -1 when not a range. */
+static int list_range(const char *v, const char *el, size_t n)
+{
+    char buf[128];
+    double lo, hi, x;
+    if (n >= sizeof buf || n < 3)
+        return -1;
+    memcpy(buf, el, n);
+    buf[n] = '\0';
+    char *dash = strchr(buf + 1, '-');
+    if (!dash)
+        return -1;
+    *dash = '\0';
+    if (!list_num(buf, &lo) || !list_num(dash + 1, &hi))
+        return -1;
+    return list_num(v, &x) && x >= lo && x <= hi;
+}
+
+static int in_list_depth(const wd_rules *r, const char *v, const char *list, int depth)
+{
+    const char *p = list;
+    while (p && *p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t n = strcspn(p, ",");
+        while (n && p[n - 1] == ' ')
+            n--;
+        if (n && p[0] == '@' && depth < 4) {
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)(n - 1), p + 1);
+            const char *set = wd_rules_set(r, name);
+            if (set && in_list_depth(r, v, set, depth + 1))
+                return 1;
+        } else if (n) {
+            int in = list_range(v, p, n);
+            if (in == 1 || (in < 0 && list_equal(v, p, n)))
+                return 1;
+        }
+        p += strcspn(p, ",");
+    }
+    return 0;
+}
+
+int wd_rules_in_list(const wd_rules *r, const char *v, const char *list)
+{
+    return v && list && in_list_depth(r, v, list, 0);
 }

@@ -1,7 +1,8 @@
 /* rules_eval.c - the one engine that evaluates every rule of rules.txt over
- * a loaded snapshot: pick items from a source, filter, group, check the
- * snapshot-wide conditions, and turn each group into a finding with its
- * severity, texts, evidence references and fix ids; then rank them. */
+ * a snapshot: each source is walked once (activities stream from the store)
+ * and every item is offered to every rule of that source, which filters it
+ * and folds it into a bounded group; each group then becomes a finding with
+ * its severity, texts, typed evidence and fix ids. judge.c ranks them. */
 #include "rules_private.h"
 
 #include <math.h>
@@ -9,38 +10,89 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_EVIDENCE = 200, TMP = 160 };
+enum {
+    TMP = 512,          /* room for one formatted field value */
+    GROUP_REFS = 16,    /* evidence rows a group cites */
+    GROUP_FIRST = 4,    /* of them, the first ones; the rest are the newest */
+    GROUP_CODES = 8,    /* distinct codes a group lists */
+    GROUP_KBS = 4,      /* distinct KBs a group remembers (known issues) */
+    MAX_GROUPS = 512,   /* groups per rule */
+    HASH_SLOTS = 1024,  /* > MAX_GROUPS, a power of two */
+    ATTACH_REFS = 16,   /* rows an attach clause cites */
+};
+
+/* A streamed activity with what the judgement adds to it. */
+typedef struct act_item {
+    const wd_activity_row *row;
+    const char *state;              /* current, resolved, superseded, pending-reboot */
+    const wd_m_subject *subject;    /* its kept subject, or NULL */
+} act_item;
 
 typedef struct item {
     rule_src kind;
-    const void *p; /* wd_m_service/-event/-failure/-fact, wd_update_service */
+    const void *p; /* wd_m_service, wd_update_service, wd_m_subject, act_item,
+                      wd_m_fact, or NULL (once) */
 } item;
+
+/* A copy of a streamed activity that outlives the walk: the representative
+ * of a group, for its {placeholders}. */
+typedef struct act_copy {
+    wd_activity_row row;
+    act_item it;
+    char *strings; /* one block holding every string of row */
+} act_copy;
+
+typedef struct group {
+    char *key;
+    size_t count, attempts;
+    char minute[17];
+    char first[WD_TIME_MAX], last[WD_TIME_MAX];
+    uint32_t codes[GROUP_CODES];
+    size_t ncodes;
+    char kbs[GROUP_KBS][16];
+    size_t nkbs;
+    wd_ref refs[GROUP_REFS];
+    size_t nrefs, ring;
+    item rep;      /* the newest item (for streamed ones, rep.p is &act->it) */
+    act_copy *act; /* owned copy of a streamed representative */
+} group;
+
+typedef struct attach_acc {
+    size_t count;
+    wd_ref refs[ATTACH_REFS];
+    size_t nrefs;
+} attach_acc;
+
+/* One rule's work during a walk. */
+typedef struct collect {
+    const rule *r;
+    int active; /* the rule's snapshot-wide conditions hold */
+    group *groups;
+    size_t n, dropped;
+    int slots[HASH_SLOTS]; /* index + 1 into groups, 0 empty */
+    attach_acc attach;
+} collect;
 
 typedef struct eval {
     const wd_kb *kb;
     const wd_rules *rules;
     wd_model *m;
-    int64_t ref; /* the time "now" is for this snapshot */
-    int managed, wsus, reboot_pending;
-    double last_success_days; /* -1 when there is no update evidence */
-    char last_success[WD_TIME_MAX + 40]; /* also "none in the evidence (since TIME)" */
+    int64_t ref; /* the time "now" is for this snapshot: the evidence's end */
+    int managed, wsus, reboot_pending, listing_complete;
+    double last_success_days;
+    char last_success[WD_TIME_MAX + 40];
     const char *server;
-    size_t capfindings;
-    size_t failing_streak; /* earlier snapshots in a row that were failing */
+    size_t failing_streak, current_failures;
+    collect *collects; /* one per rule, in rules order */
+    wd_judge_input judge;
+    char op_last_ok[WD_OP_COUNT][WD_TIME_MAX];
+    wd_buf key; /* scratch for subject keys */
 } eval;
 
-typedef struct group {
-    item *items;
-    size_t n, cap;
-    char *key;
-} group;
-
-/* Figures of one group, computed once. */
 typedef struct gvars {
     size_t count, attempts, attached;
     double days, oldest_days; /* -1 when no item has a time */
-    char codes[96];
-    const char *first, *last;
+    char codes[160];
 } gvars;
 
 static int oom(void)
@@ -83,7 +135,6 @@ static double age_days(const eval *e, const char *time)
     return d < 0 ? 0 : d;
 }
 
-/* Whole days (the figures are never negative, -1 means none). */
 static double whole(double d)
 {
     return d < 0 ? -1 : (double)(int64_t)d;
@@ -97,63 +148,16 @@ static const char *fmt_num(char *tmp, double v)
 
 static const char *fmt_code(char *tmp, uint32_t hr)
 {
-    char c[11];
-    wd_hresult_format(hr, c);
-    snprintf(tmp, TMP, "%s", c);
+    wd_hresult_format(hr, tmp);
     return tmp;
 }
 
-/* "store-app", "defender" or "windows", from an update title. */
-static const char *update_kind(const char *title)
+static const char *days_of(const eval *e, const char *time, char *tmp)
 {
-    if (!title)
-        return "windows";
-    size_t n = 0;
-    while ((title[n] >= '0' && title[n] <= '9') || (title[n] >= 'A' && title[n] <= 'Z'))
-        n++;
-    if (n == 12 && title[n] == '-')
-        return "store-app";
-    if (strstr(title, "KB2267602") || strstr(title, "Security Intelligence"))
-        return "defender";
-    return "windows";
+    return time ? fmt_num(tmp, whole(age_days(e, time))) : NULL;
 }
 
-/* ---------------------------------------------------------- item fields */
-
-static const char *service_field(const wd_m_service *s, const char *f, char *tmp)
-{
-    const wd_update_service *u = wd_update_service_find(s->name);
-    if (!strcmp(f, "name"))
-        return s->name;
-    if (!strcmp(f, "display"))
-        return s->display_name ? s->display_name : u ? u->display_name : s->name;
-    if (!strcmp(f, "state"))
-        return s->state;
-    if (!strcmp(f, "start"))
-        return s->start_type;
-    if (!strcmp(f, "default"))
-        return u ? u->expected_start : NULL;
-    if (!strcmp(f, "essential"))
-        return u && u->essential ? "1" : "0";
-    if (!strcmp(f, "known"))
-        return u ? "1" : "0";
-    if (!strcmp(f, "exit-code"))
-        return s->exit_code < 0 ? NULL : fmt_num(tmp, (double)s->exit_code);
-    return NULL;
-}
-
-static const char *missing_field(const wd_update_service *u, const char *f)
-{
-    if (!strcmp(f, "name"))
-        return u->name;
-    if (!strcmp(f, "display"))
-        return u->display_name;
-    if (!strcmp(f, "default"))
-        return u->expected_start;
-    if (!strcmp(f, "essential"))
-        return u->essential ? "1" : "0";
-    return NULL;
-}
+/* ---------------------------------------------------------------- codes */
 
 static const char *code_text(const eval *e, uint32_t hr, const char *f, char *tmp)
 {
@@ -174,118 +178,168 @@ static const char *code_text(const eval *e, uint32_t hr, const char *f, char *tm
         snprintf(tmp, TMP, "%s%s", mn, stop ? "" : ".");
         return tmp;
     }
+    if (!strcmp(f, "causes")) {
+        if (!k || !k->causes[0])
+            return "";
+        snprintf(tmp, TMP, " Usual causes: %s", k->causes);
+        return tmp;
+    }
     return NULL;
 }
 
-static const char *failure_field(const eval *e, const wd_m_failure *x, const char *f, char *tmp)
+static int is_code_field(const char *f)
 {
-    const char *v = code_text(e, x->hresult, f, tmp);
-    if (v)
-        return v;
-    if (!strcmp(f, "origin"))
-        return x->origin;
-    if (!strcmp(f, "operation"))
-        return x->operation;
-    if (!strcmp(f, "kb"))
-        return x->kb;
-    if (!strcmp(f, "title"))
-        return x->title ? x->title : x->kb;
+    return !strcmp(f, "code") || !strcmp(f, "symbol") || !strcmp(f, "meaning") ||
+           !strcmp(f, "causes");
+}
+
+/* ---------------------------------------------------------- item fields */
+
+static const char *service_field(const eval *e, const wd_m_service *s, const char *f, char *tmp)
+{
+    const wd_update_service *u = wd_update_service_find(s->name);
+    if (!strcmp(f, "name"))
+        return s->name;
+    if (!strcmp(f, "display"))
+        return s->display_name ? s->display_name : u ? u->display_name : s->name;
+    if (!strcmp(f, "state"))
+        return s->state;
+    if (!strcmp(f, "start"))
+        return s->start_type;
+    if (!strcmp(f, "default"))
+        return u ? u->expected_start : NULL;
+    if (!strcmp(f, "essential"))
+        return u && u->essential ? "1" : "0";
+    if (!strcmp(f, "known"))
+        return u ? "1" : "0";
+    if (!strcmp(f, "exit-code"))
+        return s->exit_code < 0 ? NULL : fmt_num(tmp, (double)s->exit_code);
+    if (!strcmp(f, "exit-name")) {
+        if (s->exit_code <= 0 || s->exit_code > 0xFFFF)
+            return NULL;
+        wd_hr_decoded d;
+        wd_hr_decode(e->kb, 0x80070000u | (uint32_t)s->exit_code, &d);
+        return d.win32_name[0] ? d.win32_name : NULL;
+    }
+    return NULL;
+}
+
+static const char *missing_field(const wd_update_service *u, const char *f)
+{
+    if (!strcmp(f, "name"))
+        return u->name;
+    if (!strcmp(f, "display"))
+        return u->display_name;
+    if (!strcmp(f, "default"))
+        return u->expected_start;
+    if (!strcmp(f, "essential"))
+        return u->essential ? "1" : "0";
+    return NULL;
+}
+
+/* How an update is named in a sentence: its KB, else its title. */
+static const char *update_name(const char *kb, const char *title, const char *id)
+{
+    return kb && *kb ? kb : title && *title ? title : id && *id ? id : "an update";
+}
+
+static const char *subject_field(const eval *e, const wd_m_subject *s, const char *f, char *tmp)
+{
+    if (is_code_field(f))
+        return s->has_code ? code_text(e, s->code, f, tmp) : NULL;
+    if (!strcmp(f, "kind"))
+        return wd_subject_kind_name(s->kind);
+    if (!strcmp(f, "key"))
+        return s->key;
     if (!strcmp(f, "update"))
-        return x->kb ? x->kb : x->title ? x->title : x->update_id ? x->update_id : "an update";
-    if (!strcmp(f, "time"))
-        return x->time;
-    if (!strcmp(f, "component"))
-        return x->component;
-    if (!strcmp(f, "kind"))
-        return update_kind(x->title);
-    if (!strcmp(f, "days"))
-        return x->time ? fmt_num(tmp, whole(age_days(e, x->time))) : NULL;
-    return NULL;
-}
-
-/* The code an event carries (errorCode, ErrorCode, hr, SCM's %%N). */
-static int event_code(const wd_m_event *ev, uint32_t *hr)
-{
-    static const char *names[] = {"errorCode", "ErrorCode", "hr", "param2"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        const char *v = wd_event_field(ev, names[i]);
-        if (v && v[0] == '%' && v[1] == '%')
-            v += 2;
-        if (v && !wd_hresult_parse(v, hr))
-            return 1;
-    }
-    return 0;
-}
-
-/* The key name of the service an SCM event is about. */
-static const char *event_service(const wd_m_event *ev)
-{
-    const char *k = wd_event_field(ev, "ServiceKeyName");
-    if (k && *k)
-        return k;
-    const char *p = wd_event_field(ev, "param1");
-    if (!p)
-        return NULL;
-    size_t n;
-    const wd_update_service *t = wd_update_services(&n);
-    for (size_t i = 0; i < n; i++)
-        if (wd_strcaseeq(t[i].display_name, p) || wd_strcaseeq(t[i].name, p))
-            return t[i].name;
-    return p;
-}
-
-static const char *event_kb(const wd_m_event *ev, char *tmp)
-{
-    const char *t = wd_event_field(ev, "updateTitle");
-    if (t && wd_find_kb(t, tmp, TMP))
-        return tmp;
-    const char *p = wd_event_field(ev, "PackageIdentifier");
-    if (p && wd_find_kb(p, tmp, TMP))
-        return tmp;
-    return NULL;
-}
-
-static const char *event_field2(const eval *e, const wd_m_event *ev, const char *f, char *tmp)
-{
-    if (!strcmp(f, "title"))
-        return wd_event_field(ev, "updateTitle");
-    if (!strcmp(f, "guid"))
-        return wd_event_field(ev, "updateGuid");
+        return update_name(s->kb, s->title, s->key);
     if (!strcmp(f, "kb"))
-        return event_kb(ev, tmp);
-    if (!strcmp(f, "update")) {
-        const char *k = event_kb(ev, tmp);
-        const char *g = wd_event_field(ev, "updateGuid");
-        const char *t = wd_event_field(ev, "updateTitle");
-        return k ? k : g ? g : t ? t : "an update";
+        return s->kb;
+    if (!strcmp(f, "title"))
+        return s->title ? s->title : update_name(s->kb, NULL, s->key);
+    if (!strcmp(f, "product"))
+        return wd_product_name(s->product);
+    if (!strcmp(f, "state"))
+        return wd_state_name(s->state);
+    if (!strcmp(f, "operation"))
+        return wd_op_name(s->op);
+    if (!strcmp(f, "codes")) {
+        size_t len = 0;
+        tmp[0] = '\0';
+        for (size_t i = 0; i < s->ncodes && len + 14 < TMP; i++)
+            len += (size_t)snprintf(tmp + len, TMP - len, "%s0x%08X", i ? ", " : "", s->codes[i]);
+        return tmp;
     }
-    if (!strcmp(f, "service"))
-        return event_service(ev);
-    if (!strcmp(f, "kind"))
-        return update_kind(wd_event_field(ev, "updateTitle"));
+    if (!strcmp(f, "failures"))
+        return fmt_num(tmp, (double)s->failures);
+    if (!strcmp(f, "attempts"))
+        return fmt_num(tmp, (double)s->attempts);
+    if (!strcmp(f, "successes"))
+        return fmt_num(tmp, (double)s->successes);
+    if (!strcmp(f, "first"))
+        return s->first_failure;
+    if (!strcmp(f, "last"))
+        return s->last_failure ? s->last_failure : s->last_time;
+    if (!strcmp(f, "fixed"))
+        return s->last_success;
+    if (!strcmp(f, "pending"))
+        return s->pending_since;
+    if (!strcmp(f, "superseded-by"))
+        return s->superseded_by;
+    if (!strcmp(f, "target"))
+        return s->target;
+    if (!strcmp(f, "count"))
+        return s->count < 0 ? NULL : fmt_num(tmp, (double)s->count);
     if (!strcmp(f, "days"))
-        return ev->time ? fmt_num(tmp, whole(age_days(e, ev->time))) : NULL;
-    if (!strncmp(f, "field.", 6))
-        return wd_event_field(ev, f + 6);
+        return days_of(e, s->state == WD_ST_PENDING_REBOOT ? s->pending_since
+                          : s->last_failure                ? s->last_failure
+                                                           : s->last_time,
+                       tmp);
+    if (!strcmp(f, "time"))
+        return s->last_time;
     return NULL;
 }
 
-static const char *event_field(const eval *e, const wd_m_event *ev, const char *f, char *tmp)
+static const char *activity_field(const eval *e, const act_item *a, const char *f, char *tmp)
 {
-    uint32_t hr;
-    if (!strcmp(f, "code") || !strcmp(f, "symbol") || !strcmp(f, "meaning"))
-        return event_code(ev, &hr) ? code_text(e, hr, f, tmp) : NULL;
-    if (!strcmp(f, "provider"))
-        return ev->provider;
-    if (!strcmp(f, "id"))
-        return fmt_num(tmp, ev->event_id);
-    if (!strcmp(f, "channel"))
-        return ev->channel;
-    if (!strcmp(f, "level"))
-        return fmt_num(tmp, ev->level);
+    const wd_activity_rec *r = &a->row->rec;
+    if (is_code_field(f))
+        return r->has_code ? code_text(e, r->code, f, tmp) : NULL;
+    if (!strcmp(f, "operation"))
+        return wd_op_name(r->operation);
+    if (!strcmp(f, "outcome"))
+        return wd_outcome_name(r->outcome);
+    if (!strcmp(f, "state"))
+        return a->state;
+    if (!strcmp(f, "product"))
+        return wd_product_name(r->product);
+    if (!strcmp(f, "kb"))
+        return r->kb;
+    if (!strcmp(f, "title"))
+        return r->title ? r->title : update_name(r->kb, NULL, r->update_id);
+    if (!strcmp(f, "update"))
+        return update_name(r->kb, r->title, r->update_id);
+    if (!strcmp(f, "subject"))
+        return a->row->subject;
+    if (!strcmp(f, "service"))
+        return r->service;
+    if (!strcmp(f, "target"))
+        return r->target;
+    if (!strcmp(f, "package"))
+        return r->package;
+    if (!strcmp(f, "component"))
+        return r->component;
+    if (!strcmp(f, "session"))
+        return r->session;
+    if (!strcmp(f, "source"))
+        return r->where.source;
     if (!strcmp(f, "time"))
-        return ev->time;
-    return event_field2(e, ev, f, tmp);
+        return r->time;
+    if (!strcmp(f, "days"))
+        return days_of(e, r->time, tmp);
+    if (!strcmp(f, "count"))
+        return r->count < 0 ? NULL : fmt_num(tmp, (double)r->count);
+    return NULL;
 }
 
 static const char *fact_field(const wd_m_fact *x, const char *f, char *tmp)
@@ -295,6 +349,8 @@ static const char *fact_field(const wd_m_fact *x, const char *f, char *tmp)
         return x->key;
     if (!strcmp(f, "value"))
         return x->value;
+    if (!strcmp(f, "source"))
+        return x->source;
     if (!strcmp(f, "gb")) {
         if (!num(x->value, &v))
             return NULL;
@@ -311,51 +367,37 @@ static const char *item_field(const eval *e, const item *it, const char *f, char
 {
     switch (it->kind) {
     case SRC_SERVICES:
-        return service_field(it->p, f, tmp);
+        return service_field(e, it->p, f, tmp);
     case SRC_MISSING:
         return missing_field(it->p, f);
+    case SRC_SUBJECTS:
+        return subject_field(e, it->p, f, tmp);
     case SRC_FAILURES:
-        return failure_field(e, it->p, f, tmp);
-    case SRC_EVENTS:
-        return event_field(e, it->p, f, tmp);
+    case SRC_ACTIVITIES:
+        return activity_field(e, it->p, f, tmp);
     case SRC_FACTS:
         return fact_field(it->p, f, tmp);
-    case SRC_ONCE:
+    default:
         return global(e, f, tmp);
     }
-    return NULL;
 }
 
 static const char *item_time(const item *it)
 {
-    if (it->kind == SRC_FAILURES)
-        return ((const wd_m_failure *)it->p)->time;
-    if (it->kind == SRC_EVENTS)
-        return ((const wd_m_event *)it->p)->time;
-    return NULL;
-}
-
-/* "failure:12" for an item; 0 when it has no row. */
-static int item_ref(const item *it, char *out, size_t n)
-{
-    switch (it->kind) {
-    case SRC_SERVICES:
-        return snprintf(out, n, "service:%lld", (long long)((const wd_m_service *)it->p)->id), 1;
-    case SRC_FAILURES:
-        return snprintf(out, n, "failure:%lld", (long long)((const wd_m_failure *)it->p)->id), 1;
-    case SRC_EVENTS:
-        return snprintf(out, n, "event:%lld", (long long)((const wd_m_event *)it->p)->id), 1;
-    case SRC_FACTS:
-        return snprintf(out, n, "fact:%lld", (long long)((const wd_m_fact *)it->p)->id), 1;
-    default:
-        return 0;
+    if (it->kind == SRC_FAILURES || it->kind == SRC_ACTIVITIES)
+        return ((const act_item *)it->p)->row->rec.time;
+    if (it->kind == SRC_SUBJECTS) {
+        const wd_m_subject *s = it->p;
+        return s->last_failure ? s->last_failure : s->last_time;
     }
+    return NULL;
 }
 
 /* ------------------------------------------------------- global figures */
 
 static const char *global(const eval *e, const char *f, char *tmp)
 {
+    const wd_model *m = e->m;
     if (!strcmp(f, "managed"))
         return e->managed ? "1" : "0";
     if (!strcmp(f, "wsus"))
@@ -364,20 +406,24 @@ static const char *global(const eval *e, const char *f, char *tmp)
         return e->server;
     if (!strcmp(f, "reboot-pending"))
         return e->reboot_pending ? "1" : "0";
+    if (!strcmp(f, "listing"))
+        return e->listing_complete ? "complete" : m->nservices ? "partial" : "none";
     if (!strcmp(f, "last-success-days"))
         return fmt_num(tmp, e->last_success_days < 0 ? -1 : whole(e->last_success_days));
     if (!strcmp(f, "last-success"))
         return e->last_success;
     if (!strcmp(f, "services"))
-        return fmt_num(tmp, (double)e->m->nservices);
+        return fmt_num(tmp, (double)m->nservices);
     if (!strcmp(f, "machine"))
-        return e->m->machine;
+        return m->machine;
     if (!strcmp(f, "failures"))
-        return fmt_num(tmp, (double)e->m->nfailures);
+        return fmt_num(tmp, (double)e->current_failures);
+    if (!strcmp(f, "activities"))
+        return fmt_num(tmp, (double)(m->activities + m->trace));
     if (!strcmp(f, "events"))
-        return fmt_num(tmp, (double)e->m->nevents);
+        return fmt_num(tmp, (double)m->events);
     if (!strcmp(f, "facts"))
-        return fmt_num(tmp, (double)e->m->nfacts);
+        return fmt_num(tmp, (double)m->nfacts);
     if (!strcmp(f, "failing-streak"))
         return fmt_num(tmp, (double)e->failing_streak);
     if (!strcmp(f, "managed-note")) {
@@ -390,71 +436,15 @@ static const char *global(const eval *e, const char *f, char *tmp)
         return tmp;
     }
     if (!strncmp(f, "fact:", 5))
-        return wd_model_fact(e->m, f + 5);
+        return wd_model_fact(m, f + 5);
     return NULL;
-}
-
-static int is_wu_event(const wd_m_event *ev)
-{
-    return ev->provider && !strcmp(ev->provider, "Microsoft-Windows-WindowsUpdateClient");
-}
-
-/* Folds one time into the newest success / oldest activity seen. */
-static void note_time(const char *t, int success, char *last, char *oldest)
-{
-    if (!t || !*t)
-        return;
-    if (success && strcmp(t, last) > 0)
-        snprintf(last, WD_TIME_MAX, "%s", t);
-    if (!oldest[0] || strcmp(t, oldest) < 0)
-        snprintf(oldest, WD_TIME_MAX, "%s", t);
-}
-
-/* A "history" fact: "TIME|operation|result|0xHR|KB|title". */
-static void note_history(const char *v, char *last, char *oldest)
-{
-    char t[WD_TIME_MAX] = "";
-    const char *bar = strchr(v, '|');
-    char buf[WD_TIME_MAX];
-    size_t n = bar ? (size_t)(bar - v) : strlen(v);
-    if (n >= sizeof buf)
-        return;
-    memcpy(buf, v, n);
-    buf[n] = '\0';
-    if (wd_time_normalize(buf, t))
-        return;
-    const char *res = bar ? strchr(bar + 1, '|') : NULL;
-    int ok = res && (!strncmp(res + 1, "2|", 2) || !strncmp(res + 1, "3|", 2) ||
-                     wd_strncaseeq(res + 1, "succeeded", 9));
-    note_time(t, ok, last, oldest);
-}
-
-static void last_success(eval *e)
-{
-    char last[WD_TIME_MAX] = "", oldest[WD_TIME_MAX] = "";
-    for (size_t i = 0; i < e->m->nevents; i++) {
-        const wd_m_event *ev = &e->m->events[i];
-        if (is_wu_event(ev))
-            note_time(ev->time, ev->event_id == 19, last, oldest);
-    }
-    for (size_t i = 0; i < e->m->nfailures; i++)
-        note_time(e->m->failures[i].time, 0, last, oldest);
-    for (size_t i = 0; i < e->m->nfacts; i++)
-        if (e->m->facts[i].key && !strcmp(e->m->facts[i].key, "history") && e->m->facts[i].value)
-            note_history(e->m->facts[i].value, last, oldest);
-    e->last_success_days = last[0] ? age_days(e, last) : oldest[0] ? age_days(e, oldest) : -1;
-    if (last[0])
-        snprintf(e->last_success, sizeof e->last_success, "%s", last);
-    else
-        snprintf(e->last_success, sizeof e->last_success, "none in the evidence (since %s)",
-                 oldest[0] ? oldest : "-");
 }
 
 /* How many of the snapshots just before this one were "failing". */
 static size_t failing_streak(const wd_model *m)
 {
     size_t streak = 0;
-    const char *before = m->collected_at; /* walk back from here */
+    const char *before = m->collected_at;
     for (;;) {
         const wd_m_past *prev = NULL;
         for (size_t i = 0; i < m->npast; i++) {
@@ -470,6 +460,8 @@ static size_t failing_streak(const wd_model *m)
     }
 }
 
+/* "Now" for this snapshot is the end of its evidence: a bundle captured
+ * years ago is judged as of its capture, not as of today. */
 static void set_reference(eval *e)
 {
     const char *cands[] = {wd_model_fact(e->m, "capture.time"), e->m->evidence_time,
@@ -483,107 +475,70 @@ static void set_reference(eval *e)
         e->ref = 0;
 }
 
-/* A server URL that is not Microsoft's own (Windows Update, Microsoft
- * Update, Delivery Optimization): a WSUS or Configuration Manager server. */
+/* A server that is not Microsoft's own: a WSUS or Configuration Manager. */
 static int own_server(const char *url)
 {
     return url && *url && !strstr(url, "microsoft.com") && !strstr(url, "windowsupdate.com") &&
-           !wd_strcaseeq(url, "(null)");
+           !wd_strcaseeq(url, "(null)") && !wd_strcaseeq(url, "none");
+}
+
+static void last_success(eval *e)
+{
+    const char *last = e->m->last_success, *oldest = e->m->evidence_start;
+    e->last_success_days = last ? age_days(e, last) : oldest ? age_days(e, oldest) : -1;
+    if (last)
+        snprintf(e->last_success, sizeof e->last_success, "%s", last);
+    else
+        snprintf(e->last_success, sizeof e->last_success, "none in the evidence (since %s)",
+                 oldest ? oldest : "-");
 }
 
 static void compute_globals(eval *e)
 {
+    const wd_model *m = e->m;
     set_reference(e);
-    const char *policy = wd_model_fact(e->m, "policy.wu.WUServer");
-    const char *logged = wd_model_fact(e->m, "wu.wsus_server");
-    const char *url = wd_model_fact(e->m, "wu.server_url");
-    for (size_t i = 0; i < e->m->nfacts; i++) {
-        const wd_m_fact *f = &e->m->facts[i];
+    const char *policy = wd_model_fact(m, "policy.wu.WUServer");
+    const char *logged = wd_model_fact(m, "wu.server");
+    for (size_t i = 0; i < m->nfacts; i++) {
+        const wd_m_fact *f = &m->facts[i];
         if (f->key && !strncmp(f->key, "policy.wu.", 10) && f->value && *f->value)
             e->managed = 1;
+        if (f->key && !strcmp(f->key, "services.listing") && f->value &&
+            !strcmp(f->value, "complete"))
+            e->listing_complete = 1;
     }
-    /* the policy decides; without it, what WindowsUpdate.log said it used */
-    e->server = own_server(policy)   ? policy
-                : own_server(logged) ? logged
-                : own_server(url)    ? url
-                                     : NULL;
-    e->wsus = own_server(policy) ? truthy(wd_model_fact(e->m, "policy.wu.UseWUServer"))
+    /* the policy decides; without it, what the update log said it used */
+    e->server = own_server(policy) ? policy : own_server(logged) ? logged : NULL;
+    e->wsus = own_server(policy) ? truthy(wd_model_fact(m, "policy.wu.UseWUServer"))
                                  : e->server != NULL;
     e->managed |= e->wsus;
-    e->reboot_pending = truthy(wd_model_fact(e->m, "reboot.pending.wu")) ||
-                        truthy(wd_model_fact(e->m, "reboot.pending.cbs")) ||
-                        truthy(wd_model_fact(e->m, "reboot.pending.cbs_packages"));
+    e->reboot_pending = truthy(wd_model_fact(m, "reboot.pending.wu")) ||
+                        truthy(wd_model_fact(m, "reboot.pending.cbs")) ||
+                        truthy(wd_model_fact(m, "reboot.pending.cbs_packages"));
     last_success(e);
-    e->failing_streak = failing_streak(e->m);
+    e->failing_streak = failing_streak(m);
+    for (size_t i = 0; i < m->nsubjects; i++)
+        e->current_failures += m->subjects[i].state == WD_ST_FAILING;
+    e->judge.incomplete = m->notes_by_kind[WD_NOTE_UNREADABLE] + m->notes_by_kind[WD_NOTE_LIMIT] > 0;
 }
 
 /* ------------------------------------------------------------ conditions */
 
 static int glob_match(const char *pat, const char *s)
 {
-    if (!*pat)
-        return !*s;
-    if (*pat == '*')
-        return glob_match(pat + 1, s) || (*s && glob_match(pat, s + 1));
-    return *s && (wd_strncaseeq(pat, s, 1)) && glob_match(pat + 1, s + 1);
-}
-
-static int equal(const char *v, const char *want, size_t wn)
-{
-    char w[TMP];
-    double a, b;
-    if (wn >= sizeof w)
-        return 0;
-    memcpy(w, want, wn);
-    w[wn] = '\0';
-    if (num(v, &a) && num(w, &b))
-        return a == b;
-    return wd_strcaseeq(v, w);
-}
-
-/* "lo-hi" with two numbers: whether v is within. -1 when not a range. */
-static int in_range(const char *v, const char *el, size_t n)
-{
-    char buf[TMP];
-    double lo, hi, x;
-    if (n >= sizeof buf || n < 3)
-        return -1;
-    memcpy(buf, el, n);
-    buf[n] = '\0';
-    char *dash = strchr(buf + 1, '-');
-    if (!dash)
-        return -1;
-    *dash = '\0';
-    if (!num(buf, &lo) || !num(dash + 1, &hi))
-        return -1;
-    return num(v, &x) && x >= lo && x <= hi;
-}
-
-/* Whether v is in a comma list whose elements are values, "lo-hi" ranges
- * or "@set" names. */
-static int in_list(const eval *e, const char *v, const char *list, int depth)
-{
-    const char *p = list;
-    while (*p) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        size_t n = strcspn(p, ",");
-        while (n && p[n - 1] == ' ')
-            n--;
-        if (n && p[0] == '@' && depth < 4) {
-            char name[64];
-            snprintf(name, sizeof name, "%.*s", (int)(n - 1), p + 1);
-            const char *set = wd_rules_set(e->rules, name);
-            if (set && in_list(e, v, set, depth + 1))
-                return 1;
-        } else if (n) {
-            int r = in_range(v, p, n);
-            if (r == 1 || (r < 0 && equal(v, p, n)))
-                return 1;
+    for (; *pat; pat++, s++) {
+        if (*pat == '*') {
+            for (;; s++) {
+                if (glob_match(pat + 1, s))
+                    return 1;
+                if (!*s)
+                    return 0;
+            }
         }
-        p += strcspn(p, ",");
+        if (!*s || !wd_strncaseeq(pat, s, 1))
+            return 0;
     }
-    return 0;
+    return !*s;
 }
 
 static int holds(const eval *e, const rule_cond *c, const char *v)
@@ -595,69 +550,20 @@ static int holds(const eval *e, const rule_cond *c, const char *v)
     case OP_MISSING:
         return !v || !*v;
     case OP_NE:
-        return !v || !equal(v, c->value, strlen(c->value));
+        return !v || !wd_rules_in_list(e->rules, v, c->value);
     case OP_NOTIN:
-        return !v || !in_list(e, v, c->value, 0);
+        return !v || !wd_rules_in_list(e->rules, v, c->value);
+    case OP_EQ:
+    case OP_IN:
+        return wd_rules_in_list(e->rules, v, c->value);
+    case OP_GLOB:
+        return v && glob_match(c->value, v);
     default:
         break;
     }
-    if (!v)
-        return 0;
-    if (c->op == OP_EQ)
-        return equal(v, c->value, strlen(c->value));
-    if (c->op == OP_IN)
-        return in_list(e, v, c->value, 0);
-    if (c->op == OP_GLOB)
-        return glob_match(c->value, v);
     if (!num(v, &a) || !num(c->value, &b))
         return 0;
     return c->op == OP_LT ? a < b : c->op == OP_LE ? a <= b : c->op == OP_GT ? a > b : a >= b;
-}
-
-/* Whether two update-client events are about the same update: the same
- * update GUID, KB number or title (Store apps change GUID between download
- * and install but keep their title). */
-static int same_update(const wd_m_event *a, const wd_m_event *b)
-{
-    static const char *keys[] = {"updateGuid", "updateTitle"};
-    char ka[TMP], kb[TMP];
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        const char *x = wd_event_field(a, keys[i]), *y = wd_event_field(b, keys[i]);
-        if (x && y && *x && wd_strcaseeq(x, y))
-            return 1;
-    }
-    const char *x = event_kb(a, ka), *y = event_kb(b, kb);
-    return x && y && !strcmp(x, y);
-}
-
-/* A later update-client event with an id in ids: about the same update, or
- * about any update when any_update is set or ev names no update (21:
- * restart required). */
-static int followed_by(const eval *e, const wd_m_event *ev, const char *ids, int any_update)
-{
-    uint32_t want[16];
-    size_t nwant = 0;
-    for (const char *p = ids; *p && nwant < 16;) {
-        char *end;
-        unsigned long id = strtoul(p, &end, 10);
-        if (end == p)
-            break;
-        want[nwant++] = (uint32_t)id;
-        p = end + strspn(end, ", ");
-    }
-    int any =
-        any_update || (!wd_event_field(ev, "updateGuid") && !wd_event_field(ev, "updateTitle"));
-    for (size_t i = 0; ev->time && i < e->m->nevents; i++) {
-        const wd_m_event *o = &e->m->events[i];
-        size_t k = 0;
-        while (k < nwant && want[k] != o->event_id)
-            k++;
-        if (k == nwant || o == ev || !o->time || !is_wu_event(o) || strcmp(o->time, ev->time) < 0)
-            continue;
-        if (any || same_update(ev, o))
-            return 1;
-    }
-    return 0;
 }
 
 static int item_passes(const eval *e, const rule *r, const item *it)
@@ -666,195 +572,397 @@ static int item_passes(const eval *e, const rule *r, const item *it)
     for (size_t i = 0; i < r->nwhere; i++)
         if (!holds(e, &r->where[i], item_field(e, it, r->where[i].field, tmp)))
             return 0;
-    if (r->unless_followed_by && followed_by(e, it->p, r->unless_followed_by, 0))
-        return 0;
-    if (r->unless_later && followed_by(e, it->p, r->unless_later, 1))
-        return 0;
     return 1;
 }
 
-/* -------------------------------------------------------------- sources */
-
-typedef int (*item_fn)(void *ctx, const item *it);
-
-/* Calls fn for every item of a source. */
-static int each_item(const eval *e, rule_src src, item_fn fn, void *ctx)
+static int globals_hold(const eval *e, const rule *r)
 {
-    const wd_model *m = e->m;
-    int rc = WD_OK;
-    size_t n;
-    const wd_update_service *u = wd_update_services(&n);
-    switch (src) {
-    case SRC_SERVICES:
-        for (size_t i = 0; !rc && i < m->nservices; i++)
-            rc = fn(ctx, &(item){SRC_SERVICES, &m->services[i]});
-        break;
-    case SRC_MISSING: /* only when the evidence lists services at all */
-        for (size_t i = 0; !rc && m->nservices && i < n; i++)
-            if (!wd_model_service(m, u[i].name))
-                rc = fn(ctx, &(item){SRC_MISSING, &u[i]});
-        break;
-    case SRC_FAILURES:
-        for (size_t i = 0; !rc && i < m->nfailures; i++)
-            rc = fn(ctx, &(item){SRC_FAILURES, &m->failures[i]});
-        break;
-    case SRC_EVENTS:
-        for (size_t i = 0; !rc && i < m->nevents; i++)
-            rc = fn(ctx, &(item){SRC_EVENTS, &m->events[i]});
-        break;
-    case SRC_FACTS:
-        for (size_t i = 0; !rc && i < m->nfacts; i++)
-            rc = fn(ctx, &(item){SRC_FACTS, &m->facts[i]});
-        break;
-    case SRC_ONCE:
-        rc = fn(ctx, &(item){SRC_ONCE, NULL});
-        break;
+    char tmp[TMP];
+    for (size_t i = 0; i < r->nifs; i++)
+        if (!holds(e, &r->ifs[i], global(e, r->ifs[i].field, tmp)))
+            return 0;
+    return 1;
+}
+
+/* ------------------------------------------------------- streamed copies */
+
+static act_copy *act_copy_new(const act_item *a)
+{
+    const wd_activity_row *r = a->row;
+    const char *src[] = {r->rec.time,      r->rec.update_id,  r->rec.kb,      r->rec.title,
+                         r->rec.package,   r->rec.service,    r->rec.target,  r->rec.session,
+                         r->rec.component, r->rec.detail,     r->rec.computer, r->rec.where.source,
+                         r->rec.where.channel, r->subject,     r->last_time,   a->state};
+    enum { NS = sizeof src / sizeof src[0] };
+    size_t len = 0;
+    for (size_t i = 0; i < NS; i++)
+        len += src[i] ? strlen(src[i]) + 1 : 0;
+    act_copy *c = calloc(1, sizeof *c);
+    char *block = c ? malloc(len ? len : 1) : NULL;
+    if (!block) {
+        free(c);
+        return NULL;
     }
-    return rc;
+    const char *dst[NS];
+    char *p = block;
+    for (size_t i = 0; i < NS; i++) {
+        dst[i] = NULL;
+        if (src[i]) {
+            size_t n = strlen(src[i]) + 1;
+            memcpy(p, src[i], n);
+            dst[i] = p;
+            p += n;
+        }
+    }
+    c->strings = block;
+    c->row = *r;
+    wd_activity_rec *x = &c->row.rec;
+    x->time = dst[0], x->update_id = dst[1], x->kb = dst[2], x->title = dst[3];
+    x->package = dst[4], x->service = dst[5], x->target = dst[6], x->session = dst[7];
+    x->component = dst[8], x->detail = dst[9], x->computer = dst[10];
+    x->where.source = dst[11], x->where.channel = dst[12];
+    c->row.subject = dst[13], c->row.last_time = dst[14];
+    c->it.row = &c->row;
+    c->it.state = dst[15];
+    c->it.subject = NULL; /* the model's subject may be looked up again by key */
+    return c;
+}
+
+static void act_copy_free(act_copy *c)
+{
+    if (c) {
+        free(c->strings);
+        free(c);
+    }
 }
 
 /* ------------------------------------------------------------- grouping */
 
-typedef struct collect {
-    const eval *e;
-    const rule *r;
-    group *groups;
-    size_t n, cap;
-} collect;
-
-static int group_add(group *g, const item *it)
+static uint32_t hash(const char *s)
 {
-    if (g->n == g->cap) {
-        size_t ncap = g->cap ? g->cap * 2 : 8;
-        item *p = realloc(g->items, ncap * sizeof *p);
-        if (!p)
-            return oom();
-        g->items = p;
-        g->cap = ncap;
-    }
-    g->items[g->n++] = *it;
-    return WD_OK;
-}
-
-static group *new_group(collect *c, char *key)
-{
-    if (c->n == c->cap) {
-        size_t ncap = c->cap ? c->cap * 2 : 16;
-        group *p = realloc(c->groups, ncap * sizeof *p);
-        if (!p)
-            return NULL;
-        c->groups = p;
-        c->cap = ncap;
-    }
-    group *g = &c->groups[c->n++];
-    memset(g, 0, sizeof *g);
-    g->key = key;
-    return g;
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
 }
 
 /* The group key of an item: its group-by field values joined by \x1f. */
-static char *group_key(const eval *e, const char *fields, const item *it)
+static int group_key(const eval *e, const char *fields, const item *it, wd_buf *out)
 {
-    wd_buf b = WD_BUF_INIT;
     const char *p = fields;
+    wd_buf_reset(out);
     while (*p) {
         char name[64], tmp[TMP];
         size_t n = strcspn(p, ",");
         snprintf(name, sizeof name, "%.*s", (int)n, p);
         const char *v = item_field(e, it, name, tmp);
-        wd_buf_puts(&b, v ? v : "");
-        wd_buf_putc(&b, '\x1f');
+        wd_buf_puts(out, v ? v : "");
+        wd_buf_putc(out, '\x1f');
         p += n;
         while (*p == ',' || *p == ' ')
             p++;
     }
-    if (!wd_buf_ok(&b)) {
-        wd_buf_free(&b);
-        return NULL;
-    }
-    return b.data ? wd_buf_detach(&b) : wd_strdup("");
+    if (!out->data)
+        wd_buf_puts(out, "");
+    return wd_buf_ok(out) ? WD_OK : oom();
 }
 
-static int on_item(void *vctx, const item *it)
+static group *find_group(collect *c, const char *key)
 {
-    collect *c = vctx;
-    const char *by = c->r->group_by;
-    if (!item_passes(c->e, c->r, it))
-        return WD_OK;
-    if (by && !strcmp(by, "all") && c->n)
-        return group_add(&c->groups[0], it);
-    char *key = NULL;
-    if (by && strcmp(by, "all")) {
-        if (!(key = group_key(c->e, by, it)))
+    uint32_t h = hash(key) & (HASH_SLOTS - 1);
+    for (;; h = (h + 1) & (HASH_SLOTS - 1)) {
+        int k = c->slots[h];
+        if (!k)
+            break;
+        if (!strcmp(c->groups[k - 1].key, key))
+            return &c->groups[k - 1];
+    }
+    if (c->n == MAX_GROUPS) {
+        c->dropped++;
+        return NULL;
+    }
+    if (!c->groups && !(c->groups = calloc(MAX_GROUPS, sizeof *c->groups)))
+        return NULL;
+    group *g = &c->groups[c->n];
+    memset(g, 0, sizeof *g);
+    if (!(g->key = wd_strdup(key)))
+        return NULL;
+    c->slots[h] = (int)++c->n;
+    return g;
+}
+
+static void add_ref(wd_ref *refs, size_t *n, size_t *ring, size_t max, size_t first, wd_ref r)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (refs[i].kind == r.kind && refs[i].row_id == r.row_id)
+            return;
+    if (*n < max) {
+        refs[(*n)++] = r;
+        return;
+    }
+    refs[first + (*ring)++ % (max - first)] = r; /* the newest replace the oldest */
+}
+
+/* The rows an item cites. */
+static void item_refs(const item *it, wd_ref *refs, size_t *n, size_t *ring, size_t max,
+                      size_t first)
+{
+    switch (it->kind) {
+    case SRC_SERVICES:
+        add_ref(refs, n, ring, max, first,
+                (wd_ref){WD_REF_SERVICE, ((const wd_m_service *)it->p)->id});
+        break;
+    case SRC_FACTS:
+        add_ref(refs, n, ring, max, first, (wd_ref){WD_REF_FACT, ((const wd_m_fact *)it->p)->id});
+        break;
+    case SRC_FAILURES:
+    case SRC_ACTIVITIES:
+        add_ref(refs, n, ring, max, first,
+                (wd_ref){WD_REF_ACTIVITY, ((const act_item *)it->p)->row->id});
+        break;
+    case SRC_SUBJECTS: {
+        const wd_m_subject *s = it->p;
+        for (size_t i = 0; i < s->nrefs; i++)
+            add_ref(refs, n, ring, max, first, (wd_ref){WD_REF_ACTIVITY, s->refs[i]});
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void group_code(group *g, uint32_t code)
+{
+    for (size_t i = 0; i < g->ncodes; i++)
+        if (g->codes[i] == code)
+            return;
+    if (g->ncodes < GROUP_CODES)
+        g->codes[g->ncodes++] = code;
+}
+
+static void group_kb(group *g, const char *kb)
+{
+    if (!kb || !*kb || strlen(kb) >= sizeof g->kbs[0])
+        return;
+    for (size_t i = 0; i < g->nkbs; i++)
+        if (!strcmp(g->kbs[i], kb))
+            return;
+    if (g->nkbs < GROUP_KBS)
+        snprintf(g->kbs[g->nkbs++], sizeof g->kbs[0], "%s", kb);
+}
+
+/* The codes and KBs an item brings to its group. */
+static void group_identity(group *g, const item *it)
+{
+    if (it->kind == SRC_SUBJECTS) {
+        const wd_m_subject *s = it->p;
+        for (size_t i = 0; i < s->ncodes; i++)
+            group_code(g, s->codes[i]);
+        group_kb(g, s->kb);
+    } else if (it->kind == SRC_FAILURES || it->kind == SRC_ACTIVITIES) {
+        const wd_activity_rec *r = &((const act_item *)it->p)->row->rec;
+        if (r->has_code && r->code)
+            group_code(g, r->code);
+        group_kb(g, r->kb);
+    }
+}
+
+/* Counts, times, attempts (distinct minutes), codes and the newest item as
+ * the representative. */
+static int group_add(group *g, const item *it)
+{
+    const char *t = item_time(it);
+    g->count++;
+    if (it->kind == SRC_SUBJECTS) {
+        const wd_m_subject *s = it->p;
+        g->count += s->failures > 1 ? s->failures - 1 : 0;
+        g->attempts += s->attempts ? s->attempts : 1;
+        if (s->first_failure && (!g->first[0] || strcmp(s->first_failure, g->first) < 0))
+            snprintf(g->first, sizeof g->first, "%s", s->first_failure);
+    } else if (!t || strncmp(g->minute, t, 16) || !g->minute[0]) {
+        g->attempts++;
+        if (t)
+            snprintf(g->minute, sizeof g->minute, "%.16s", t);
+    }
+    if (t && (!g->first[0] || strcmp(t, g->first) < 0))
+        snprintf(g->first, sizeof g->first, "%s", t);
+    group_identity(g, it);
+    item_refs(it, g->refs, &g->nrefs, &g->ring, GROUP_REFS, GROUP_FIRST);
+    if (t && g->last[0] && strcmp(t, g->last) < 0 && g->rep.kind == it->kind)
+        return WD_OK; /* an older item: the representative stays */
+    if (t)
+        snprintf(g->last, sizeof g->last, "%s", t);
+    g->rep = *it;
+    if (it->kind == SRC_FAILURES || it->kind == SRC_ACTIVITIES) {
+        act_copy_free(g->act);
+        if (!(g->act = act_copy_new(it->p)))
             return oom();
-        for (size_t i = 0; i < c->n; i++)
-            if (!strcmp(c->groups[i].key, key)) {
-                free(key);
-                return group_add(&c->groups[i], it);
-            }
+        g->rep.p = &g->act->it;
     }
-    group *g = new_group(c, key);
-    if (!g) {
-        free(key);
+    return WD_OK;
+}
+
+static int on_item(eval *e, collect *c, const item *it)
+{
+    const rule *r = c->r;
+    if (!item_passes(e, r, it))
+        return WD_OK;
+    wd_buf *key = &e->key;
+    int rc = r->group_by && strcmp(r->group_by, "all") ? group_key(e, r->group_by, it, key)
+                                                       : WD_OK;
+    if (rc)
+        return rc;
+    if (!r->group_by) { /* one finding per item: a key of its own */
+        wd_buf_reset(key);
+        wd_buf_printf(key, "#%zu", c->n + c->dropped);
+    } else if (!strcmp(r->group_by, "all")) {
+        wd_buf_reset(key);
+        wd_buf_puts(key, "all");
+    }
+    if (!wd_buf_ok(key))
         return oom();
-    }
+    group *g = find_group(c, wd_buf_cstr(key));
+    if (!g)
+        return c->n == MAX_GROUPS ? WD_OK : oom();
     return group_add(g, it);
 }
 
-static void free_groups(collect *c)
+static void free_collect(collect *c)
 {
     for (size_t i = 0; i < c->n; i++) {
-        free(c->groups[i].items);
         free(c->groups[i].key);
+        act_copy_free(c->groups[i].act);
     }
     free(c->groups);
 }
 
-static void add_code(gvars *v, const char *code)
-{
-    if (!code || strstr(v->codes, code))
-        return;
-    size_t len = strlen(v->codes);
-    if (len + strlen(code) + 3 >= sizeof v->codes)
-        return;
-    snprintf(v->codes + len, sizeof v->codes - len, "%s%s", len ? ", " : "", code);
-}
+/* ---------------------------------------------------------- the walks */
 
-static void group_vars(const eval *e, const group *g, gvars *v)
+/* Offers an item to every rule of its source (and to attach clauses). */
+static int offer(eval *e, rule_src src, const item *it)
 {
-    memset(v, 0, sizeof *v);
-    v->count = g->n;
-    v->days = v->oldest_days = -1;
-    char minutes[64][17];
-    size_t nmin = 0, notime = 0, distinct = 0;
-    for (size_t i = 0; i < g->n; i++) {
-        char tmp[TMP];
-        const char *t = item_time(&g->items[i]);
-        if (g->items[i].kind == SRC_FAILURES || g->items[i].kind == SRC_EVENTS)
-            add_code(v, item_field(e, &g->items[i], "code", tmp));
-        if (!t) {
-            notime++;
-            continue;
-        }
-        double d = age_days(e, t);
-        if (d >= 0 && (v->days < 0 || d < v->days))
-            v->days = d, v->last = t;
-        if (d >= 0 && d > v->oldest_days)
-            v->oldest_days = d, v->first = t;
-        size_t j = 0;
-        while (j < nmin && strncmp(minutes[j], t, 16))
-            j++;
-        if (j == nmin) {
-            distinct++;
-            if (nmin < 64)
-                snprintf(minutes[nmin++], sizeof minutes[0], "%.16s", t);
+    char tmp[TMP];
+    for (size_t i = 0; i < e->rules->n; i++) {
+        const rule *r = &e->rules->rules[i];
+        collect *c = &e->collects[i];
+        int rc;
+        if (r->src == src && c->active && (rc = on_item(e, c, it)))
+            return rc;
+        if (r->has_attach && r->attach_src == src &&
+            holds(e, &r->attach, item_field(e, it, r->attach.field, tmp))) {
+            size_t ring = c->attach.count;
+            c->attach.count++;
+            item_refs(it, c->attach.refs, &c->attach.nrefs, &ring, ATTACH_REFS, 0);
         }
     }
-    v->attempts = notime + distinct;
+    return WD_OK;
 }
 
-/* The value of a name in a group's context: group figures, then the first
- * item's fields, then the snapshot-wide figures. */
+/* Where a failed activity stands now, from its subject: failing (and newer
+ * than the subject's last success) is current. */
+static const char *failure_state(const eval *e, const wd_activity_row *row,
+                                 const wd_m_subject **subject)
+{
+    wd_subject_kind kind;
+    wd_buf *key = (wd_buf *)&e->key;
+    *subject = NULL;
+    if (!wd_subject_of(row, &kind, key))
+        return "current";
+    const wd_m_subject *s = wd_model_subject(e->m, kind, wd_buf_cstr(key));
+    *subject = s;
+    if (!s) /* not kept: fine in the end (unless subjects were dropped) */
+        return e->m->subjects_dropped ? "current" : "resolved";
+    const char *t = row->rec.time;
+    switch (s->state) {
+    case WD_ST_SUPERSEDED:
+        return "superseded";
+    case WD_ST_RESOLVED:
+        return "resolved";
+    case WD_ST_PENDING_REBOOT:
+        return "pending-reboot";
+    case WD_ST_FAILING:
+    case WD_ST_IN_PROGRESS:
+        return s->last_success && t && strcmp(t, s->last_success) < 0 ? "resolved" : "current";
+    default:
+        return "resolved";
+    }
+}
+
+/* Failures of an operation since its last success (what judge.c needs to
+ * know which fixes already failed). */
+static void tally_op(eval *e, const wd_activity_rec *r)
+{
+    if (r->operation <= WD_OP_UNKNOWN || r->operation >= WD_OP_COUNT)
+        return;
+    if (r->outcome == WD_OUT_SUCCEEDED && !(r->operation == WD_OP_VERIFY && r->count > 0)) {
+        e->judge.op_failed[r->operation] = 0;
+        snprintf(e->op_last_ok[r->operation], WD_TIME_MAX, "%s", r->time ? r->time : "");
+    } else if (r->outcome == WD_OUT_FAILED) {
+        e->judge.op_failed[r->operation]++;
+    }
+}
+
+static int on_activity(void *ctx, const wd_activity_row *row)
+{
+    eval *e = ctx;
+    if (row->rec.outcome == WD_OUT_TRACE)
+        return 0;
+    tally_op(e, &row->rec);
+    act_item a = {row, NULL, NULL};
+    int failed = row->rec.outcome == WD_OUT_FAILED ||
+                 (row->rec.operation == WD_OP_VERIFY && row->rec.count > 0 &&
+                  row->rec.outcome == WD_OUT_SUCCEEDED);
+    a.state = failed ? failure_state(e, row, &a.subject) : "current";
+    int rc = offer(e, SRC_ACTIVITIES, &(item){SRC_ACTIVITIES, &a});
+    if (!rc && failed)
+        rc = offer(e, SRC_FAILURES, &(item){SRC_FAILURES, &a});
+    return rc;
+}
+
+/* Walks every source once. */
+static int walk_sources(eval *e)
+{
+    const wd_model *m = e->m;
+    int rc = WD_OK;
+    size_t n;
+    const wd_update_service *u = wd_update_services(&n);
+    for (size_t i = 0; !rc && i < m->nservices; i++)
+        rc = offer(e, SRC_SERVICES, &(item){SRC_SERVICES, &m->services[i]});
+    /* a service is missing only when a complete listing lacks it */
+    for (size_t i = 0; !rc && e->listing_complete && i < n; i++)
+        if (!wd_model_service(m, u[i].name))
+            rc = offer(e, SRC_MISSING, &(item){SRC_MISSING, &u[i]});
+    for (size_t i = 0; !rc && i < m->nsubjects; i++)
+        rc = offer(e, SRC_SUBJECTS, &(item){SRC_SUBJECTS, &m->subjects[i]});
+    for (size_t i = 0; !rc && i < m->nfacts; i++)
+        rc = offer(e, SRC_FACTS, &(item){SRC_FACTS, &m->facts[i]});
+    if (!rc)
+        rc = offer(e, SRC_ONCE, &(item){SRC_ONCE, NULL});
+    if (!rc && m->store) {
+        wd_activity_query q = {.order = WD_ORDER_TIME};
+        rc = wd_store_activities(m->store, m->snapshot_id, &q, on_activity, e);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------ findings */
+
+static void group_vars(const eval *e, const group *g, const collect *c, gvars *v)
+{
+    memset(v, 0, sizeof *v);
+    v->count = g->count;
+    v->attempts = g->attempts;
+    v->attached = c->attach.count;
+    v->days = g->last[0] ? age_days(e, g->last) : -1;
+    v->oldest_days = g->first[0] ? age_days(e, g->first) : -1;
+    size_t len = 0;
+    for (size_t i = 0; i < g->ncodes && len + 14 < sizeof v->codes; i++)
+        len += (size_t)snprintf(v->codes + len, sizeof v->codes - len, "%s0x%08X", i ? ", " : "",
+                                g->codes[i]);
+}
+
+/* The value of a name in a group's context: group figures, then the
+ * representative item's fields, then the snapshot-wide figures. */
 static const char *lookup(const eval *e, const group *g, const gvars *v, const char *name,
                           char *tmp)
 {
@@ -868,13 +976,13 @@ static const char *lookup(const eval *e, const group *g, const gvars *v, const c
         return v->days < 0 ? NULL : fmt_num(tmp, whole(v->days));
     if (!strcmp(name, "oldest-days"))
         return v->oldest_days < 0 ? NULL : fmt_num(tmp, whole(v->oldest_days));
-    if (!strcmp(name, "codes"))
+    if (!strcmp(name, "codes") && g->rep.kind != SRC_SUBJECTS)
         return v->codes;
-    if (!strcmp(name, "first"))
-        return v->first;
-    if (!strcmp(name, "last"))
-        return v->last;
-    const char *r = g->n ? item_field(e, &g->items[0], name, tmp) : NULL;
+    if (!strcmp(name, "first") && g->first[0])
+        return g->first;
+    if (!strcmp(name, "last") && g->last[0])
+        return g->last;
+    const char *r = g->rep.kind != SRC_ONCE || g->rep.p ? item_field(e, &g->rep, name, tmp) : NULL;
     return r ? r : global(e, name, tmp);
 }
 
@@ -903,8 +1011,6 @@ static char *expand(const eval *e, const group *g, const gvars *v, const char *t
     }
     return b.data ? wd_buf_detach(&b) : wd_strdup("");
 }
-
-/* ----------------------------------------------------------- a finding */
 
 static int add_string(char ***arr, size_t *n, const char *s, size_t len, size_t max)
 {
@@ -950,13 +1056,11 @@ static int add_fixes(const eval *e, wd_finding *f, const char *list, const group
         while (n && p[n - 1] == ' ')
             n--;
         if (n == 5 && !strncmp(p, "@code", 5)) {
-            char tmp[TMP];
-            uint32_t hr;
-            const char *c = g->n ? item_field(e, &g->items[0], "code", tmp) : NULL;
-            const wd_kb_code *k =
-                c && !wd_hresult_parse(c, &hr) ? wd_kb_code_find(e->kb, hr) : NULL;
-            if (k)
-                rc = add_fixes(e, f, k->fixes, g, changed);
+            for (size_t i = 0; !rc && i < g->ncodes; i++) {
+                const wd_kb_code *k = wd_kb_code_find(e->kb, g->codes[i]);
+                if (k)
+                    rc = add_fixes(e, f, k->fixes, g, changed);
+            }
         } else if (n) {
             rc = add_fix(e, f, p, n, changed);
         }
@@ -990,159 +1094,134 @@ static int severity_and_fixes(const eval *e, const rule *r, const group *g, cons
     return rc;
 }
 
-typedef struct attach_ctx {
-    const eval *e;
-    const rule *r;
-    wd_finding *f;
-    size_t count;
-} attach_ctx;
-
-static int on_attach(void *vctx, const item *it)
+/* The rows a finding cites: its group's, the attached ones, cited facts. */
+static int evidence(const eval *e, const rule *r, const group *g, const collect *c,
+                    wd_finding *f)
 {
-    attach_ctx *a = vctx;
-    char tmp[TMP], ref[48];
-    if (!holds(a->e, &a->r->attach, item_field(a->e, it, a->r->attach.field, tmp)))
-        return WD_OK;
-    a->count++;
-    if (!item_ref(it, ref, sizeof ref))
-        return WD_OK;
-    return add_string(&a->f->evidence, &a->f->nevidence, ref, strlen(ref), MAX_EVIDENCE);
+    size_t max = GROUP_REFS + ATTACH_REFS + WD_R_MAX_SMALL * 4, ring = 0;
+    f->refs = calloc(max, sizeof *f->refs);
+    f->codes = calloc(g->ncodes ? g->ncodes : 1, sizeof *f->codes);
+    if (!f->refs || !f->codes)
+        return oom();
+    for (size_t i = 0; i < g->nrefs; i++)
+        add_ref(f->refs, &f->nrefs, &ring, max, 0, g->refs[i]);
+    for (size_t i = 0; i < c->attach.nrefs; i++)
+        add_ref(f->refs, &f->nrefs, &ring, max, 0, c->attach.refs[i]);
+    for (size_t i = 0; i < r->ncite; i++)
+        for (size_t j = 0; j < e->m->nfacts; j++)
+            if (e->m->facts[j].key && !strcmp(e->m->facts[j].key, r->cite[i]))
+                add_ref(f->refs, &f->nrefs, &ring, max, 0,
+                        (wd_ref){WD_REF_FACT, e->m->facts[j].id});
+    memcpy(f->codes, g->codes, g->ncodes * sizeof *g->codes);
+    f->ncodes = g->ncodes;
+    return WD_OK;
 }
 
-/* The event row a failure was read from, as "event:ID" (0 when none). */
-static int failure_event_ref(const eval *e, const item *it, char *ref, size_t n)
+static int push_finding(wd_model *m, size_t *cap, wd_finding *f)
 {
-    const wd_m_failure *x = it->p;
-    if (it->kind != SRC_FAILURES || !x->event_record_id || !x->origin || strcmp(x->origin, "event"))
-        return 0;
-    for (size_t i = 0; i < e->m->nevents; i++) {
-        const wd_m_event *ev = &e->m->events[i];
-        if (ev->record_id == x->event_record_id &&
-            (!x->event_channel || !ev->channel || !strcmp(ev->channel, x->event_channel)))
-            return snprintf(ref, n, "event:%lld", (long long)ev->id), 1;
-    }
-    return 0;
-}
-
-static int evidence(const eval *e, const rule *r, const group *g, gvars *v, wd_finding *f)
-{
-    int rc = WD_OK;
-    char ref[48];
-    for (size_t i = 0; !rc && i < g->n; i++) {
-        if (item_ref(&g->items[i], ref, sizeof ref))
-            rc = add_string(&f->evidence, &f->nevidence, ref, strlen(ref), MAX_EVIDENCE);
-        if (!rc && f->nevidence < MAX_EVIDENCE &&
-            failure_event_ref(e, &g->items[i], ref, sizeof ref))
-            rc = add_string(&f->evidence, &f->nevidence, ref, strlen(ref), MAX_EVIDENCE);
-    }
-    if (!rc && r->has_attach) {
-        attach_ctx a = {e, r, f, 0};
-        rc = each_item(e, r->attach_src, on_attach, &a);
-        v->attached = a.count;
-    }
-    for (size_t i = 0; !rc && i < r->ncite; i++)
-        for (size_t j = 0; !rc && j < e->m->nfacts; j++)
-            if (e->m->facts[j].key && !strcmp(e->m->facts[j].key, r->cite[i])) {
-                snprintf(ref, sizeof ref, "fact:%lld", (long long)e->m->facts[j].id);
-                rc = add_string(&f->evidence, &f->nevidence, ref, strlen(ref), MAX_EVIDENCE);
-            }
-    return rc;
-}
-
-static int push_finding(eval *e, wd_finding *f)
-{
-    wd_model *m = e->m;
-    if (m->nfindings == e->capfindings) {
-        size_t ncap = e->capfindings ? e->capfindings * 2 : 16;
+    if (m->nfindings == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 16;
         wd_finding *p = realloc(m->findings, ncap * sizeof *p);
         if (!p)
             return oom();
         m->findings = p;
-        e->capfindings = ncap;
+        *cap = ncap;
     }
     m->findings[m->nfindings++] = *f;
     memset(f, 0, sizeof *f);
     return WD_OK;
 }
 
-/* Turns one group into a finding when the rule's having-conditions hold. */
-static int emit(eval *e, const rule *r, const group *g)
+/* Whether one comma list element list matches v (NULL list: any). */
+static int issue_list(const eval *e, const char *list, const char *v)
 {
+    return !list || (v && wd_rules_in_list(e->rules, v, list));
+}
+
+/* A documented known issue that explains the group: every list the issue
+ * gives matches one of the group's codes, KBs, and its product and
+ * operation. Its fixes go first and its id is cited. */
+static int known_issue(const eval *e, const group *g, wd_finding *f)
+{
+    size_t n;
+    const wd_kb_issue *issues = wd_kb_issues(e->kb, &n);
+    char tmp[TMP], code[11];
+    const char *product = item_field(e, &g->rep, "product", tmp);
+    const char *op = product ? item_field(e, &g->rep, "operation", tmp + 64) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        const wd_kb_issue *x = &issues[i];
+        int code_ok = !x->codes, kb_ok = !x->kbs;
+        for (size_t c = 0; !code_ok && c < g->ncodes; c++)
+            code_ok = issue_list(e, x->codes, fmt_code(code, g->codes[c]));
+        for (size_t k = 0; !kb_ok && k < g->nkbs; k++)
+            kb_ok = issue_list(e, x->kbs, g->kbs[k]);
+        if (!code_ok || !kb_ok || !issue_list(e, x->products, product) ||
+            !issue_list(e, x->operations, op))
+            continue;
+        if (!(f->known_issue = wd_strdup(x->id)))
+            return oom();
+        int changed = 0;
+        return x->fixes ? add_fixes(e, f, x->fixes, g, &changed) : WD_OK;
+    }
+    return WD_OK;
+}
+
+/* Turns one group into a finding when the rule's having-conditions hold. */
+static int emit(eval *e, size_t order, const collect *c, const group *g, size_t *cap)
+{
+    const rule *r = c->r;
     wd_finding f = {0};
     gvars v;
     char tmp[TMP];
-    group_vars(e, g, &v);
-    int rc = evidence(e, r, g, &v, &f);
-    if (rc)
-        goto cleanup;
+    group_vars(e, g, c, &v);
     for (size_t i = 0; i < r->nhaving; i++)
         if (!holds(e, &r->having[i], lookup(e, g, &v, r->having[i].field, tmp)))
-            goto cleanup;
-    rc = severity_and_fixes(e, r, g, &v, &f);
+            return WD_OK;
+    int rc = evidence(e, r, g, c, &f);
+    if (!rc)
+        rc = known_issue(e, g, &f);
+    if (!rc)
+        rc = severity_and_fixes(e, r, g, &v, &f);
     if (rc)
         goto cleanup;
     f.rule = wd_strdup(r->id);
     f.title = expand(e, g, &v, r->title);
     f.explanation = expand(e, g, &v, r->explain);
+    f.state = r->state && !strcmp(r->state, "resolved") ? "resolved" : "current";
+    f.order = order;
     if (!f.rule || !f.title || !f.explanation) {
         rc = oom();
         goto cleanup;
     }
-    rc = push_finding(e, &f);
+    rc = push_finding(e->m, cap, &f);
 cleanup:
     wd_finding_clear(&f);
     return rc;
 }
 
-static int globals_hold(const eval *e, const rule *r)
-{
-    char tmp[TMP];
-    for (size_t i = 0; i < r->nifs; i++)
-        if (!holds(e, &r->ifs[i], global(e, r->ifs[i].field, tmp)))
-            return 0;
-    return 1;
-}
-
-static int run_rule(eval *e, const rule *r)
-{
-    if (!globals_hold(e, r))
-        return WD_OK;
-    collect c = {e, r, NULL, 0, 0};
-    int rc = each_item(e, r->src, on_item, &c);
-    for (size_t i = 0; !rc && i < c.n; i++)
-        rc = emit(e, r, &c.groups[i]);
-    free_groups(&c);
-    return rc;
-}
-
-/* Most severe first; findings of equal severity keep the rules' order. */
-static void rank_findings(wd_model *m)
-{
-    for (size_t i = 1; i < m->nfindings; i++) {
-        wd_finding x = m->findings[i];
-        int rank = wd_rules_severity_rank(x.severity);
-        size_t j = i;
-        while (j > 0 && wd_rules_severity_rank(m->findings[j - 1].severity) < rank) {
-            m->findings[j] = m->findings[j - 1];
-            j--;
-        }
-        m->findings[j] = x;
-    }
-    int top = m->nfindings ? wd_rules_severity_rank(m->findings[0].severity) : 0;
-    m->verdict = top >= 3 ? "failing" : top == 2 ? "warning" : "healthy";
-}
-
 int wd_rules_run(const wd_kb *kb, wd_model *m)
 {
-    if (!kb || !m)
+    if (!kb || !m || !kb->rules)
         return wd_error_set(WD_EUSAGE, "rules: no knowledge base or model");
-    eval e = {.kb = kb, .rules = kb->rules, .m = m, .capfindings = m->nfindings};
+    eval e = {.kb = kb, .rules = kb->rules, .m = m};
+    size_t cap = m->nfindings;
+    e.collects = calloc(kb->rules->n ? kb->rules->n : 1, sizeof *e.collects);
+    if (!e.collects)
+        return oom();
+    for (size_t i = 0; i < kb->rules->n; i++)
+        e.collects[i].r = &kb->rules->rules[i];
     compute_globals(&e);
-    for (size_t i = 0; kb->rules && i < kb->rules->n; i++) {
-        int rc = run_rule(&e, &kb->rules->rules[i]);
-        if (rc)
-            return rc;
-    }
-    rank_findings(m);
-    return WD_OK;
+    for (size_t i = 0; i < kb->rules->n; i++)
+        e.collects[i].active = globals_hold(&e, &kb->rules->rules[i]);
+    int rc = walk_sources(&e);
+    for (size_t i = 0; !rc && i < kb->rules->n; i++)
+        for (size_t j = 0; !rc && j < e.collects[i].n; j++)
+            rc = emit(&e, i, &e.collects[i], &e.collects[i].groups[j], &cap);
+    for (size_t i = 0; i < kb->rules->n; i++)
+        free_collect(&e.collects[i]);
+    free(e.collects);
+    wd_buf_free(&e.key);
+    if (!rc)
+        rc = wd_judge(kb, m, &e.judge);
+    return rc;
 }

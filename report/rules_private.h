@@ -9,12 +9,14 @@
 enum { WD_R_MAX_CONDS = 12, WD_R_MAX_SMALL = 4 };
 
 typedef enum rule_src {
-    SRC_SERVICES, /* service rows */
-    SRC_MISSING,  /* update services with no service row */
-    SRC_FAILURES, /* failure rows */
-    SRC_EVENTS,   /* event rows */
-    SRC_FACTS,    /* fact rows */
-    SRC_ONCE,     /* a single empty item: rules over global figures */
+    SRC_SERVICES,   /* service rows */
+    SRC_MISSING,    /* update services a complete listing lacks */
+    SRC_SUBJECTS,   /* updates and streams with their current state */
+    SRC_FAILURES,   /* failed activities, each with its state */
+    SRC_ACTIVITIES, /* every activity that is not trace */
+    SRC_FACTS,      /* fact rows */
+    SRC_ONCE,       /* a single empty item: rules over global figures */
+    SRC_COUNT
 } rule_src;
 
 typedef enum rule_op {
@@ -50,8 +52,6 @@ typedef struct rule {
     rule_src src;
     rule_cond where[WD_R_MAX_CONDS];
     size_t nwhere;
-    const char *unless_followed_by; /* events: ids that close this one */
-    const char *unless_later;       /* events: ids of any update that close it */
     const char *group_by;           /* NULL: one finding per item; "all"; fields */
     rule_cond having[WD_R_MAX_SMALL];
     size_t nhaving;
@@ -63,6 +63,9 @@ typedef struct rule {
     const char *cite[WD_R_MAX_SMALL]; /* fact keys cited as evidence */
     size_t ncite;
     const char *severity, *title, *explain, *fixes, *fixes_managed;
+    const char *explains_codes; /* effects: findings citing only these codes */
+    const char *explains_rules; /* effects: findings of these rules */
+    const char *state;          /* "current" (default) or "resolved" */
     rule_escalate esc[WD_R_MAX_SMALL];
     size_t nesc;
 } rule;
@@ -83,5 +86,17 @@ struct wd_rules {
 int wd_rules_severity_rank(const char *s);
 /* The list of a named set ("network" for "@network"), or NULL. */
 const char *wd_rules_set(const wd_rules *r, const char *name);
+/* Whether v is in a comma list of values, "lo-hi" numeric ranges and @sets
+ * (numbers compare as numbers, codes in any notation, text ignoring case). */
+int wd_rules_in_list(const wd_rules *r, const char *v, const char *list);
+
+/* After the rules: links causes to effects, puts the fixes the evidence
+ * shows already failed after what to do instead, applies known issues,
+ * ranks causes before effects, and sets the verdict (judge.c). */
+typedef struct wd_judge_input {
+    int op_failed[WD_OP_COUNT]; /* failures of an operation since its last success */
+    int incomplete;             /* evidence given was not read or was cut */
+} wd_judge_input;
+int wd_judge(const wd_kb *kb, wd_model *m, const wd_judge_input *in);
 
 #endif
