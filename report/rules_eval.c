@@ -297,7 +297,36 @@ static const char *subject_field(const eval *e, const wd_m_subject *s, const cha
                        tmp);
     if (!strcmp(f, "time"))
         return s->last_time;
+    if (!strcmp(f, "count-note")) {
+        if (s->count > 0 && s->target)
+            snprintf(tmp, TMP, ", %lld found, e.g. %s", (long long)s->count, s->target);
+        else if (s->count > 0)
+            snprintf(tmp, TMP, ", %lld found", (long long)s->count);
+        else if (s->target)
+            snprintf(tmp, TMP, ", %s", s->target);
+        else
+            tmp[0] = '\0';
+        return tmp;
+    }
     return NULL;
+}
+
+/* How an operation reads in a sentence. */
+static const char *operation_name(const wd_activity_rec *r, char *tmp)
+{
+    switch (r->operation) {
+    case WD_OP_REPAIR:
+        return "Repairing the image (DISM /RestoreHealth)";
+    case WD_OP_VERIFY:
+        return "Checking the component store";
+    case WD_OP_SFC:
+        return "System File Checker";
+    case WD_OP_FEATURE:
+        snprintf(tmp, TMP, "Enabling the feature %s", r->target ? r->target : "");
+        return tmp;
+    default:
+        return wd_op_name(r->operation);
+    }
 }
 
 static const char *activity_field(const eval *e, const act_item *a, const char *f, char *tmp)
@@ -339,6 +368,14 @@ static const char *activity_field(const eval *e, const act_item *a, const char *
         return days_of(e, r->time, tmp);
     if (!strcmp(f, "count"))
         return r->count < 0 ? NULL : fmt_num(tmp, (double)r->count);
+    if (!strcmp(f, "operation-name"))
+        return operation_name(r, tmp);
+    if (!strcmp(f, "target-note")) {
+        if (!r->target || r->operation == WD_OP_FEATURE)
+            return "";
+        snprintf(tmp, TMP, " (the source given: %s)", r->target);
+        return tmp;
+    }
     return NULL;
 }
 
@@ -426,6 +463,19 @@ static const char *global(const eval *e, const char *f, char *tmp)
         return fmt_num(tmp, (double)m->nfacts);
     if (!strcmp(f, "failing-streak"))
         return fmt_num(tmp, (double)e->failing_streak);
+    if (!strcmp(f, "unreadable"))
+        return fmt_num(tmp, (double)(m->notes_by_kind[WD_NOTE_UNREADABLE] +
+                                     m->notes_by_kind[WD_NOTE_LIMIT]));
+    if (!strcmp(f, "computers"))
+        return fmt_num(tmp, (double)m->ncomputers);
+    if (!strcmp(f, "computer-list")) {
+        size_t len = 0;
+        tmp[0] = '\0';
+        for (size_t i = 0; i < m->ncomputers && len + 2 < TMP; i++)
+            len += (size_t)snprintf(tmp + len, TMP - len, "%s%s", i ? ", " : "",
+                                    m->computers[i].name ? m->computers[i].name : "?");
+        return tmp;
+    }
     if (!strcmp(f, "managed-note")) {
         if (!e->managed)
             return "";
