@@ -1121,12 +1121,12 @@ static int add_fixes(const eval *e, wd_finding *f, const char *list, const group
 
 /* Severity and fixes, with the escalations that apply. */
 static int severity_and_fixes(const eval *e, const rule *r, const group *g, const gvars *v,
-                              wd_finding *f)
+                              wd_finding *f, int issue_only)
 {
     const char *sev = r->severity;
     int changed = 0;
     const char *base = e->managed && r->fixes_managed ? r->fixes_managed : r->fixes;
-    int rc = add_fixes(e, f, base, g, &changed);
+    int rc = issue_only ? WD_OK : add_fixes(e, f, base, g, &changed);
     for (size_t i = 0; !rc && i < r->nesc; i++) {
         char tmp[TMP];
         const rule_escalate *x = &r->esc[i];
@@ -1134,7 +1134,7 @@ static int severity_and_fixes(const eval *e, const rule *r, const group *g, cons
             continue;
         if (wd_rules_severity_rank(x->severity) > wd_rules_severity_rank(sev))
             sev = x->severity;
-        if (x->fixes)
+        if (x->fixes && !issue_only)
             rc = add_fixes(e, f, x->fixes, g, &changed);
     }
     if (!rc && changed)
@@ -1191,13 +1191,13 @@ static int issue_list(const eval *e, const char *list, const char *v)
 /* A documented known issue that explains the group: every list the issue
  * gives matches one of the group's codes, KBs, and its product and
  * operation. Its fixes go first and its id is cited. */
-static int known_issue(const eval *e, const group *g, wd_finding *f)
+static int known_issue(const eval *e, const group *g, wd_finding *f, int *only)
 {
     size_t n;
     const wd_kb_issue *issues = wd_kb_issues(e->kb, &n);
-    char tmp[TMP], code[11];
+    char tmp[TMP], tmp2[TMP], code[11];
     const char *product = item_field(e, &g->rep, "product", tmp);
-    const char *op = product ? item_field(e, &g->rep, "operation", tmp + 64) : NULL;
+    const char *op = item_field(e, &g->rep, "operation", tmp2);
     for (size_t i = 0; i < n; i++) {
         const wd_kb_issue *x = &issues[i];
         int code_ok = !x->codes, kb_ok = !x->kbs;
@@ -1210,6 +1210,7 @@ static int known_issue(const eval *e, const group *g, wd_finding *f)
             continue;
         if (!(f->known_issue = wd_strdup(x->id)))
             return oom();
+        *only = x->only;
         int changed = 0;
         return x->fixes ? add_fixes(e, f, x->fixes, g, &changed) : WD_OK;
     }
@@ -1227,11 +1228,12 @@ static int emit(eval *e, size_t order, const collect *c, const group *g, size_t 
     for (size_t i = 0; i < r->nhaving; i++)
         if (!holds(e, &r->having[i], lookup(e, g, &v, r->having[i].field, tmp)))
             return WD_OK;
+    int only = 0;
     int rc = evidence(e, r, g, c, &f);
     if (!rc)
-        rc = known_issue(e, g, &f);
+        rc = known_issue(e, g, &f, &only);
     if (!rc)
-        rc = severity_and_fixes(e, r, g, &v, &f);
+        rc = severity_and_fixes(e, r, g, &v, &f, only);
     if (rc)
         goto cleanup;
     f.rule = wd_strdup(r->id);
