@@ -138,14 +138,14 @@ Test(store_migrate, newer_version_is_refused_untouched)
 {
     make_db();
     exec_sql("PRAGMA journal_mode = DELETE; PRAGMA user_version = 7;");
-    assert_refused(WD_ENEWER, "newer wudiag (schema 7, this one reads up to 2)");
+    assert_refused(WD_ENEWER, "newer wudiag (schema 7, this one reads up to 3)");
 }
 
 Test(store_migrate, newer_version_in_wal_mode_is_refused_untouched)
 {
     make_db();
-    exec_sql("PRAGMA user_version = 3;");
-    assert_refused(WD_ENEWER, "schema 3");
+    exec_sql("PRAGMA user_version = 4;");
+    assert_refused(WD_ENEWER, "schema 4");
 }
 
 Test(store_migrate, foreign_sqlite_database_is_refused_untouched)
@@ -271,7 +271,7 @@ Test(store_migrate, v1_snapshots_get_uids_from_machine_time_and_id)
     cr_assert_eq(wd_store_open(db, 0, &s), WD_OK, "%s", wd_error_last());
     cr_assert_eq(st_write_snapshot(s, "PC-New", 1, 3, 0, &id), WD_OK, "%s", wd_error_last());
     wd_store_close(s);
-    cr_assert_eq(st_query(db, "PRAGMA user_version"), 2);
+    cr_assert_eq(st_query(db, "PRAGMA user_version"), WD_STORE_SCHEMA);
     uid = st_query_text(db, "SELECT uid FROM snapshot WHERE id = 2");
     cr_assert_str_eq(uid, "v1-pc-old-2024-03-02T10:00:00.000002Z-2");
     free(uid);
