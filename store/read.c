@@ -678,7 +678,7 @@ int wd_store_computers(wd_store *s, int64_t snap,
     if (!rc)
         rc = wd_store__check_snapshot(s, snap);
     if (!rc)
-        rc = prepare(s, "SELECT computer, sum(n) FROM (SELECT e.computer AS computer,"
+        rc = prepare(s, "SELECT min(computer), sum(n) FROM (SELECT e.computer AS computer,"
                         " count(*) AS n FROM snapshot_event se JOIN event e ON e.id = se.event_id"
                         " WHERE se.snapshot_id = ?1 AND e.computer <> '' GROUP BY e.computer"
                         " UNION ALL SELECT computer, count(*) FROM activity"
