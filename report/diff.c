@@ -1,6 +1,7 @@
-/* diff.c - `wudiag diff`: compares two snapshots (normally of one machine)
- * and lists what changed: services, failure codes, findings and facts. Both
- * snapshots are loaded into models first; the comparison only reads them. */
+/* diff.c - `wudiag diff`: compares two snapshots (normally of one machine;
+ * cli/cmd_diff.c refuses two machines unless asked) and lists what changed:
+ * services, the codes of failed activities, findings and facts. Both
+ * snapshots are loaded first; the comparison only reads what was loaded. */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -88,36 +89,78 @@ static size_t diff_services(const wd_model *a, const wd_model *b, wd_buf *out)
 
 /* ---------------------------------------------------------------- failures */
 
-static size_t count_code(const wd_model *m, uint32_t code, const char **kb)
+/* The codes of a snapshot's failed activities: how often each failed
+ * (repeats counted) and the first update it failed for. */
+typedef struct code_count {
+    uint32_t code;
+    int64_t n;
+    char *subject;
+} code_count;
+
+typedef struct code_list {
+    code_count *v;
+    size_t n, cap;
+} code_list;
+
+static int on_failed(void *ctx, const wd_activity_row *a)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < m->nfailures; i++)
-        if (m->failures[i].hresult == code) {
-            if (!n && kb)
-                *kb = m->failures[i].kb;
-            n++;
+    code_list *l = ctx;
+    if (!a->rec.has_code)
+        return 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i].code == a->rec.code) {
+            l->v[i].n += 1 + a->repeats;
+            return 0;
         }
-    return n;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        code_count *p = realloc(l->v, cap * sizeof *p);
+        if (!p)
+            return wd_error_set(WD_ENOMEM, "out of memory");
+        l->v = p, l->cap = cap;
+    }
+    const char *subject = a->rec.kb ? a->rec.kb : a->subject;
+    l->v[l->n] = (code_count){a->rec.code, 1 + a->repeats, NULL};
+    if (subject && !(l->v[l->n].subject = wd_strdup(subject)))
+        return WD_ENOMEM;
+    l->n++;
+    return 0;
+}
+
+static int load_codes(wd_store *s, int64_t snap, code_list *l)
+{
+    wd_activity_query q = {.order = WD_ORDER_TIME, .outcomes = 1u << WD_OUT_FAILED};
+    return wd_store_activities(s, snap, &q, on_failed, l);
+}
+
+static void code_list_free(code_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].subject);
+    free(l->v);
+}
+
+static const code_count *find_code(const code_list *l, uint32_t code)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i].code == code)
+            return &l->v[i];
+    return NULL;
 }
 
 /* Lists codes in `from` absent from `other`, once each. */
-static size_t codes_only_in(const wd_model *from, const wd_model *other, const char *label,
+static size_t codes_only_in(const code_list *from, const code_list *other, const char *label,
                             wd_buf *out)
 {
     size_t changes = 0;
-    for (size_t i = 0; i < from->nfailures; i++) {
-        uint32_t code = from->failures[i].hresult;
-        int first = 1;
-        for (size_t j = 0; j < i && first; j++)
-            if (from->failures[j].hresult == code)
-                first = 0;
-        if (!first || count_code(other, code, NULL))
+    for (size_t i = 0; i < from->n; i++) {
+        const code_count *c = &from->v[i];
+        if (find_code(other, c->code))
             continue;
-        const char *kb = NULL;
-        size_t n = count_code(from, code, &kb);
         changes++;
-        wd_buf_printf(out, "  failure 0x%08X %s (%zu time%s%s%s)\n", (unsigned)code, label, n,
-                      n == 1 ? "" : "s", kb ? ", " : "", kb ? kb : "");
+        wd_buf_printf(out, "  failure 0x%08X %s (%lld time%s%s%s)\n", (unsigned)c->code, label,
+                      (long long)c->n, c->n == 1 ? "" : "s", c->subject ? ", " : "",
+                      c->subject ? c->subject : "");
     }
     return changes;
 }
@@ -177,9 +220,14 @@ int wd_report_diff(wd_store *s, int64_t a, int64_t b, wd_buf *out, size_t *chang
 {
     wd_model *ma = NULL, *mb = NULL;
     finding_list fa = {0}, fb = {0};
+    code_list ca = {0}, cb = {0};
     int rc = wd_model_load(s, a, &ma);
     if (!rc)
         rc = wd_model_load(s, b, &mb);
+    if (!rc)
+        rc = load_codes(s, a, &ca);
+    if (!rc)
+        rc = load_codes(s, b, &cb);
     if (!rc)
         rc = wd_store_findings(s, a, on_finding, &fa);
     if (!rc)
@@ -193,8 +241,8 @@ int wd_report_diff(wd_store *s, int64_t a, int64_t b, wd_buf *out, size_t *chang
     if (!same(ma->machine, mb->machine))
         wd_buf_printf(out, "  note: the snapshots are of different machines\n");
     n += diff_services(ma, mb, out);
-    n += codes_only_in(mb, ma, "new", out);
-    n += codes_only_in(ma, mb, "resolved", out);
+    n += codes_only_in(&cb, &ca, "new", out);
+    n += codes_only_in(&ca, &cb, "resolved", out);
     n += findings_only_in(&fb, &fa, "new", out);
     n += findings_only_in(&fa, &fb, "resolved", out);
     n += diff_facts(ma, mb, out);
@@ -203,6 +251,8 @@ int wd_report_diff(wd_store *s, int64_t a, int64_t b, wd_buf *out, size_t *chang
     *changes = n;
     rc = wd_buf_ok(out) ? WD_OK : WD_ENOMEM;
 cleanup:
+    code_list_free(&ca);
+    code_list_free(&cb);
     finding_list_free(&fa);
     finding_list_free(&fb);
     wd_model_free(ma);
