@@ -23,14 +23,16 @@ typedef struct wd_report_options {
 int wd_report_build(wd_store *s, int64_t snap, const wd_report_options *opts, wd_report **out);
 void wd_report_free(wd_report *r); /* NULL-safe */
 
-/* "healthy", "warning" or "failing". Owned by r. */
+/* "healthy", "warning", "failing" or "incomplete". Owned by r. */
 const char *wd_report_verdict(const wd_report *r);
 /* The findings, most severe first (strings owned by r). */
 size_t wd_report_finding_count(const wd_report *r);
 void wd_report_finding(const wd_report *r, size_t i, wd_finding_rec *out);
 
-/* Writes the report as "xml" or "html" to path ("-" for stdout). The file is
- * written to a temporary name and renamed, so a failure leaves no half file. */
+/* Writes the report as "html" (the summary through the stylesheet), or in
+ * full as "xml" or "json" (streamed: memory stays flat whatever the
+ * evidence), to path ("-" for stdout). The file is written to a temporary
+ * name and renamed, so a failure leaves no half file. */
 int wd_report_write(const wd_report *r, const char *format, const char *path);
 
 /* `wudiag explain`: appends a text explanation of code (any notation) to out.
