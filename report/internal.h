@@ -154,6 +154,8 @@ typedef struct wd_model {
     /* analysis */
     wd_finding *findings;   size_t nfindings;
     const char *verdict;    /* "healthy", "warning", "failing", "incomplete" */
+    int op_failed[WD_OP_COUNT]; /* failures of each operation since its last
+                                   success (how often a fix already failed) */
 } wd_model;
 
 /* Loads a snapshot's bounded parts into a new model and folds its

@@ -1,21 +1,11 @@
 /* report.c - the report handle: loads a snapshot into the model, runs the
- * knowledge base's rules over it, optionally redacts it, and writes it as
- * report XML or as HTML through the stylesheet, atomically. */
+ * knowledge base's rules over it, and writes it as report XML or JSON
+ * (streamed in full) or as HTML (the bounded summary through the
+ * stylesheet), atomically; --redact applies to whatever is written. */
 #include "render.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#ifdef _WIN32
-#include <io.h>
-#include <windows.h>
-#define fsync _commit /* flushes the file to disk, as fsync does */
-#else
-#define O_BINARY 0
-#endif
 
 struct wd_report {
     wd_model *m;
@@ -95,11 +85,6 @@ int wd_report_build(wd_store *s, int64_t snap, const wd_report_options *opts, wd
     if ((rc = wd_model_load(s, snap, &r->m)) || (rc = wd_kb_load(r->kb_dir, &r->kb)) ||
         (rc = wd_rules_run(r->kb, r->m)))
         goto cleanup;
-    if (r->o.redact) {
-        char **extra[] = {&r->command_line, &r->db_path};
-        if ((rc = wd_redact_model(r->m, extra, 2)))
-            goto cleanup;
-    }
     point_options(r);
     rc = join_findings(r);
 cleanup:
@@ -175,86 +160,20 @@ void wd_report_finding(const wd_report *r, size_t i, wd_finding_rec *out)
 
 /* =============================================================== writing */
 
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, data, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        data += w, len -= (size_t)w;
-    }
-    return 0;
-}
-
-static int replace_file(const char *tmp, const char *path)
-{
-#ifdef _WIN32
-    return MoveFileExA(tmp, path, MOVEFILE_REPLACE_EXISTING) ? 0 : -1;
-#else
-    return rename(tmp, path);
-#endif
-}
-
-int wd_write_atomic(const char *path, const char *data, size_t len)
-{
-    wd_buf tmp = WD_BUF_INIT;
-    int fd = -1, rc = WD_OK;
-    if (!strcmp(path, "-")) {
-        if (fwrite(data, 1, len, stdout) != len || fflush(stdout))
-            return wd_error_set(WD_EIO, "cannot write the report to standard output");
-        return WD_OK;
-    }
-    wd_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-    if (!wd_buf_ok(&tmp))
-        return wd_error_set(WD_ENOMEM, "out of memory writing %s", path);
-    fd = open(wd_buf_cstr(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_EXCL | O_BINARY, 0644);
-    if (fd < 0) {
-        rc = wd_error_set(errno == ENOSPC                     ? WD_EFULL
-                          : errno == EROFS || errno == EACCES ? WD_EREADONLY
-                                                              : WD_EIO,
-                          "cannot write the report: %s: %s", path, strerror(errno));
-        goto cleanup;
-    }
-    int bad = write_all(fd, data, len) || fsync(fd);
-    int err = errno;
-    if (close(fd) && !bad)
-        bad = 1, err = errno;
-    fd = -1;
-    if (bad) {
-        rc = wd_error_set(err == ENOSPC ? WD_EFULL : WD_EIO, "cannot write the report: %s: %s",
-                          path, strerror(err));
-        unlink(wd_buf_cstr(&tmp));
-        goto cleanup;
-    }
-    if (replace_file(wd_buf_cstr(&tmp), path)) {
-        rc = wd_error_set(WD_EIO, "cannot write the report: %s: %s", path, strerror(errno));
-        unlink(wd_buf_cstr(&tmp));
-    }
-cleanup:
-    if (fd >= 0) {
-        close(fd);
-        unlink(wd_buf_cstr(&tmp));
-    }
-    wd_buf_free(&tmp);
-    return rc;
-}
-
 int wd_report_write(const wd_report *r, const char *format, const char *path)
 {
     void *doc = NULL;
     char *text = NULL;
     size_t len = 0;
     int rc;
-    int html = !format || !strcmp(format, "html");
-    if (!html && strcmp(format, "xml"))
-        return wd_error_set(WD_EUSAGE, "unknown report format '%s' (html or xml)", format);
+    if (format && (!strcmp(format, "xml") || !strcmp(format, "json")))
+        return wd_report_stream(r->m, r->kb, &r->o, format, path ? path : "-");
+    if (format && strcmp(format, "html"))
+        return wd_error_set(WD_EUSAGE, "unknown report format '%s' (html, xml or json)", format);
     rc = wd_report_xml_build(r->m, r->kb, &r->o, &doc);
     if (!rc)
-        rc = html ? wd_xslt_apply(doc, r->o.template_path, wd_tpl_report_xsl, wd_tpl_report_xsl_len,
-                                  &text, &len)
-                  : wd_xml_doc_dump(doc, &text, &len);
+        rc = wd_xslt_apply(doc, r->o.template_path, wd_tpl_report_xsl, wd_tpl_report_xsl_len,
+                           &text, &len);
     if (!rc)
         rc = wd_write_atomic(path ? path : "-", text, len);
     free(text);

@@ -36,8 +36,10 @@ int wd_report_fix_failed(const wd_report *r, const char *rule, const char *fix);
 size_t wd_report_finding_count(const wd_report *r);
 void wd_report_finding(const wd_report *r, size_t i, wd_finding_rec *out);
 
-/* Writes the report as "xml" or "html" to path ("-" for stdout). The file is
- * written to a temporary name and renamed, so a failure leaves no half file. */
+/* Writes the report as "html" (the summary through the stylesheet), or in
+ * full as "xml" or "json" (streamed: memory stays flat whatever the
+ * evidence), to path ("-" for stdout). The file is written to a temporary
+ * name and renamed, so a failure leaves no half file. */
 int wd_report_write(const wd_report *r, const char *format, const char *path);
 
 /* `wudiag explain`: appends a text explanation of code (any notation) to out.

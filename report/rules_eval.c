@@ -1275,5 +1275,7 @@ int wd_rules_run(const wd_kb *kb, wd_model *m)
     wd_buf_free(&e.key);
     if (!rc)
         rc = wd_judge(kb, m, &e.judge);
+    if (!rc)
+        memcpy(m->op_failed, e.judge.op_failed, sizeof m->op_failed);
     return rc;
 }
