@@ -461,6 +461,13 @@ static const char *global(const eval *e, const char *f, char *tmp)
         return fmt_num(tmp, (double)m->events);
     if (!strcmp(f, "facts"))
         return fmt_num(tmp, (double)m->nfacts);
+    if (!strcmp(f, "update-facts")) { /* facts about updates, not the capture itself */
+        size_t n = 0;
+        for (size_t i = 0; i < m->nfacts; i++)
+            n += m->facts[i].key && strncmp(m->facts[i].key, "capture.", 8) &&
+                 strncmp(m->facts[i].key, "machine.", 8) && strncmp(m->facts[i].key, "collector.", 10);
+        return fmt_num(tmp, (double)n);
+    }
     if (!strcmp(f, "failing-streak"))
         return fmt_num(tmp, (double)e->failing_streak);
     if (!strcmp(f, "unreadable"))
@@ -1196,6 +1203,9 @@ static int known_issue(const eval *e, const group *g, wd_finding *f, int *only)
     size_t n;
     const wd_kb_issue *issues = wd_kb_issues(e->kb, &n);
     char tmp[TMP], tmp2[TMP], code[11];
+    const char *state = item_field(e, &g->rep, "state", tmp);
+    if (state && strcmp(state, "failing") && strcmp(state, "current"))
+        return WD_OK; /* a known issue explains failures, not a pending restart */
     const char *product = item_field(e, &g->rep, "product", tmp);
     const char *op = item_field(e, &g->rep, "operation", tmp2);
     for (size_t i = 0; i < n; i++) {
@@ -1230,7 +1240,7 @@ static int emit(eval *e, size_t order, const collect *c, const group *g, size_t 
             return WD_OK;
     int only = 0;
     int rc = evidence(e, r, g, c, &f);
-    if (!rc)
+    if (!rc && !(r->state && !strcmp(r->state, "resolved"))) /* history needs no advice */
         rc = known_issue(e, g, &f, &only);
     if (!rc)
         rc = severity_and_fixes(e, r, g, &v, &f, only);

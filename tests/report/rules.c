@@ -291,9 +291,12 @@ static void check_expect(const wd_report *r, char *line, const char *name)
     } else {
         char refs[1024];
         refs_text(&x, refs, sizeof refs);
-        cr_assert_str_eq(x.severity, f[1], "%s: severity", name);
-        cr_assert_str_eq(refs, strcmp(f[2], "-") ? f[2] : "", "%s: evidence", name);
-        cr_assert_str_eq(x.fixes, strcmp(f[3], "-") ? f[3] : "", "%s: fixes", name);
+        cr_assert_str_eq(x.severity, f[1], "%s: %s severity %s, want %s", name, f[0], x.severity,
+                         f[1]);
+        cr_assert_str_eq(refs, strcmp(f[2], "-") ? f[2] : "", "%s: %s evidence %s, want %s", name,
+                         f[0], refs, f[2]);
+        cr_assert_str_eq(x.fixes, strcmp(f[3], "-") ? f[3] : "", "%s: %s fixes %s, want %s", name,
+                         f[0], x.fixes, f[3]);
         cr_assert(x.explanation[0] && !strchr(x.title, '{') && !strchr(x.explanation, '{'),
                   "%s: unfilled text: %s / %s", name, x.title, x.explanation);
     }
@@ -397,8 +400,7 @@ Test(report_rules, managed_pc_is_told_to_contact_the_admin_not_to_reset_against_
         "activity repair | failed | 0x800F081F | 2024-02-20T11:00:00Z | - | - | unknown\n"
         "expect tls-failure | error | activity:1 | check-tls-clock,check-wsus,contact-admin\n"
         "title tls-failure | (0x80072F8F)\n"
-        "expect repair-source-missing | error | activity:2 | "
-        "repair-image-source,contact-admin,in-place-upgrade\n"
+        "expect repair-source-missing | error | activity:2 | repair-image-source,contact-admin\n"
         "reject network-failure\n",
         "managed", NULL);
 }
