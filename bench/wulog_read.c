@@ -51,8 +51,11 @@ int main(int argc, char **argv)
         return 2;
     }
     counts c = {0};
-    wd_sink sink = {.ctx = &c, .activity = on_activity, .failure = on_failure,
-                    .fact = on_fact, .note = on_note};
+    wd_sink sink = {.ctx = &c,
+                    .activity = on_activity,
+                    .failure = on_failure,
+                    .fact = on_fact,
+                    .note = on_note};
     struct timespec a, b;
     clock_gettime(CLOCK_MONOTONIC, &a);
     int rc = wd_collect_file(argv[1], NULL, &sink);

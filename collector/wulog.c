@@ -36,8 +36,8 @@ typedef struct ident {
  * handler installs. */
 typedef struct wu_thread {
     uint64_t key, stamp;
-    int service;   /* index into SERVICES, -1 none */
-    int64_t found; /* "Found N updates", -1 none */
+    int service;                /* index into SERVICES, -1 none */
+    int64_t found;              /* "Found N updates", -1 none */
     int scan_open;              /* between a search's START and END */
     int block_scan, block_done; /* legacy "Agent: Finding updates" block */
     int has_handler;
@@ -48,10 +48,10 @@ typedef struct wu_thread {
 typedef struct wu_line {
     const char *stamp; /* date and time as written */
     size_t stamp_len;
-    int legacy;        /* tab-separated legacy layout */
-    uint64_t key;      /* process and thread */
+    int legacy;   /* tab-separated legacy layout */
+    uint64_t key; /* process and thread */
     char component[64];
-    const char *msg;   /* the text after the component */
+    const char *msg;        /* the text after the component */
     char time[WD_TIME_MAX]; /* filled on first use */
 } wu_line;
 
@@ -271,7 +271,11 @@ static void ident_link(wu_state *st, const unsigned char child[16], const unsign
 {
     if (memcmp(child, parent, 16) == 0)
         return;
-    ident *p = ident_get(st, parent), *c = ident_get(st, child);
+    ident_get(st, child);
+    ident_get(st, parent);
+    ident *c = ident_find(st, child), *p = ident_find(st, parent);
+    if (!c || !p)
+        return; /* one made room for the other */
     memcpy(c->parent, parent, 16);
     c->has_parent = 1;
     if (!p->kb[0] && c->kb[0])
@@ -401,7 +405,7 @@ static void convert_time(const wu_state *st, const char *s, size_t n, int legacy
         n = 30;
     memcpy(text, s, n);
     text[n] = '\0';
-    if (text[10] == '\t')
+    if (n > 10 && text[10] == '\t')
         text[10] = ' ';
     int zoned = n > 5 && (text[n - 5] == '+' || text[n - 5] == '-') && text[n - 3] != ':';
     if (!zoned && legacy && st->tz[0]) {
@@ -516,8 +520,9 @@ static int line_facts(wu_state *st, wu_line *wl, const char *m)
     if (starts(m, "ServiceID = {")) {
         int s = service_index(m + 12);
         thread_of(st, wl->key)->service = s;
-        return s < 0 ? 0 : fact_once(st, wl, "wu.service", SERVICES[s].name,
-                                     strlen(SERVICES[s].name), NULL);
+        return s < 0 ? 0
+                     : fact_once(st, wl, "wu.service", SERVICES[s].name, strlen(SERVICES[s].name),
+                                 NULL);
     }
     if (wl->component[0] == 'S' && strcmp(wl->component, "SLS") == 0)
         return sls_facts(st, wl);
@@ -540,20 +545,17 @@ typedef struct wu_act {
 /* "version 24H2", "Version 1703" in a feature update's title. */
 static int feature_version(const char *title, char out[16])
 {
-    for (const char *p = title; p && (p = strchr(p, 'v')) != NULL; p++) {
-        if (p > title && p[-1] != ' ' && p[-1] != ',')
+    for (const char *p = title; (p = strstr(p, "ersion ")) != NULL; p += 7) {
+        if (p == title || (p[-1] != 'v' && p[-1] != 'V'))
             continue;
-        if (!wd_strncaseeq(p - (p > title && p[-1] == 'V'), "version ", 8) &&
-            !wd_strncaseeq(p, "version ", 8))
-            continue;
-        const char *v = p + 8;
+        const char *v = p + 7;
         size_t n = wd_text_digits(v, 4);
         if (n == 2 && (v[2] == 'H' || v[2] == 'h') && isdigit((unsigned char)v[3]))
             n = 4;
-        else if (n != 4)
+        if (n != 4 || isalnum((unsigned char)v[4]))
             continue;
-        memcpy(out, v, n);
-        out[n] = '\0';
+        memcpy(out, v, 4);
+        out[4] = '\0';
         out[2] = (char)toupper((unsigned char)out[2]);
         return 1;
     }
@@ -574,10 +576,11 @@ static int emit(wu_state *st, wu_line *wl, const wu_act *a)
 {
     char id[WD_GUID_MAX], kb[16] = "", job[WD_GUID_MAX], version[16];
     const ident *e = a->update ? ident_find(st, a->update) : NULL, *p = ident_parent(st, e);
-    const char *title = a->title ? a->title : e && e->title[0] ? e->title
-                                              : p && p->title[0] ? p->title : NULL;
-    const char *package = e && e->package[0] ? e->package : p && p->package[0] ? p->package
-                                                                              : NULL;
+    const char *title = a->title           ? a->title
+                        : e && e->title[0] ? e->title
+                        : p && p->title[0] ? p->title
+                                           : NULL;
+    const char *package = e && e->package[0] ? e->package : p && p->package[0] ? p->package : NULL;
     if (e && e->kb[0])
         memcpy(kb, e->kb, sizeof kb);
     else if (p && p->kb[0])
@@ -587,11 +590,20 @@ static int emit(wu_state *st, wu_line *wl, const wu_act *a)
     if (a->update)
         format_guid(a->update, id);
     wd_activity_rec r = {
-        .operation = a->op, .outcome = a->outcome, .has_code = a->has_code, .code = a->code,
-        .time = a->time ? a->time : line_time(st, wl), .update_id = a->update ? id : NULL,
-        .kb = kb[0] ? kb : NULL, .title = title, .package = package,
-        .session = a->session, .target = a->target, .count = a->count,
-        .component = wl->component, .detail = wl->msg,
+        .operation = a->op,
+        .outcome = a->outcome,
+        .has_code = a->has_code,
+        .code = a->code,
+        .time = a->time ? a->time : line_time(st, wl),
+        .update_id = a->update ? id : NULL,
+        .kb = kb[0] ? kb : NULL,
+        .title = title,
+        .package = package,
+        .session = a->session,
+        .target = a->target,
+        .count = a->count,
+        .component = wl->component,
+        .detail = wl->msg,
         .where = {.kind = WD_LOC_LINE, .source = st->in->path, .line = st->lineno},
     };
     r.product = wd_classify_update(title, r.kb, package);
@@ -660,6 +672,8 @@ static int update_named(const char *m, unsigned char id[16])
         q = wd_text_skip_blanks(q);
         if (*q == '=')
             q = wd_text_skip_blanks(q + 1);
+        while (q[0] == '{' && q[1] == '{')
+            q++; /* "updateId = {{E00F9A67-...}.1}" */
         if (parse_guid(q, id))
             return 1;
     }
@@ -675,11 +689,16 @@ static wd_op trace_op(wu_state *st, const wu_line *wl)
         const char *component;
         wd_op op;
     } ops[] = {
-        {"DownloadManager", WD_OP_DOWNLOAD}, {"DnldMgr", WD_OP_DOWNLOAD},
-        {"Handler", WD_OP_INSTALL},          {"Deployment", WD_OP_INSTALL},
-        {"UDP", WD_OP_INSTALL},              {"ProtocolTalker", WD_OP_SCAN},
-        {"PT", WD_OP_SCAN},                  {"WebServices", WD_OP_SCAN},
-        {"EEHandler", WD_OP_SCAN},           {"EEHndlr", WD_OP_SCAN},
+        {"DownloadManager", WD_OP_DOWNLOAD},
+        {"DnldMgr", WD_OP_DOWNLOAD},
+        {"Handler", WD_OP_INSTALL},
+        {"Deployment", WD_OP_INSTALL},
+        {"UDP", WD_OP_INSTALL},
+        {"ProtocolTalker", WD_OP_SCAN},
+        {"PT", WD_OP_SCAN},
+        {"WebServices", WD_OP_SCAN},
+        {"EEHandler", WD_OP_SCAN},
+        {"EEHndlr", WD_OP_SCAN},
     };
     const wu_thread *t = thread_peek(st, wl->key);
     if (t && t->scan_open)
@@ -874,7 +893,8 @@ static int download_line(wu_state *st, wu_line *wl, const char *m)
     }
     if (!(starts(m, "DO job {") || starts(m, "BITS job {")) ||
         !(p = strstr(m, "} completed successfully, updateId = ")) ||
-        !parse_guid(strchr(m, '{'), job) || !parse_guid(p + strlen("} completed successfully, updateId = "), id))
+        !parse_guid(strchr(m, '{'), job) ||
+        !parse_guid(p + strlen("} completed successfully, updateId = "), id))
         return 0;
     char session[WD_GUID_MAX];
     format_guid(job, session);
@@ -1102,7 +1122,8 @@ static int au_line(wu_state *st, wu_line *wl, const char *b)
     static const struct {
         const char *text, *value;
     } kinds[] = {
-        {"AU disabled", "disabled"},          {"Approval type: Disabled", "disabled"},
+        {"AU disabled", "disabled"},
+        {"Approval type: Disabled", "disabled"},
         {"Approval type: Scheduled", "scheduled"},
         {"Approval type: Pre-download notify", "notify-download"},
         {"Approval type: Pre-install notify", "notify-install"},
@@ -1131,7 +1152,8 @@ static int os_line(wu_state *st, wu_line *wl, const char *b)
     static const struct {
         const char *version, *client, *server;
     } names[] = {
-        {"5.1", "Windows XP", "Windows XP"},  {"5.2", "Windows XP", "Windows Server 2003"},
+        {"5.1", "Windows XP", "Windows XP"},
+        {"5.2", "Windows XP", "Windows Server 2003"},
         {"6.0", "Windows Vista", "Windows Server 2008"},
         {"6.1", "Windows 7", "Windows Server 2008 R2"},
         {"6.2", "Windows 8", "Windows Server 2012"},
@@ -1239,8 +1261,8 @@ int wd_source_wu_log(wd_input *in, const wd_sink *sink, wd_source_rec *summary)
         rc = wd_note(sink, WD_NOTE_UNREADABLE, in->path, "out of memory", NULL);
         goto cleanup;
     }
-    *st = (wu_state){.in = in, .sink = sink, .summary = summary, .idents = st->idents,
-                     .buckets = st->buckets};
+    *st = (wu_state){
+        .in = in, .sink = sink, .summary = summary, .idents = st->idents, .buckets = st->buckets};
     if (wd_lines_open(&l, in) != 0) {
         rc = wd_note(sink, WD_NOTE_UNREADABLE, in->path, wd_error_last(), NULL);
         goto cleanup;

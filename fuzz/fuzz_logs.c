@@ -13,8 +13,8 @@ static size_t touch(const char *s)
 static int on_failure(void *ctx, const wd_failure_rec *r)
 {
     size_t *n = ctx;
-    *n += touch(r->origin) + touch(r->time) + touch(r->kb) + touch(r->title) +
-          touch(r->context) + touch(r->component) + touch(r->operation);
+    *n += touch(r->origin) + touch(r->time) + touch(r->kb) + touch(r->title) + touch(r->context) +
+          touch(r->component) + touch(r->operation);
     return 0;
 }
 
@@ -45,8 +45,7 @@ static int on_note(void *ctx, const wd_note_rec *r)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const wd_source_fn readers[] = {wd_source_wu_log, wd_source_cbs_log,
-                                           wd_source_dism_log};
+    static const wd_source_fn readers[] = {wd_source_wu_log, wd_source_cbs_log, wd_source_dism_log};
     size_t n = 0;
     wd_sink sink = {&n, NULL, NULL, on_failure, on_fact, on_note, NULL, on_activity};
     for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {

@@ -145,8 +145,9 @@ Test(collector_wulog, real_log_install_joined_to_kb_and_package_through_its_chil
     cr_assert(strstr(net, "|KB5036620|BA15B1F5-A339-4F7F-8C55-711687501735|dotnet|-|-|"
                           "Package_for_DotNetRollup_481~31bf3856ad364e35~amd64~~10.0.9236.2|-1|"),
               "%s", net);
-    cr_assert_eq(cap_count(&c.activities, "install|succeeded|0x00000000|2024-04-12T14:55:57.122475|"
-                                          "KB2267602|3199EC79-A47A-44E7-8797-9E9416F70F68|defender|"),
+    cr_assert_eq(cap_count(&c.activities,
+                           "install|succeeded|0x00000000|2024-04-12T14:55:57.122475|"
+                           "KB2267602|3199EC79-A47A-44E7-8797-9E9416F70F68|defender|"),
                  1);
     cr_assert_eq(cap_count(&c.activities, "|140D1E53-CAC4-4A57-B29C-01B483583941|"), 0);
     cr_assert_eq(cap_count(&c.activities, "|dotnet|-|-|Package_for_DotNetRollup_481"), 1);
@@ -182,14 +183,10 @@ Test(collector_wulog, real_log_trace_codes_stay_visible)
 Test(collector_wulog, real_log_facts_are_the_build_agent_and_services)
 {
     static const char *const want[] = {
-        "os.arch=amd64",
-        "os.build=22631",
-        "os.ubr=3447",
-        "wu.client_version=1216.2402.13012.0",
-        "wu.service=store",
-        "wu.server=none",
-        "wu.status_server=none",
-        "wu.service=windows-update",
+        "os.arch=amd64",         "os.build=22631",
+        "os.ubr=3447",           "wu.client_version=1216.2402.13012.0",
+        "wu.service=store",      "wu.server=none",
+        "wu.status_server=none", "wu.service=windows-update",
     };
     capture c = {0};
     wd_source_rec sum;
@@ -211,8 +208,9 @@ Test(collector_wulog, install_failure_is_joined_to_its_kb_by_update_id)
                         "6B7F6DD5-9A39-4E5B-9B1B-6A4B2F6B7A10|os-other|-|-|"
                         "Package_for_KB5034441~31bf3856ad364e35~amd64~~19041.3920.1.0|-1|"),
               "%s", f);
-    cr_assert(strstr(f, "|2024-01 Security Update for Windows 10 Version 22H2 for x64-based Systems "
-                        "(KB5034441)|LogHistory called"));
+    cr_assert(strstr(f,
+                     "|2024-01 Security Update for Windows 10 Version 22H2 for x64-based Systems "
+                     "(KB5034441)|LogHistory called"));
     /* the same code on handler, callback and job lines, the call's summary
      * code, WU_E_NOOP and applicability errors: trace */
     cr_assert_eq(cap_count(&c.activities, "|trace|0x80070643|"), 4);
@@ -220,8 +218,9 @@ Test(collector_wulog, install_failure_is_joined_to_its_kb_by_update_id)
     cr_assert_eq(cap_count(&c.activities, "|trace|0x8024000C|"), 1);
     cr_assert_eq(cap_count(&c.activities, "scan|trace|0x8007066F|"), 1);
     cr_assert(strstr(only(&c, "scan|succeeded|"), "|microsoft-update|-|3|"));
-    cr_assert_eq(cap_count(&c.activities, "download|succeeded|-|2024-01-10T03:05:41.082441|KB5034441|"
-                                          "0C5E2C2D-7D35-4F4C-9A3E-21F0B8D0E4A7|os-other|"),
+    cr_assert_eq(cap_count(&c.activities,
+                           "download|succeeded|-|2024-01-10T03:05:41.082441|KB5034441|"
+                           "0C5E2C2D-7D35-4F4C-9A3E-21F0B8D0E4A7|os-other|"),
                  1);
     cap_free(&c);
 }
@@ -270,8 +269,9 @@ Test(collector_wulog, download_failure_is_the_download_outcome_not_its_retries)
     cr_assert(strstr(f, "download|failed|0x80D02002|2024-03-12T15:47:21.362200|KB5035853|"
                         "C7A1E3B5-9D2F-4B6A-8E0C-2A4C6E8A0B2D|os-cumulative|"),
               "%s", f);
-    cr_assert(strstr(f, "|2024-03 Cumulative Update for Windows 11 Version 23H2 for x64-based "
-                        "Systems (KB5035853)|*FAILED* [80D02002] Error occurred while downloading"));
+    cr_assert(strstr(f,
+                     "|2024-03 Cumulative Update for Windows 11 Version 23H2 for x64-based "
+                     "Systems (KB5035853)|*FAILED* [80D02002] Error occurred while downloading"));
     /* the three retries, the callbacks and the call's code are trace */
     cr_assert_eq(cap_count(&c.activities, "download|trace|0x80D02002|"), 3);
     cr_assert_eq(cap_count(&c.activities, "|trace|0x80D02002|"), 5);
@@ -294,13 +294,14 @@ Test(collector_wulog, wsus_search_failing_to_reach_the_server)
     wd_source_rec sum;
     run(WSUS, &c, &sum);
     cr_assert_eq(outcome_count(&c, "failed"), 2);
-    cr_assert_eq(starting(&c, "scan|failed|0x8024402C|2023-06-19T08:31:40.276800|-|-|unknown|-|wsus|"
-                              "-|-1|"),
+    cr_assert_eq(starting(&c,
+                          "scan|failed|0x8024402C|2023-06-19T08:31:40.276800|-|-|unknown|-|wsus|"
+                          "-|-1|"),
                  1);
     cr_assert_eq(starting(&c, "scan|failed|0x8024402C|2023-06-20T"), 1);
     cr_assert_eq(cap_count(&c.activities, "|trace|0x8024402C|"), 2 * 5);
-    cr_assert_eq(cap_count(&c.activities, "Exit code = 0x8024402C (cV = Zr4sT8uVw0Xy2Za3.0.1.0.0.2)"),
-                 1);
+    cr_assert_eq(
+        cap_count(&c.activities, "Exit code = 0x8024402C (cV = Zr4sT8uVw0Xy2Za3.0.1.0.0.2)"), 1);
     expect_facts(&c, want, sizeof want / sizeof want[0]);
     cap_free(&c);
 }
@@ -327,11 +328,12 @@ Test(collector_wulog, restart_pending_is_not_a_failure)
     wd_source_rec sum;
     run(REBOOT, &c, &sum);
     cr_assert_eq(outcome_count(&c, "failed"), 0);
-    cr_assert_eq(starting(&c, "install|pending-reboot|0x00000000|2024-03-12T16:04:35.978500|KB5035853|"
-                              "19682DF0-D60C-4C12-B482-78552A546A7F|os-cumulative|"),
+    cr_assert_eq(starting(&c,
+                          "install|pending-reboot|0x00000000|2024-03-12T16:04:35.978500|KB5035853|"
+                          "19682DF0-D60C-4C12-B482-78552A546A7F|os-cumulative|"),
                  1);
-    cr_assert_eq(starting(&c, "install|pending-reboot|0x80242014|2024-03-12T18:05:30.034600|KB5035853|"),
-                 1);
+    cr_assert_eq(
+        starting(&c, "install|pending-reboot|0x80242014|2024-03-12T18:05:30.034600|KB5035853|"), 1);
     cap_free(&c);
 }
 
@@ -369,12 +371,15 @@ Test(collector_wulog, windows7_log_au_disabled_and_an_install_reported_failed)
               "%s", f);
     cr_assert(strstr(f, ":117|Security Update for Windows 7 for x64-based Systems (KB4474419)|"
                         "REPORT EVENT: "));
-    cr_assert(strstr(only(&c, "policy|"), "policy|unknown|-|2021-08-30T05:25:58.514000Z|-|-|unknown|-|"
-                                          "disabled-by-user|"));
-    cr_assert(strstr(only(&c, "scan|"), "scan|succeeded|-|2021-08-30T06:40:03.511000Z|-|-|unknown|-|"
-                                        "windows-update|-|2|"));
-    cr_assert(strstr(only(&c, "download|"), "download|succeeded|0x00000000|2021-08-30T06:41:45.090000Z|"
-                                            "KB4474419|"));
+    cr_assert(strstr(only(&c, "policy|"),
+                     "policy|unknown|-|2021-08-30T05:25:58.514000Z|-|-|unknown|-|"
+                     "disabled-by-user|"));
+    cr_assert(strstr(only(&c, "scan|"),
+                     "scan|succeeded|-|2021-08-30T06:40:03.511000Z|-|-|unknown|-|"
+                     "windows-update|-|2|"));
+    cr_assert(strstr(only(&c, "download|"),
+                     "download|succeeded|0x00000000|2021-08-30T06:41:45.090000Z|"
+                     "KB4474419|"));
     /* the handler's and the call's codes are trace */
     cr_assert_eq(cap_count(&c.activities, "install|trace|0x800F0922|"), 1);
     cr_assert_eq(cap_count(&c.activities, "|trace|0x80240022|"), 1);
@@ -388,8 +393,9 @@ Test(collector_wulog, legacy_search_failure_is_its_exit_code_inside_the_block)
     run("tests/fixtures/wulog/WindowsUpdate-legacy.log", &c, &sum);
     cr_assert_eq(sum.records, 19);
     cr_assert_eq(outcome_count(&c, "failed"), 1);
-    cr_assert(strstr(only(&c, "scan|failed|"),
-                     "scan|failed|0x8024402C|2010-01-06T02:52:06.760000Z|-|-|unknown|-|wsus|-|-1|"));
+    cr_assert(
+        strstr(only(&c, "scan|failed|"),
+               "scan|failed|0x8024402C|2010-01-06T02:52:06.760000Z|-|-|unknown|-|wsus|-|-1|"));
     /* PT warnings, the AU callback, the REPORT EVENT echo: trace */
     cr_assert_eq(cap_count(&c.activities, "|trace|0x8024402C|"), 7);
     cr_assert_eq(c.facts.n, 2);
@@ -422,7 +428,8 @@ Test(collector_wulog, slash_dates_and_a_wsus_server)
     run("tests/fixtures/wulog/WindowsUpdate-win10-slash.log", &c, &sum);
     cr_assert_eq(sum.records, 13);
     cr_assert_eq(c.activities.n, 3);
-    cr_assert(strstr(c.activities.items[0], "unknown|trace|0x80248014|2023-05-22T08:10:12.847997|"));
+    cr_assert(
+        strstr(c.activities.items[0], "unknown|trace|0x80248014|2023-05-22T08:10:12.847997|"));
     cr_assert(strstr(c.activities.items[1], "scan|trace|0x8024402C|2023-05-22T08:10:16.200000|"));
     cr_assert(strstr(c.activities.items[2], "scan|failed|0x8024402C|2023-05-22T08:10:22.637332|"));
     expect_facts(&c, want, sizeof want / sizeof want[0]);
@@ -474,13 +481,16 @@ Test(collector_wulog, each_line_means_what_it_says)
         {"2024/04/11 12:48:04.6 1 2 DownloadManager *FAILED* [8024000C] DynamicDownloadDataFetcher "
          "Refresh complete",
          "download|trace|0x8024000C|", 0},
-        {"2024/04/11 12:48:04.6 1 2 Agent * END * Finding updates CallerId = X, Id = 1, Exit code = "
+        {"2024/04/11 12:48:04.6 1 2 Agent * END * Finding updates CallerId = X, Id = 1, Exit code "
+         "= "
          "0x00000000",
          "scan|succeeded|0x00000000|2024-04-11T12:48:04.600000|", 0},
-        {"2024/04/11 12:48:04.6 1 2 Agent * END * Finding updates CallerId = X, Id = 1, Exit code = "
+        {"2024/04/11 12:48:04.6 1 2 Agent * END * Finding updates CallerId = X, Id = 1, Exit code "
+         "= "
          "0x8024000C",
          "scan|succeeded|0x8024000C|", 0},
-        {"2024/04/11 12:48:04.6 1 2 Agent * END * Finding updates CallerId = X, Id = 1, Exit code = "
+        {"2024/04/11 12:48:04.6 1 2 Agent * END * Finding updates CallerId = X, Id = 1, Exit code "
+         "= "
          "0x8024000B",
          "scan|cancelled|0x8024000B|", 0},
         {"2024/04/11 12:48:04.6 1 2 Agent * END * Finding updates CallerId = X, Id = 1", NULL, 0},
@@ -494,8 +504,8 @@ Test(collector_wulog, each_line_means_what_it_says)
          0},
         {"2024/04/11 12:48:04.6 1 2 Misc Load undocked module: UusId:wu.handler|hr:0x0|ModuleVer:1",
          NULL, 0},
-        {"2024/04/11 12:48:04.6 1 2 ComApi * START *   Search ClientId = X, Flags: 0X80000010", NULL,
-         0},
+        {"2024/04/11 12:48:04.6 1 2 ComApi * START *   Search ClientId = X, Flags: 0X80000010",
+         NULL, 0},
         {"2024/04/11 12:48:04.6 1 2 Agent LogHistory called for Caller=X, idUpdate=nonsense, "
          "resultMapped=80070643",
          NULL, 0},
@@ -509,9 +519,9 @@ Test(collector_wulog, each_line_means_what_it_says)
         run_text(cases[i].line, &c, &sum);
         cr_assert_eq(c.activities.n, cases[i].activity ? 1 : 0, "case %zu: %s", i, cases[i].line);
         if (cases[i].activity)
-            cr_assert_eq(strncmp(c.activities.items[0], cases[i].activity,
-                                 strlen(cases[i].activity)),
-                         0, "case %zu: %s", i, c.activities.items[0]);
+            cr_assert_eq(
+                strncmp(c.activities.items[0], cases[i].activity, strlen(cases[i].activity)), 0,
+                "case %zu: %s", i, c.activities.items[0]);
         cr_assert_eq(sum.errors, cases[i].errors, "case %zu", i);
         cr_assert_eq(c.notes.n, cases[i].errors ? 1 : 0, "case %zu", i);
         cap_free(&c);
