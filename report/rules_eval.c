@@ -370,6 +370,9 @@ static const char *activity_field(const eval *e, const act_item *a, const char *
         return r->count < 0 ? NULL : fmt_num(tmp, (double)r->count);
     if (!strcmp(f, "operation-name"))
         return operation_name(r, tmp);
+    if (!strcmp(f, "worked-later")) /* update work succeeded after it */
+        return r->time && e->m->last_success && strcmp(r->time, e->m->last_success) < 0 ? "1"
+                                                                                       : "0";
     if (!strcmp(f, "target-note")) {
         if (!r->target || r->operation == WD_OP_FEATURE)
             return "";

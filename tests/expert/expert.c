@@ -233,7 +233,8 @@ static void check_judgement(const char *name, const bundle *b, const char *what,
 static void check_line(const char *name, const bundle *b, char *line, size_t lineno)
 {
     char *f[6] = {0};
-    size_t n = split(line, f, 5);
+    int is_fact = !strncmp(line, "fact ", 5) || !strncmp(line, "fact\t", 5);
+    size_t n = split(line, f, is_fact ? 3 : 5); /* a fact's value may hold blanks */
     if (n == 0 || f[0][0] == '#')
         return;
     const char *what = f[0];
