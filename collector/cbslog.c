@@ -217,6 +217,8 @@ static int exec_started(cbs_reader *r, const svc_line *l)
     cbs_session *s = ses_slot(r, id, l, &rc);
     s->state = SES_RUNNING;
     s->seq = ++r->seq;
+    s->line = r->c.line; /* where a session without a result points */
+    svc_copy(s->time, sizeof s->time, l->time, strlen(l->time));
     session_names(s, l->msg, label);
     return rc;
 }

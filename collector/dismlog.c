@@ -19,7 +19,7 @@
 #define DISM_PIDS 4     /* processes of one run */
 
 typedef struct dism_session {
-    int used, api, failed, source_failed, reboot, online;
+    int used, api, failed, source_failed, reboot, online, offline;
     uint64_t seq;
     uint32_t pids[DISM_PIDS];
     unsigned npids;
@@ -78,10 +78,15 @@ static dism_session *exe_session(dism_reader *r)
     return s ? s : newest(r, 0);
 }
 
+/* A /ScanHealth or /CheckHealth that ends without failing does not say in
+ * dism.log whether it found corruption (CBS.log's summary does): its
+ * outcome is unknown, so that it never reads as a clean store. */
 static wd_outcome run_outcome(const dism_session *s, int ended, int at_eof)
 {
     if (s->failed)
         return svc_outcome(s->hr, 0);
+    if (ended && s->op == WD_OP_VERIFY)
+        return WD_OUT_UNKNOWN;
     if (ended)
         return s->reboot ? WD_OUT_PENDING_REBOOT : WD_OUT_SUCCEEDED;
     return at_eof ? WD_OUT_IN_PROGRESS : WD_OUT_UNKNOWN;
@@ -101,12 +106,13 @@ static int source_activity(dism_reader *r, dism_session *s)
 
 /* Sends what the run did and frees it. Runs of no known operation (queries,
  * app provisioning) send nothing; neither do DismApi callers that never
- * failed (the log does not say what they asked for). */
+ * failed (the log does not say what they asked for), nor /Image runs (they
+ * service another Windows image, not this machine). */
 static int run_end(dism_reader *r, dism_session *s, int ended, int at_eof)
 {
     int rc = 0;
     char kb[16];
-    if (s->op != WD_OP_UNKNOWN && (!s->api || s->failed)) {
+    if (s->op != WD_OP_UNKNOWN && !s->offline && (!s->api || s->failed)) {
         if (s->source_failed)
             rc = source_activity(r, s);
         wd_activity_rec a = {
@@ -204,6 +210,8 @@ static void command_token(dism_session *s, const char *t, size_t n, char *name, 
             s->op = ops[i].op;
     if (option(t, n, "online", &v))
         s->online = 1;
+    else if (option(t, n, "image", &v))
+        s->offline = 1;
     else if (option(t, n, "source", &v) && v && !s->source[0])
         copy_value(s->source, sizeof s->source, v, t + n);
     else if ((option(t, n, "featurename", &v) || option(t, n, "packagepath", &v) ||
