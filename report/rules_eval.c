@@ -297,6 +297,32 @@ static const char *subject_field(const eval *e, const wd_m_subject *s, const cha
                        tmp);
     if (!strcmp(f, "time"))
         return s->last_time;
+    if (!strcmp(f, "store-problem")) { /* what the newest failure of the store says */
+        if (s->op == WD_OP_SFC && s->count > 0)
+            snprintf(tmp, TMP, "System File Checker could not repair %lld file(s)",
+                     (long long)s->count);
+        else if (s->op == WD_OP_SFC)
+            snprintf(tmp, TMP, "System File Checker could not repair every file");
+        else if (s->op == WD_OP_VERIFY && s->count > 0)
+            snprintf(tmp, TMP, "The component store is damaged (%lld corruption(s) found)",
+                     (long long)s->count);
+        else if (s->op == WD_OP_VERIFY)
+            snprintf(tmp, TMP, "The component store is damaged");
+        else if (s->has_code)
+            snprintf(tmp, TMP, "Repairing the component store failed with 0x%08X", s->code);
+        else
+            snprintf(tmp, TMP, "Repairing the component store failed");
+        return tmp;
+    }
+    if (!strcmp(f, "code-note")) {
+        if (!s->has_code || !s->code)
+            return "";
+        char c[11], sbuf[TMP];
+        const char *sym = code_text(e, s->code, "symbol", sbuf);
+        wd_hresult_format(s->code, c);
+        snprintf(tmp, TMP, ", %s %s", c, sym);
+        return tmp;
+    }
     if (!strcmp(f, "count-note")) {
         if (s->count > 0 && s->target)
             snprintf(tmp, TMP, ", %lld found, e.g. %s", (long long)s->count, s->target);
