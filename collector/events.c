@@ -1,8 +1,9 @@
 /* events.c - the shared rules for which event-log records wudiag keeps (the
  * Windows Update client, servicing, the Service Control Manager about update
- * services, boots and shutdowns, BITS update jobs) and the failures a kept
- * event means. Used by the .evtx and the event-XML readers alike. */
-#include "internal.h"
+ * services, boots and shutdowns, BITS update jobs). Each kept event is sent
+ * with the activities it means (event_meaning.c). Used by the .evtx, the
+ * event-XML and the live readers alike. */
+#include "events_meaning.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -15,14 +16,13 @@
 
 #define KEY_NAME_MAX 256
 
-typedef enum ev_class {
-    CLASS_NONE = 0,
-    CLASS_WUC,
-    CLASS_SERVICING,
-    CLASS_SCM,
-    CLASS_BOOT,
-    CLASS_BITS,
-} ev_class;
+typedef wd_ev_class ev_class;
+#define CLASS_NONE WD_EV_NONE
+#define CLASS_WUC WD_EV_WUC
+#define CLASS_SERVICING WD_EV_SERVICING
+#define CLASS_SCM WD_EV_SCM
+#define CLASS_BOOT WD_EV_BOOT
+#define CLASS_BITS WD_EV_BITS
 
 /* ------------------------------------------------------------- the rules */
 
@@ -33,10 +33,12 @@ static const struct {
     {"EventLog", 6005},                       /* event log service started: a boot */
     {"EventLog", 6006},                       /* event log service stopped: a clean shutdown */
     {"EventLog", 6008},                       /* the previous shutdown was unexpected */
+    {"EventLog", 6009},                       /* the OS version, at boot */
     {"Microsoft-Windows-Kernel-General", 12}, /* operating system started */
     {"Microsoft-Windows-Kernel-General", 13}, /* operating system shutting down */
     {"Microsoft-Windows-Kernel-Power", 41},   /* rebooted without a clean shutdown */
     {"User32", 1074},                         /* a process asked for a restart */
+    {"USER32", 1074},                         /* (Windows 7 writes it so) */
 };
 
 static const uint32_t scm_ids[] = {7000, 7001, 7009, 7011, 7022, 7023,
@@ -71,13 +73,15 @@ static ev_class classify(const char *provider, uint32_t id)
 
 /* ---------------------------------------------------------------- fields */
 
-static const char *field(const wd_event_rec *ev, const char *name)
+const char *wd_ev_field(const wd_event_rec *ev, const char *name)
 {
     for (size_t i = 0; i < ev->nfields; i++)
         if (ev->fields[i].name && ev->fields[i].value && wd_strcaseeq(ev->fields[i].name, name))
             return ev->fields[i].value;
     return NULL;
 }
+
+#define field wd_ev_field
 
 static int contains_ci(const char *hay, const char *needle)
 {
@@ -123,23 +127,14 @@ static int key_from_binary(const char *hex, char out[KEY_NAME_MAX])
 
 static const wd_update_service *service_by_any_name(const char *name)
 {
-    if (!name)
-        return NULL;
-    const wd_update_service *s = wd_update_service_find(name);
-    if (s)
-        return s;
-    size_t count;
-    const wd_update_service *all = wd_update_services(&count);
-    for (size_t i = 0; i < count; i++)
-        if (wd_strcaseeq(all[i].display_name, name))
-            return &all[i];
-    return NULL;
+    return wd_update_service_by_any_name(name);
 }
 
 /* The update service an SCM event is about, or NULL. The key name (from
  * <Binary>, or param4 of 7040) is not localised and decides when present;
  * otherwise param1 (param2 for the timeouts 7009/7011, whose param1 is the
- * time) is compared with the key names and the English display names. */
+ * time) is compared with the key names and the display names, English or
+ * localised (common/services.c). */
 static const wd_update_service *scm_service(const wd_event_rec *ev)
 {
     const char *key = field(ev, "ServiceKeyName");
@@ -180,7 +175,7 @@ int wd_event_wanted(const char *provider, uint32_t event_id)
 }
 
 /* Whether a value, whatever its name, names an update service: a key name,
- * an English display name, or <Binary> hex of a key name. */
+ * a display name, or <Binary> hex of a key name. */
 static int names_update_service(const char *v)
 {
     char key[KEY_NAME_MAX];
@@ -225,169 +220,6 @@ static int keep(const wd_event_rec *ev, ev_class cls)
     }
 }
 
-/* -------------------------------------------------------------- failures */
-
-/* A failure record with what every event failure shares. */
-static wd_failure_rec failure_base(const wd_event_rec *ev, uint32_t hr, const char *op)
-{
-    wd_failure_rec f;
-    memset(&f, 0, sizeof f);
-    f.hresult = hr;
-    f.origin = "event";
-    f.time = ev->time;
-    f.operation = op;
-    f.computer = ev->computer;
-    f.event_record_id = ev->record_id;
-    f.event_channel = ev->channel;
-    f.source = ev->source;
-    return f;
-}
-
-static int send_failure(const wd_sink *sink, wd_failure_rec *f, wd_buf *context)
-{
-    f->context = wd_buf_ok(context) ? wd_buf_cstr(context) : NULL;
-    int rc = sink->failure ? sink->failure(sink->ctx, f) : 0;
-    wd_buf_free(context);
-    return rc;
-}
-
-static const struct {
-    uint32_t id;
-    const char *operation;
-    const char *label;
-} wuc_failures[] = {
-    {20, "install", "Installation Failure"},
-    {24, "uninstall", "Uninstallation Failure"},
-    {25, "scan", "Scan Failure"},
-    {31, "download", "Download Failure"},
-    {34, "self-update", "Self-update Failure"},
-    {35, "self-update", "Self-update Failure"},
-    {213, "revert", "Revert Failure"},
-    {217, "commit", "Commit Failure"},
-};
-
-static int wuc_failure(const wd_event_rec *ev, const wd_sink *sink)
-{
-    size_t i = 0, n = sizeof wuc_failures / sizeof wuc_failures[0];
-    while (i < n && wuc_failures[i].id != ev->event_id)
-        i++;
-    uint32_t hr;
-    if (i == n || wd_hresult_parse(field(ev, "errorCode"), &hr) || hr == 0)
-        return 0;
-    wd_failure_rec f = failure_base(ev, hr, wuc_failures[i].operation);
-    char kb[32], code[11];
-    f.title = field(ev, "updateTitle");
-    if (!f.title)
-        f.title = field(ev, "updatelist");
-    f.kb = f.title && wd_find_kb(f.title, kb, sizeof kb) ? kb : NULL;
-    f.update_id = field(ev, "updateGuid");
-    wd_hresult_format(hr, code);
-    wd_buf ctx = WD_BUF_INIT;
-    wd_buf_init(&ctx, 4096);
-    wd_buf_printf(&ctx, "Event %u: %s: %s", (unsigned)ev->event_id, wuc_failures[i].label, code);
-    if (f.title)
-        wd_buf_printf(&ctx, " %s", f.title);
-    return send_failure(sink, &f, &ctx);
-}
-
-/* Servicing (CBS) events: 3 and 6 are package failures, and any event with
- * a non-zero ErrorCode failed; the package or KB is PackageIdentifier. */
-static int servicing_failure(const wd_event_rec *ev, const wd_sink *sink)
-{
-    uint32_t hr;
-    if (wd_hresult_parse(field(ev, "ErrorCode"), &hr) || hr == 0)
-        return 0;
-    wd_failure_rec f = failure_base(ev, hr, "servicing");
-    char kb[32], code[11];
-    f.title = field(ev, "PackageIdentifier");
-    if (!f.title)
-        f.title = field(ev, "UpdateName");
-    f.kb = f.title && wd_find_kb(f.title, kb, sizeof kb) ? kb : NULL;
-    f.component = "CBS";
-    wd_hresult_format(hr, code);
-    const char *state = field(ev, "IntendedPackageStateTextized");
-    const char *client = field(ev, "Client");
-    wd_buf ctx = WD_BUF_INIT;
-    wd_buf_init(&ctx, 4096);
-    wd_buf_printf(&ctx, "Event %u: package %s failed", (unsigned)ev->event_id,
-                  f.title ? f.title : "(unnamed)");
-    if (state)
-        wd_buf_printf(&ctx, " to change to the %s state", state);
-    wd_buf_printf(&ctx, ": %s", code);
-    if (client)
-        wd_buf_printf(&ctx, " (client %s)", client);
-    return send_failure(sink, &f, &ctx);
-}
-
-/* An SCM error insertion: "%%2147549471" (a decimal HRESULT), "%%1058" (a
- * Win32 error, made HRESULT_FROM_WIN32), or the number without "%%". A
- * service-specific code (7024) is kept as it is. */
-static int scm_code(const char *s, int win32, uint32_t *hr)
-{
-    if (!s)
-        return WD_EFORMAT;
-    if (s[0] == '%' && s[1] == '%')
-        s += 2;
-    int64_t v;
-    if (wd_parse_i64(s, &v) == 0) {
-        if (v < INT32_MIN || v > (int64_t)UINT32_MAX)
-            return WD_EFORMAT;
-        *hr = (uint32_t)v;
-        if (win32 && v > 0 && v <= 0xFFFF)
-            *hr = 0x80070000u | (uint32_t)v;
-        return WD_OK;
-    }
-    return wd_hresult_parse(s, hr);
-}
-
-static int scm_failure(const wd_event_rec *ev, const wd_sink *sink)
-{
-    const char *what;
-    switch (ev->event_id) {
-    case 7000:
-        what = "failed to start";
-        break;
-    case 7023:
-        what = "terminated with error";
-        break;
-    case 7024:
-        what = "terminated with service-specific error";
-        break;
-    default:
-        return 0;
-    }
-    uint32_t hr;
-    const wd_update_service *svc = scm_service(ev);
-    if (!svc || scm_code(field(ev, "param2"), ev->event_id != 7024, &hr) || hr == 0)
-        return 0;
-    wd_failure_rec f = failure_base(ev, hr, "service");
-    f.component = svc->name;
-    char code[11];
-    wd_hresult_format(hr, code);
-    const char *display = field(ev, "param1");
-    wd_buf ctx = WD_BUF_INIT;
-    wd_buf_init(&ctx, 4096);
-    wd_buf_printf(&ctx, "Event %u: %s (%s) %s %s", (unsigned)ev->event_id,
-                  display ? display : svc->display_name, svc->name, what, code);
-    return send_failure(sink, &f, &ctx);
-}
-
-/* ------------------------------------------------------------------ emit */
-
-static int derive_failures(const wd_event_rec *ev, ev_class cls, const wd_sink *sink)
-{
-    switch (cls) {
-    case CLASS_WUC:
-        return wuc_failure(ev, sink);
-    case CLASS_SERVICING:
-        return servicing_failure(ev, sink);
-    case CLASS_SCM:
-        return scm_failure(ev, sink);
-    default:
-        return 0;
-    }
-}
-
 /* An SCM event whose <Binary> names the service gets the decoded key name
  * as an extra field "ServiceKeyName" (matching needs it, and the store keeps
  * it): *out is ev or a copy with a malloc'd field array in *fields (free()). */
@@ -422,9 +254,10 @@ int wd_event_emit(const wd_event_rec *ev, const wd_sink *sink)
         return WD_ENOMEM;
     int rc = 0;
     if (keep(&rec, cls)) {
+        const wd_update_service *svc = cls == CLASS_SCM ? scm_service(&rec) : NULL;
         rc = sink->event ? sink->event(sink->ctx, &rec) : 0;
         if (rc == 0)
-            rc = derive_failures(&rec, cls, sink);
+            rc = wd_event_meaning(&rec, cls, svc ? svc->name : NULL, sink);
         /* 1: kept; a sink's non-zero answer is passed on as a negative code */
         rc = rc == 0 ? 1 : rc < 0 ? rc : WD_ERROR;
     }

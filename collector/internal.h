@@ -161,11 +161,11 @@ int wd_source_facts(wd_input *in, const wd_sink *sink, wd_source_rec *summary);
 /* ------------------------------------------------------- event filtering */
 
 /* The shared rules for which events wudiag keeps and what a kept event
- * means, applied to a decoded event by both the .evtx and the XML readers:
- * decides whether to keep it, sends it to the sink, and derives failure
- * records (WindowsUpdateClient 20/24/25/31/..., Servicing 3/6 with an
- * ErrorCode). Returns 1 if kept, 0 if not, or the sink's non-zero code
- * (negative). */
+ * means, applied to a decoded event by the .evtx, the XML and the live
+ * readers: decides whether to keep it, sends it to the sink, then the
+ * activities it means (event_meaning.c, docs/activities.md) and the facts
+ * it states (the OS build at boot). Returns 1 if kept, 0 if not, or the
+ * sink's non-zero code (negative). */
 int wd_event_emit(const wd_event_rec *ev, const wd_sink *sink);
 
 /* The cheap first test of the same rules, on what a reader knows before it
