@@ -89,8 +89,11 @@ static wd_product from_title(const char *t, int has_kb)
         return WD_PRODUCT_DEFENDER;
     if (has(t, "Servicing Stack Update"))
         return WD_PRODUCT_SERVICING_STACK;
+    /* "Feature update to Windows 10, version 22H2"; Windows 11 titles its
+     * feature updates "Windows 11, version 24H2" */
     if (has(t, "Feature update to Windows") || has(t, "Upgrade to Windows") ||
-        (has(t, "feature update") && has(t, "Windows")))
+        (has(t, "feature update") && has(t, "Windows")) ||
+        (!has_kb && wd_strncaseeq(t, "Windows 1", 9) && has(t, ", version ")))
         return WD_PRODUCT_FEATURE_UPDATE;
     if (is_dotnet(t))
         return WD_PRODUCT_DOTNET;
