@@ -405,3 +405,77 @@ Test(collector_event_xml, the_note_names_the_line_of_the_damage_in_a_multiline_e
     cr_assert_str_eq(c.notes.items[0], "mem.txt|line 5|Opening and ending tag mismatch: Level and Lvl");
     cap_free(&c);
 }
+
+/* ------------------------------------------ written exports (SOURCES.md) */
+
+Test(collector_event_xml, setup_servicing_events_and_store_repair)
+{
+    capture c = {0};
+    wd_source_rec sum;
+    run_fixture("tests/fixtures/event_xml/setup-servicing.wevtutil.xml", &c, &sum);
+    cr_assert_eq(sum.records, 7);
+    cr_assert_eq(sum.kept, 7);
+    cr_assert_eq(c.activities.n, 7);
+    /* UserData leaves by name: the package, the code, the repair counts */
+    cr_assert_eq(cap_count(&c.activities, "servicing|in-progress|-|2024-04-10T02:58:11.417226Z|"
+                                          "KB5036893|-|unknown|-|Installed|KB5036893|-1|"),
+                 1);
+    cr_assert_eq(cap_count(&c.activities, "servicing|failed|0x800F0922|2024-04-10T03:12:44.091220Z|"
+                                          "KB5036893|"),
+                 1);
+    cr_assert_eq(cap_count(&c.activities, "repair|in-progress|-|"), 1);
+    cr_assert_eq(cap_count(&c.activities, "repair|succeeded|0x00000000|2024-04-10T03:21:47.120553Z|"
+                                          "-|-|unknown|-|component store|-|0|"),
+                 1);
+    cr_assert_eq(cap_count(&c.activities, "servicing|pending-reboot|0x00000000|"), 1);
+    cr_assert_eq(cap_count(&c.activities, "servicing|succeeded|0x00000000|2024-04-11T03:19:58."), 1);
+    cr_assert_eq(cap_count(&c.activities, "setup-servicing.wevtutil.xml#184|"), 1);
+    cap_free(&c);
+}
+
+Test(collector_event_xml, german_service_control_manager_events)
+{
+    capture c = {0};
+    wd_source_rec sum;
+    run_fixture("tests/fixtures/event_xml/system-german-scm.utf16.xml", &c, &sum);
+    cr_assert_eq(sum.records, 9);
+    cr_assert_eq(sum.kept, 9);
+    cr_assert_eq(c.notes.n, 0);
+    /* with <Binary>: key and state from it; without: the German words */
+    cr_assert_eq(cap_count(&c.activities, "service-change|succeeded|-|2024-03-04T07:02:11.662931Z|"
+                                          "-|-|unknown|wuauserv|running|"),
+                 1);
+    cr_assert_eq(cap_count(&c.activities, "service-change|succeeded|-|2024-03-04T08:15:04.220998Z|"
+                                          "-|-|unknown|BITS|stopped|"),
+                 1);
+    cr_assert_eq(cap_count(&c.activities, "|CryptSvc|running|"), 1);
+    cr_assert_eq(cap_count(&c.activities, "service-crash|failed|-|2024-03-04T07:40:55.312057Z|-|-|"
+                                          "unknown|wuauserv|-|-|1|"),
+                 1);
+    cr_assert_eq(cap_count(&c.activities, "|wuauserv|disabled|"), 1);
+    cr_assert_eq(cap_count(&c.activities, "service-start|failed|0x80070422|"), 1);
+    cr_assert_eq(cap_count(&c.facts, "os.build=19045"), 2);
+    cr_assert_eq(cap_count(&c.facts, "os.ubr=4046"), 1);
+    cap_free(&c);
+}
+
+Test(collector_event_xml, windows7_update_client_templates)
+{
+    capture c = {0};
+    wd_source_rec sum;
+    run_fixture("tests/fixtures/event_xml/win7-update.wevtutil.xml", &c, &sum);
+    cr_assert_eq(sum.kept, 6);
+    /* 18 lists two updates: both downloaded */
+    cr_assert_eq(cap_count(&c.activities, "download|succeeded|-|2016-11-09T08:02:15.587000Z|"), 2);
+    cr_assert_eq(cap_count(&c.activities, "install|failed|0x80070643|2016-11-10T03:14:02.743000Z|"
+                                          "KB3197868|1C9D0B6F-0E1A-4D4B-9E1B-6A5C2F3E4D5A|"
+                                          "os-cumulative|"),
+                 1);
+    cr_assert_eq(cap_count(&c.activities, "scan|failed|0x8024402C|"), 1);
+    cr_assert_eq(cap_count(&c.activities, "install|succeeded|-|2016-11-12T03:10:55.221000Z|"
+                                          "KB3197868|"),
+                 1);
+    cr_assert_eq(cap_count(&c.activities, "install|pending-reboot|-|2016-11-12T03:11:02Z|KB3197868|"),
+                 1);
+    cap_free(&c);
+}

@@ -281,8 +281,8 @@ Test(collector_events, servicing_failure_is_a_servicing_failed_on_the_package)
               {"ErrorCode", "0x800f0984"}, {"Client", "WindowsUpdateAgent"});
     cr_assert_eq(wd_event_emit(&ev, &SINK), 1);
     cr_assert_str_eq(acts(), "servicing|failed|0x800F0984|KB5020683|-|unknown|-|Installed|"
-                             "KB5020683|-1|4242/3|-|Event 3: package failed to change state "
-                             "Installed (KB5020683): 0x800F0984, client WindowsUpdateAgent\n");
+                             "KB5020683|-1|4242/3|-|Event 3: package KB5020683 failed to change "
+                             "state (to Installed): 0x800F0984, client WindowsUpdateAgent\n");
 }
 
 typedef struct svc_case {
