@@ -12,8 +12,10 @@ static int has(const char *hay, const char *needle)
     if (!hay)
         return 0;
     size_t n = strlen(needle);
+    int lo = tolower((unsigned char)needle[0]), up = toupper((unsigned char)needle[0]);
+    /* the first character tested inline: this runs for every update event */
     for (; *hay; hay++)
-        if (wd_strncaseeq(hay, needle, n))
+        if ((*hay == lo || *hay == up) && wd_strncaseeq(hay, needle, n))
             return 1;
     return 0;
 }

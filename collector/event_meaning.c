@@ -242,23 +242,23 @@ static const struct svc_rule {
     wd_outcome out;
     const char *what;
 } svc_rules[] = {
-    {1, WD_OP_SERVICING, WD_OUT_IN_PROGRESS, "initiating changes for package"},
-    {2, WD_OP_SERVICING, WD_OUT_SUCCEEDED, "package changed state"},
-    {3, WD_OP_SERVICING, WD_OUT_FAILED, "package failed to change state"},
-    {4, WD_OP_SERVICING, WD_OUT_PENDING_REBOOT, "a restart is needed before the package changes state"},
-    {5, WD_OP_SERVICING, WD_OUT_TRACE, "package not applicable"},
-    {6, WD_OP_SERVICING, WD_OUT_FAILED, "package failed and is partially installed"},
+    {1, WD_OP_SERVICING, WD_OUT_IN_PROGRESS, "initiating changes"},
+    {2, WD_OP_SERVICING, WD_OUT_SUCCEEDED, "changed state"},
+    {3, WD_OP_SERVICING, WD_OUT_FAILED, "failed to change state"},
+    {4, WD_OP_SERVICING, WD_OUT_PENDING_REBOOT, "needs a restart to change state"},
+    {5, WD_OP_SERVICING, WD_OUT_TRACE, "not applicable"},
+    {6, WD_OP_SERVICING, WD_OUT_FAILED, "failed to change state, partially installed"},
     {7, WD_OP_FEATURE, WD_OUT_IN_PROGRESS, "turning on"},
     {8, WD_OP_FEATURE, WD_OUT_IN_PROGRESS, "turning off"},
     {9, WD_OP_FEATURE, WD_OUT_SUCCEEDED, "turned on"},
     {10, WD_OP_FEATURE, WD_OUT_SUCCEEDED, "turned off"},
     {11, WD_OP_FEATURE, WD_OUT_FAILED, "failed to turn on"},
     {12, WD_OP_FEATURE, WD_OUT_FAILED, "failed to turn off"},
-    {13, WD_OP_FEATURE, WD_OUT_PENDING_REBOOT, "a restart is needed to turn on"},
-    {14, WD_OP_FEATURE, WD_OUT_PENDING_REBOOT, "a restart is needed to turn off"},
+    {13, WD_OP_FEATURE, WD_OUT_PENDING_REBOOT, "needs a restart to turn on"},
+    {14, WD_OP_FEATURE, WD_OUT_PENDING_REBOOT, "needs a restart to turn off"},
     {15, WD_OP_FEATURE, WD_OUT_SUCCEEDED, "turned off, payload removed"},
     {16, WD_OP_FEATURE, WD_OUT_FAILED, "failed to turn off"},
-    {1013, WD_OP_REPAIR, WD_OUT_IN_PROGRESS, "component store corruption repair started"},
+    {1013, WD_OP_REPAIR, WD_OUT_IN_PROGRESS, "started"},
 };
 
 /* CbsStoreCorruptionRepairFinish (1014, and 1015 at warning level):
@@ -315,11 +315,21 @@ static int servicing_activities(const wd_event_rec *ev, const wd_sink *sink)
         a.target = "component store";
     const char *client = wd_ev_field(ev, "Client");
     wd_buf d = WD_BUF_INIT;
-    wd_buf_printf(&d, "Event %u: %s", (unsigned)ev->event_id, r->what);
-    if (a.target && r->id != 1013)
-        wd_buf_printf(&d, " %s", a.target);
-    if (a.package)
-        wd_buf_printf(&d, " (%s)", a.package);
+    /* "package P failed to change state (to Installed)", "feature F turned
+     * on (package P)", "component store corruption repair started" */
+    if (r->op == WD_OP_SERVICING)
+        wd_buf_printf(&d, "Event %u: package %s %s", (unsigned)ev->event_id,
+                      a.package ? a.package : "?", r->what);
+    else if (r->op == WD_OP_FEATURE)
+        wd_buf_printf(&d, "Event %u: feature %s %s", (unsigned)ev->event_id,
+                      a.target ? a.target : "?", r->what);
+    else
+        wd_buf_printf(&d, "Event %u: component store corruption repair %s",
+                      (unsigned)ev->event_id, r->what);
+    if (r->op == WD_OP_SERVICING && a.target)
+        wd_buf_printf(&d, " (to %s)", a.target);
+    else if (r->op == WD_OP_FEATURE && a.package)
+        wd_buf_printf(&d, " (package %s)", a.package);
     if (a.has_code) {
         char code[11];
         wd_hresult_format(hr, code);

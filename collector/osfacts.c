@@ -6,6 +6,7 @@
  * (docs/activities.md). */
 #include "internal.h"
 
+#include <ctype.h>
 #include <string.h>
 
 static int send(const wd_sink *sink, const char *source, const char *key, const char *value)
@@ -18,9 +19,13 @@ static int send(const wd_sink *sink, const char *source, const char *key, const 
 
 static int has(const char *hay, const char *needle)
 {
+    if (!hay)
+        return 0;
     size_t n = strlen(needle);
-    for (; hay && *hay; hay++)
-        if (wd_strncaseeq(hay, needle, n))
+    int lo = tolower((unsigned char)needle[0]), up = toupper((unsigned char)needle[0]);
+    /* the first character tested inline: this runs for every update event */
+    for (; *hay; hay++)
+        if ((*hay == lo || *hay == up) && wd_strncaseeq(hay, needle, n))
             return 1;
     return 0;
 }
