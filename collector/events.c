@@ -16,13 +16,6 @@
 
 #define KEY_NAME_MAX 256
 
-typedef wd_ev_class ev_class;
-#define CLASS_NONE WD_EV_NONE
-#define CLASS_WUC WD_EV_WUC
-#define CLASS_SERVICING WD_EV_SERVICING
-#define CLASS_SCM WD_EV_SCM
-#define CLASS_BOOT WD_EV_BOOT
-#define CLASS_BITS WD_EV_BITS
 
 /* ------------------------------------------------------------- the rules */
 
@@ -49,26 +42,26 @@ static const char *const bits_markers[] = {
     "Windows Update", "WU Client", "windowsupdate", "update.microsoft", "delivery.mp.microsoft",
 };
 
-static ev_class classify(const char *provider, uint32_t id)
+static wd_ev_class classify(const char *provider, uint32_t id)
 {
     if (!provider)
-        return CLASS_NONE;
+        return WD_EV_NONE;
     if (wd_strcaseeq(provider, P_WUC))
-        return CLASS_WUC;
+        return WD_EV_WUC;
     if (wd_strcaseeq(provider, P_SERVICING))
-        return CLASS_SERVICING;
+        return WD_EV_SERVICING;
     if (wd_strcaseeq(provider, P_BITS))
-        return CLASS_BITS;
+        return WD_EV_BITS;
     if (wd_strcaseeq(provider, P_SCM)) {
         for (size_t i = 0; i < sizeof scm_ids / sizeof scm_ids[0]; i++)
             if (scm_ids[i] == id)
-                return CLASS_SCM;
-        return CLASS_NONE;
+                return WD_EV_SCM;
+        return WD_EV_NONE;
     }
     for (size_t i = 0; i < sizeof boot_events / sizeof boot_events[0]; i++)
         if (boot_events[i].id == id && wd_strcaseeq(boot_events[i].provider, provider))
-            return CLASS_BOOT;
-    return CLASS_NONE;
+            return WD_EV_BOOT;
+    return WD_EV_NONE;
 }
 
 /* ---------------------------------------------------------------- fields */
@@ -80,8 +73,6 @@ const char *wd_ev_field(const wd_event_rec *ev, const char *name)
             return ev->fields[i].value;
     return NULL;
 }
-
-#define field wd_ev_field
 
 static int contains_ci(const char *hay, const char *needle)
 {
@@ -137,17 +128,17 @@ static const wd_update_service *service_by_any_name(const char *name)
  * localised (common/services.c). */
 static const wd_update_service *scm_service(const wd_event_rec *ev)
 {
-    const char *key = field(ev, "ServiceKeyName");
+    const char *key = wd_ev_field(ev, "ServiceKeyName");
     if (!key && ev->event_id == 7040)
-        key = field(ev, "param4");
+        key = wd_ev_field(ev, "param4");
     if (key)
         return wd_update_service_find(key);
-    const char *name = field(ev, "param1");
+    const char *name = wd_ev_field(ev, "param1");
     if (ev->event_id == 7009 || ev->event_id == 7011)
-        name = field(ev, "param2");
+        name = wd_ev_field(ev, "param2");
     const wd_update_service *s = service_by_any_name(name);
     if (!s && ev->event_id == 7001) /* dependency of the service failed */
-        s = service_by_any_name(field(ev, "param2"));
+        s = service_by_any_name(wd_ev_field(ev, "param2"));
     return s;
 }
 
@@ -170,8 +161,8 @@ int wd_event_wanted(const char *provider, uint32_t event_id)
 {
     if (!provider)
         return 1;
-    ev_class cls = classify(provider, event_id & 0xFFFF);
-    return cls == CLASS_NONE ? 0 : cls == CLASS_SCM || cls == CLASS_BITS ? 2 : 1;
+    wd_ev_class cls = classify(provider, event_id & 0xFFFF);
+    return cls == WD_EV_NONE ? 0 : cls == WD_EV_SCM || cls == WD_EV_BITS ? 2 : 1;
 }
 
 /* Whether a value, whatever its name, names an update service: a key name,
@@ -185,15 +176,15 @@ static int names_update_service(const char *v)
 int wd_event_wanted_values(const char *provider, uint32_t event_id, const char *const *values,
                            size_t nvalues)
 {
-    ev_class cls = classify(provider, event_id & 0xFFFF);
-    if (cls != CLASS_SCM && cls != CLASS_BITS)
-        return cls != CLASS_NONE || !provider;
+    wd_ev_class cls = classify(provider, event_id & 0xFFFF);
+    if (cls != WD_EV_SCM && cls != WD_EV_BITS)
+        return cls != WD_EV_NONE || !provider;
     for (size_t i = 0; i < nvalues; i++) {
         if (!values[i])
             continue;
-        if (cls == CLASS_SCM && names_update_service(values[i]))
+        if (cls == WD_EV_SCM && names_update_service(values[i]))
             return 1;
-        for (size_t m = 0; cls == CLASS_BITS && m < sizeof bits_markers / sizeof bits_markers[0];
+        for (size_t m = 0; cls == WD_EV_BITS && m < sizeof bits_markers / sizeof bits_markers[0];
              m++)
             if (contains_ci(values[i], bits_markers[m]))
                 return 1;
@@ -203,17 +194,17 @@ int wd_event_wanted_values(const char *provider, uint32_t event_id, const char *
 
 /* ------------------------------------------------------------ keep rule */
 
-static int keep(const wd_event_rec *ev, ev_class cls)
+static int keep(const wd_event_rec *ev, wd_ev_class cls)
 {
     switch (cls) {
-    case CLASS_WUC:
-    case CLASS_BOOT:
+    case WD_EV_WUC:
+    case WD_EV_BOOT:
         return 1;
-    case CLASS_SERVICING:
+    case WD_EV_SERVICING:
         return !ev->channel || wd_strcaseeq(ev->channel, "Setup");
-    case CLASS_SCM:
+    case WD_EV_SCM:
         return scm_service(ev) != NULL;
-    case CLASS_BITS:
+    case WD_EV_BITS:
         return bits_is_update_job(ev);
     default:
         return 0;
@@ -228,7 +219,7 @@ static int add_key_name(const wd_event_rec *ev, char key[KEY_NAME_MAX], wd_event
 {
     *out = *ev;
     *fields = NULL;
-    if (field(ev, "ServiceKeyName") || !key_from_binary(field(ev, "Binary"), key))
+    if (wd_ev_field(ev, "ServiceKeyName") || !key_from_binary(wd_ev_field(ev, "Binary"), key))
         return 0;
     *fields = malloc((ev->nfields + 1) * sizeof **fields);
     if (!*fields)
@@ -244,17 +235,17 @@ static int add_key_name(const wd_event_rec *ev, char key[KEY_NAME_MAX], wd_event
 
 int wd_event_emit(const wd_event_rec *ev, const wd_sink *sink)
 {
-    ev_class cls = classify(ev->provider, ev->event_id);
-    if (cls == CLASS_NONE)
+    wd_ev_class cls = classify(ev->provider, ev->event_id);
+    if (cls == WD_EV_NONE)
         return 0;
     char key[KEY_NAME_MAX];
     wd_event_rec rec = *ev;
     wd_field *fields = NULL;
-    if (cls == CLASS_SCM && add_key_name(ev, key, &rec, &fields))
+    if (cls == WD_EV_SCM && add_key_name(ev, key, &rec, &fields))
         return WD_ENOMEM;
     int rc = 0;
     if (keep(&rec, cls)) {
-        const wd_update_service *svc = cls == CLASS_SCM ? scm_service(&rec) : NULL;
+        const wd_update_service *svc = cls == WD_EV_SCM ? scm_service(&rec) : NULL;
         rc = sink->event ? sink->event(sink->ctx, &rec) : 0;
         if (rc == 0)
             rc = wd_event_meaning(&rec, cls, svc ? svc->name : NULL, sink);
