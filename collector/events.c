@@ -31,7 +31,6 @@ static const struct {
     {"Microsoft-Windows-Kernel-General", 13}, /* operating system shutting down */
     {"Microsoft-Windows-Kernel-Power", 41},   /* rebooted without a clean shutdown */
     {"User32", 1074},                         /* a process asked for a restart */
-    {"USER32", 1074},                         /* (Windows 7 writes it so) */
 };
 
 static const uint32_t scm_ids[] = {7000, 7001, 7009, 7011, 7022, 7023,
