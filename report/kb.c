@@ -215,6 +215,22 @@ static int fix_step(fix_ctx *c, char *val, unsigned lineno)
     return WD_OK;
 }
 
+/* "auto ACTION [unmanaged]": wudiag fix can carry it out. */
+static int fix_auto(fix_ctx *c, char *val, unsigned lineno)
+{
+    char *sp = strchr(val, ' ');
+    if (sp) {
+        *sp++ = '\0';
+        if (strcmp(sp, "unmanaged"))
+            return fix_error(c, lineno, "auto is \"auto ACTION\" or \"auto ACTION unmanaged\"");
+        c->cur->action_unmanaged = 1;
+    }
+    if (!val[0])
+        return fix_error(c, lineno, "auto needs the action wudiag fix carries out");
+    c->cur->action = val;
+    return WD_OK;
+}
+
 static int fix_end(fix_ctx *c, unsigned lineno)
 {
     if (!c->cur->title || !c->cur->why || !c->cur->nsteps)
@@ -265,6 +281,8 @@ static int on_fix_line(void *vctx, char *line, unsigned lineno)
         c->cur->admin = !strcmp(val, "yes");
     else if (!strcmp(line, "instead"))
         c->cur->instead = val;
+    else if (!strcmp(line, "auto"))
+        return fix_auto(c, val, lineno);
     else if (!strcmp(line, "tried-by")) {
         c->cur->tried_by = wd_op_parse(val);
         if (c->cur->tried_by == WD_OP_UNKNOWN)

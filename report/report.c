@@ -158,6 +158,31 @@ void wd_report_finding(const wd_report *r, size_t i, wd_finding_rec *out)
     out->state = f->state;
 }
 
+const char *wd_report_finding_service(const wd_report *r, size_t i)
+{
+    return i < r->m->nfindings ? r->m->findings[i].service : NULL;
+}
+
+int wd_report_managed(const wd_report *r, const char **server)
+{
+    if (server)
+        *server = r->m->wsus_server;
+    return r->m->managed;
+}
+
+int wd_report_fix_find(const wd_report *r, const char *id, wd_report_fix *out)
+{
+    const wd_kb_fix *fx = wd_kb_fix_find(r->kb, id);
+    memset(out, 0, sizeof *out);
+    if (!fx)
+        return wd_error_set(WD_ENOTFOUND, "the knowledge base has no fix '%s'", id);
+    out->title = fx->title;
+    out->action = fx->action;
+    out->action_unmanaged = fx->action_unmanaged;
+    out->admin = fx->admin;
+    return WD_OK;
+}
+
 /* =============================================================== writing */
 
 int wd_report_write(const wd_report *r, const char *format, const char *path)
