@@ -160,6 +160,12 @@ void wd_store__fp_activity(wd_store *s, const wd_activity_rec *r, uint64_t ident
 void wd_store__fp_fact(wd_store *s, const wd_fact_rec *r);
 void wd_store__fp_source(wd_store *s, const wd_source_rec *r);
 void wd_store__fp_clear(wd_fingerprint *fp);
+/* Snapshots written before schema 3 whose evidence named no machine were
+ * all filed under one machine "unknown": gives each the fingerprint name
+ * its evidence gets today (finish.c), and drops "unknown" once unused.
+ * merged: only the snapshots merge.c just copied (temp.m_snap). A SQLite
+ * code. */
+int wd_store__relabel_unknown(wd_store *s, int merged);
 /* The finding_evidence rows of finding `finding_id` from refs, or from the
  * transitional text when refs is NULL (analysis.c). A SQLite code. */
 int wd_store__insert_refs(wd_store *s, int64_t finding_id, const wd_finding_rec *f);
