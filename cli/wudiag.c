@@ -33,6 +33,7 @@ static const struct verb {
     {"diff", wd_cmd_diff, "what changed between two snapshots"},
     {"explain", wd_cmd_explain, "explain a Windows Update error code"},
     {"merge", wd_cmd_merge, "fold per-machine databases into one fleet database"},
+    {"fix", wd_cmd_fix, "carry out the documented fixes a diagnosis calls for (Windows)"},
 };
 
 /* Caps the address space at 4 GiB. wudiag streams its input and needs a few

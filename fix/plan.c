@@ -1,0 +1,357 @@
+/* plan.c - which fixes `wudiag fix` carries out: the current findings'
+ * fixes in ranked order, those fixes.txt marks "auto ACTION", each once,
+ * a fix that already failed never first, an "unmanaged" one refused on a
+ * managed PC, and what follows a restart prompt left for after the
+ * restart. Reads a report; touches nothing. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[WD_FIXK_COUNT] = {
+    "restart-services", "enable-service", "reset-components", "restart-pending"};
+
+const char *wd_fix_kind_name(wd_fix_kind k)
+{
+    return k < WD_FIXK_COUNT ? kind_names[k] : "unknown";
+}
+
+int wd_fix_kind_parse(const char *name)
+{
+    for (int k = 0; name && k < WD_FIXK_COUNT; k++)
+        if (!strcmp(kind_names[k], name))
+            return k;
+    return -1;
+}
+
+const char *wd_fix_status_name(wd_fix_status s)
+{
+    static const char *const names[] = {"do", "refused", "failed-before", "after-restart",
+                                        "by-hand"};
+    return s <= WD_FIXS_BY_HAND ? names[s] : "unknown";
+}
+
+/* --------------------------------------------------------------- lists */
+
+static int push_str(char ***arr, size_t *n, const char *s)
+{
+    char **p = realloc(*arr, (*n + 1) * sizeof *p);
+    if (!p)
+        return WD_ENOMEM;
+    *arr = p;
+    if (!(p[*n] = wd_strdup(s)))
+        return WD_ENOMEM;
+    (*n)++;
+    return WD_OK;
+}
+
+static int has_str(char **arr, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (wd_strcaseeq(arr[i], s))
+            return 1;
+    return 0;
+}
+
+static void free_strs(char **arr, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(arr[i]);
+    free(arr);
+}
+
+static void step_clear(wd_fix_step *s)
+{
+    free(s->fix), free(s->title), free(s->why);
+    free_strs(s->services, s->nservices);
+    free_strs(s->defaults, s->nservices);
+    free_strs(s->reasons, s->nreasons);
+    memset(s, 0, sizeof *s);
+}
+
+void wd_fix_plan_free(wd_fix_plan *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++)
+        step_clear(&p->steps[i]);
+    free(p->steps);
+    for (size_t i = 0; i < p->nmanual; i++)
+        free(p->manual[i].fix), free(p->manual[i].title), free(p->manual[i].finding);
+    free(p->manual);
+    free(p->server);
+    free(p->verdict);
+    free(p);
+}
+
+size_t wd_fix_plan_todo(const wd_fix_plan *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n; i++)
+        n += p->steps[i].status == WD_FIXS_DO;
+    return n;
+}
+
+/* ------------------------------------------------------------- building */
+
+/* Per step while building: how many findings give it as a fix that has
+ * not failed, and how many as one that already failed. */
+typedef struct build {
+    const wd_report *r;
+    wd_fix_plan *p;
+    size_t *ok, *failed; /* per step */
+    int restart_first;   /* a finding's first fix is the restart */
+} build;
+
+static wd_fix_step *find_step(const wd_fix_plan *p, const char *fix)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (!strcmp(p->steps[i].fix, fix))
+            return &p->steps[i];
+    return NULL;
+}
+
+static int add_step(build *b, const char *fix, const wd_report_fix *info, wd_fix_step **out)
+{
+    wd_fix_plan *p = b->p;
+    wd_fix_step *steps = realloc(p->steps, (p->n + 1) * sizeof *steps);
+    size_t *ok = realloc(b->ok, (p->n + 1) * sizeof *ok);
+    if (steps)
+        p->steps = steps;
+    if (ok)
+        b->ok = ok;
+    size_t *failed = realloc(b->failed, (p->n + 1) * sizeof *failed);
+    if (failed)
+        b->failed = failed;
+    if (!steps || !ok || !failed)
+        return WD_ENOMEM;
+    wd_fix_step *s = &p->steps[p->n];
+    memset(s, 0, sizeof *s);
+    b->ok[p->n] = b->failed[p->n] = 0;
+    s->kind = (wd_fix_kind)wd_fix_kind_parse(info->action);
+    s->fix = wd_strdup(fix);
+    s->title = wd_strdup(info->title);
+    p->n++;
+    *out = s;
+    return s->fix && s->title ? WD_OK : WD_ENOMEM;
+}
+
+static const char *ordinal(size_t k)
+{
+    static const char *const names[] = {"1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th"};
+    return k < 8 ? names[k] : "later";
+}
+
+/* Adds what finding i says about one of its automatable fixes (the k-th). */
+static int add_use(build *b, const wd_finding_rec *f, const char *service, const char *fix,
+                   size_t k, const wd_report_fix *info)
+{
+    wd_fix_step *s = find_step(b->p, fix);
+    int rc = s ? WD_OK : add_step(b, fix, info, &s);
+    if (rc)
+        return rc;
+    size_t at = (size_t)(s - b->p->steps);
+    if (wd_report_fix_failed(b->r, f->rule, fix))
+        b->failed[at]++;
+    else
+        b->ok[at]++;
+    if (k == 0 && s->kind == WD_FIXK_RESTART_PENDING)
+        b->restart_first = 1;
+    char reason[600];
+    snprintf(reason, sizeof reason, "%s fix for: %s", ordinal(k), f->title ? f->title : f->rule);
+    rc = push_str(&s->reasons, &s->nreasons, reason);
+    if (!rc && s->kind == WD_FIXK_ENABLE_SERVICE && service) {
+        const wd_update_service *known = wd_update_service_find(service);
+        if (known && !has_str(s->services, s->nservices, known->name)) {
+            size_t n = s->nservices;
+            rc = push_str(&s->services, &n, known->name);
+            if (!rc)
+                rc = push_str(&s->defaults, &s->nservices, known->expected_start);
+        }
+    }
+    return rc;
+}
+
+static int add_manual(wd_fix_plan *p, const char *fix, const char *title, const char *finding)
+{
+    wd_fix_manual *m = realloc(p->manual, (p->nmanual + 1) * sizeof *m);
+    if (!m)
+        return WD_ENOMEM;
+    p->manual = m;
+    m = &m[p->nmanual++];
+    m->fix = wd_strdup(fix);
+    m->title = wd_strdup(title);
+    m->finding = wd_strdup(finding);
+    return m->fix && m->title && m->finding ? WD_OK : WD_ENOMEM;
+}
+
+/* One current finding: its automatable fixes into steps; a first fix that
+ * is done by hand into the manual list. */
+static int add_finding(build *b, size_t i)
+{
+    wd_finding_rec f;
+    wd_report_finding(b->r, i, &f);
+    const char *service = wd_report_finding_service(b->r, i);
+    const char *p = f.fixes ? f.fixes : "";
+    int rc = WD_OK;
+    for (size_t k = 0; !rc && *p; k++) {
+        char fix[64];
+        size_t n = strcspn(p, ",");
+        snprintf(fix, sizeof fix, "%.*s", (int)n, p);
+        p += n + (p[n] == ',');
+        wd_report_fix info;
+        if (wd_report_fix_find(b->r, fix, &info))
+            continue; /* the knowledge base is checked when it loads */
+        if (info.action && wd_fix_kind_parse(info.action) >= 0)
+            rc = add_use(b, &f, service, fix, k, &info);
+        else if (k == 0)
+            rc = add_manual(b->p, fix, info.title, f.title ? f.title : f.rule);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------ statuses */
+
+static int set_status(wd_fix_step *s, wd_fix_status st, const char *why)
+{
+    s->status = st;
+    free(s->why);
+    s->why = wd_strdup(why);
+    return s->why ? WD_OK : WD_ENOMEM;
+}
+
+/* Which of three places a step takes: the restart first when a finding
+ * asks for it first (nothing else should run while an update waits for
+ * it), then the others, then those whose every use already failed. */
+static int place(const build *b, size_t i)
+{
+    if (!b->ok[i])
+        return 2;
+    return b->restart_first && b->p->steps[i].kind == WD_FIXK_RESTART_PENDING ? 0 : 1;
+}
+
+/* Orders the steps by place, keeping the findings' order within each. */
+static int reorder(build *b)
+{
+    wd_fix_plan *p = b->p;
+    size_t k = 0;
+    wd_fix_step *tmp = malloc((p->n ? p->n : 1) * sizeof *tmp);
+    if (!tmp)
+        return WD_ENOMEM;
+    for (int pass = 0; pass < 3; pass++)
+        for (size_t i = 0; i < p->n; i++)
+            if (place(b, i) == pass)
+                tmp[k++] = p->steps[i];
+    memcpy(p->steps, tmp, p->n * sizeof *tmp);
+    size_t nok = 0;
+    for (size_t i = 0; i < p->n; i++)
+        nok += b->ok[i] > 0;
+    for (size_t i = 0; i < p->n; i++)
+        b->ok[i] = i < nok, b->failed[i] = i >= nok;
+    free(tmp);
+    return WD_OK;
+}
+
+static int unmanaged_only(const wd_report *r, const char *fix)
+{
+    wd_report_fix info;
+    return wd_report_fix_find(r, fix, &info) == WD_OK && info.action_unmanaged;
+}
+
+static int mark(build *b)
+{
+    wd_fix_plan *p = b->p;
+    int rc = WD_OK, restart = 0;
+    for (size_t i = 0; !rc && i < p->n; i++) {
+        wd_fix_step *s = &p->steps[i];
+        if (!b->ok[i])
+            rc = set_status(s, WD_FIXS_FAILED_BEFORE,
+                            "the evidence shows this fix was already tried and failed; run it "
+                            "again only by asking for it (--step)");
+        else if (s->kind == WD_FIXK_ENABLE_SERVICE && !s->nservices)
+            rc = set_status(s, WD_FIXS_BY_HAND,
+                            "no finding names a service whose default start type wudiag knows: "
+                            "follow the fix by hand");
+        else if (p->managed && unmanaged_only(b->r, s->fix))
+            rc = set_status(s, WD_FIXS_REFUSED,
+                            "this PC's updates are managed by policy or a WSUS server, and what "
+                            "this fix changes may be its administrators' choice (a service "
+                            "disabled on purpose): wudiag leaves it to them; send them the "
+                            "report");
+        else if (restart)
+            rc = set_status(s, WD_FIXS_AFTER_RESTART,
+                            "comes after the restart asked for above: restart, then run "
+                            "wudiag fix again");
+        if (!rc && s->status == WD_FIXS_DO && s->kind == WD_FIXK_RESTART_PENDING)
+            restart = 1;
+    }
+    return rc;
+}
+
+/* --only: keeps that fix, carried out even when it failed before or
+ * waits for a restart; a refusal stays. */
+static int keep_only(wd_fix_plan *p, const char *only)
+{
+    wd_fix_step *s = find_step(p, only);
+    if (!s)
+        return wd_error_set(WD_EUSAGE,
+                            wd_fix_kind_parse(only) < 0
+                                ? "'%s' is not a fix wudiag fix carries out (restart-services, "
+                                  "enable-service, reset-components, restart-pending)"
+                                : "no current finding calls for '%s': wudiag fix does only what "
+                                  "the diagnosis asks for",
+                            only);
+    wd_fix_step keep = *s;
+    memset(s, 0, sizeof *s);
+    for (size_t i = 0; i < p->n; i++)
+        step_clear(&p->steps[i]);
+    p->steps[0] = keep;
+    p->n = 1;
+    if (keep.status == WD_FIXS_FAILED_BEFORE || keep.status == WD_FIXS_AFTER_RESTART) {
+        free(p->steps[0].why);
+        p->steps[0].why = NULL;
+        p->steps[0].status = WD_FIXS_DO;
+    }
+    return WD_OK;
+}
+
+static int plan_head(const wd_report *r, wd_fix_plan *p)
+{
+    const char *server = NULL;
+    p->managed = wd_report_managed(r, &server);
+    p->server = wd_strdup(server);
+    p->verdict = wd_strdup(wd_report_verdict(r));
+    return (server && !p->server) || !p->verdict ? WD_ENOMEM : WD_OK;
+}
+
+int wd_fix_plan_build(const wd_report *r, const char *only, wd_fix_plan **out)
+{
+    build b = {r, calloc(1, sizeof *b.p), NULL, NULL, 0};
+    *out = NULL;
+    int rc = b.p ? plan_head(r, b.p) : WD_ENOMEM;
+    for (size_t i = 0; !rc && i < wd_report_finding_count(r); i++) {
+        wd_finding_rec f;
+        wd_report_finding(r, i, &f);
+        if (f.state && strcmp(f.state, "current"))
+            continue;
+        b.p->findings++;
+        rc = add_finding(&b, i);
+    }
+    if (!rc)
+        rc = reorder(&b);
+    if (!rc)
+        rc = mark(&b);
+    if (rc == WD_ENOMEM)
+        rc = wd_error_set(WD_ENOMEM, "out of memory building the fix plan");
+    if (!rc && only)
+        rc = keep_only(b.p, only);
+    free(b.ok);
+    free(b.failed);
+    if (rc) {
+        wd_fix_plan_free(b.p);
+        return rc;
+    }
+    *out = b.p;
+    return WD_OK;
+}
