@@ -60,6 +60,8 @@ static void op_state(wd_fix_os *os, const wd_fix_op *op, int after, wd_buf *out)
 /* What to do by hand when an operation failed. */
 static void by_hand(const wd_fix_op *op, wd_buf *out)
 {
+    if (out->len && out->data[out->len - 1] != '.')
+        wd_buf_putc(out, '.');
     switch (op->kind) {
     case WD_FOP_STOP:
         wd_buf_printf(out, " By hand: stop %s in services.msc (or restart the PC), then run "
@@ -161,11 +163,13 @@ static int run_op(wd_fix_exec *x, int64_t step_no, const char *fix, const wd_fix
     rc = wd_store_fix_step_end(x->s, id, &rec);
     if (!rc && op->undoes && !*failed)
         rc = wd_store_fix_step_undone(x->s, op->undoes, id);
-    wd_fix_op_text(op, &what);
-    wd_fix_say(x->ui, "   %s: %s%s%s%s", rec.result, wd_buf_cstr(&what),
-               rec.before && rec.after && op->kind != WD_FOP_CHECK ? " (" : "",
-               rec.before && rec.after && op->kind != WD_FOP_CHECK ? wd_buf_cstr(&after) : "",
-               rec.before && rec.after && op->kind != WD_FOP_CHECK ? ")" : "");
+    int svc = op->kind == WD_FOP_STOP || op->kind == WD_FOP_START || op->kind == WD_FOP_SET_START;
+    if (op->kind == WD_FOP_CHECK)
+        wd_buf_puts(&what, op->note);
+    else
+        wd_fix_op_text(op, &what);
+    wd_fix_say(x->ui, "   %s: %s%s%s%s", rec.result, wd_buf_cstr(&what), svc ? " (now " : "",
+               svc ? wd_buf_cstr(&after) : "", svc ? ")" : "");
     if (*failed)
         snprintf(x->out->message, sizeof x->out->message, "%s", wd_buf_cstr(&msg));
     x->out->done += !strcmp(rec.result, "done");
@@ -178,18 +182,32 @@ cleanup:
     return rc;
 }
 
-/* After a failure: starts again, in the documented order, the services
- * this step stopped (journaled as their own rows). */
+/* Whether ops[0..upto) stopped `name` and ops[0..upto] did not start it
+ * again (or try to). */
+static int left_stopped(const wd_fix_ops *ops, size_t upto, const char *name)
+{
+    int stopped = 0;
+    for (size_t k = 0; k <= upto && k < ops->n; k++) {
+        if (!wd_strcaseeq(ops->v[k].target ? ops->v[k].target : "", name))
+            continue;
+        if (ops->v[k].kind == WD_FOP_STOP && k < upto)
+            stopped = 1;
+        else if (ops->v[k].kind == WD_FOP_START)
+            stopped = 0;
+    }
+    return stopped;
+}
+
+/* After a failure at ops[upto]: starts again, in the documented order, the
+ * services this step stopped and had not started again (journaled as
+ * their own rows). */
 static int restore(wd_fix_exec *x, int64_t step_no, const char *fix, const wd_fix_ops *ops,
                    size_t upto, const char *const *order, size_t norder)
 {
     int rc = WD_OK;
     for (size_t i = 0; !rc && i < norder; i++) {
-        int stopped = 0, failed = 0;
-        for (size_t k = 0; k < upto; k++)
-            if (ops->v[k].kind == WD_FOP_STOP && wd_strcaseeq(ops->v[k].target, order[i]))
-                stopped = 1;
-        if (!stopped)
+        int failed = 0;
+        if (!left_stopped(ops, upto, order[i]))
             continue;
         wd_fix_op op = {WD_FOP_START, (char *)order[i], NULL,
                         "started again after the failure above", 0, 0};

@@ -106,7 +106,7 @@ static int rename_back(wd_fix_os *os, const undoable *u, const wd_fix_options *o
  * afterwards (only those that were running). */
 static int around(wd_fix_os *os, const wd_fix_ops *middle, wd_fix_ops *out)
 {
-    int was[4] = {0};
+    int was[4] = {0}, disabled[4] = {0};
     int rc = WD_OK, renames = 0;
     for (size_t i = 0; i < middle->n; i++)
         renames |= middle->v[i].kind != WD_FOP_CHECK;
@@ -115,6 +115,7 @@ static int around(wd_fix_os *os, const wd_fix_ops *middle, wd_fix_ops *out)
         memset(&v, 0, sizeof v);
         rc = os->query(os, wd_fix_reset_stop[i], &v);
         was[i] = !rc && v.exists && strcmp(v.state, "stopped") != 0;
+        disabled[i] = !strcmp(v.start, "disabled");
         if (was[i])
             rc = wd_fix_ops_add(out, WD_FOP_STOP, wd_fix_reset_stop[i], NULL, NULL);
     }
@@ -125,9 +126,15 @@ static int around(wd_fix_os *os, const wd_fix_ops *middle, wd_fix_ops *out)
             out->v[out->n - 1].refuse = m->refuse, out->v[out->n - 1].undoes = m->undoes;
     }
     for (size_t i = 0; !rc && i < 4; i++)
-        for (size_t k = 0; k < 4; k++)
-            if (was[k] && !strcmp(wd_fix_reset_start[i], wd_fix_reset_stop[k]))
-                rc = wd_fix_ops_add(out, WD_FOP_START, wd_fix_reset_start[i], NULL, NULL);
+        for (size_t k = 0; k < 4; k++) {
+            if (!was[k] || strcmp(wd_fix_reset_start[i], wd_fix_reset_stop[k]))
+                continue;
+            char note[200];
+            snprintf(note, sizeof note, "%s is Disabled, so it cannot start again: left stopped",
+                     wd_fix_reset_stop[k]);
+            rc = disabled[k] ? wd_fix_ops_add(out, WD_FOP_CHECK, wd_fix_reset_stop[k], NULL, note)
+                             : wd_fix_ops_add(out, WD_FOP_START, wd_fix_reset_start[i], NULL, NULL);
+        }
     return rc;
 }
 

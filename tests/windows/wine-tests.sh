@@ -2,7 +2,7 @@
 # wine-tests.sh - runs the Windows build (wudiag.exe from scripts/build-windows)
 # under Wine: (1) live collection from Wine's service manager and registry with
 # a pending-reboot key added; (2) the example bundle, compared with the Linux build;
-# (3) the same bundle zipped, compared likewise.
+# (3) the same bundle zipped, compared likewise; (4) wudiag fix (wine-fix.sh).
 #
 # usage: wine-tests.sh WUDIAG_EXE LINUX_WUDIAG SOURCE_DIR WORK_DIR
 # Prints "N passed, N failed"; exits non-zero when a check fails.
@@ -86,6 +86,10 @@ run_exe diagnose --evidence bundle.zip --db windows-zip.db --format xml -o windo
   >/dev/null 2>&1
 check "zip: wudiag.exe reads the zipped bundle (deflate, .evtx inside) as Linux does" \
   python3 "$here/compare-reports.py" "$work/linux-zip.xml" "$work/windows-zip.xml"
+
+# --------------------------------------------------------- (4) wudiag fix
+
+. "$here/wine-fix.sh"
 
 echo "wine-tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
