@@ -49,11 +49,18 @@
           </h1>
           <p class="sub">
             <xsl:call-template name="os-line"/>
-            <xsl:text>Evidence from </xsl:text>
-            <xsl:call-template name="day"><xsl:with-param name="t" select="r:run/r:snapshot/@evidence-start"/></xsl:call-template>
-            <xsl:text> to </xsl:text>
-            <xsl:call-template name="day"><xsl:with-param name="t" select="r:run/r:snapshot/@evidence-time"/></xsl:call-template>
-            <xsl:text> · collected </xsl:text>
+            <xsl:if test="r:run/r:snapshot/@evidence-time">
+              <xsl:text>Evidence </xsl:text>
+              <xsl:if test="r:run/r:snapshot/@evidence-start">
+                <xsl:text>from </xsl:text>
+                <xsl:call-template name="day"><xsl:with-param name="t" select="r:run/r:snapshot/@evidence-start"/></xsl:call-template>
+                <xsl:text> </xsl:text>
+              </xsl:if>
+              <xsl:text>to </xsl:text>
+              <xsl:call-template name="day"><xsl:with-param name="t" select="r:run/r:snapshot/@evidence-time"/></xsl:call-template>
+              <xsl:text> · </xsl:text>
+            </xsl:if>
+            <xsl:text>collected </xsl:text>
             <xsl:call-template name="time"><xsl:with-param name="t" select="r:run/r:snapshot/@collected-at"/></xsl:call-template>
             <xsl:if test="r:run/@redacted = 'true'"> · names redacted</xsl:if>
           </p>
@@ -98,6 +105,7 @@
     <xsl:variable name="m" select="r:machine"/>
     <xsl:if test="$m/@product or $m/@build">
       <xsl:value-of select="$m/@product"/>
+      <xsl:if test="not($m/@product) and $m/@windows">Windows <xsl:value-of select="$m/@windows"/></xsl:if>
       <xsl:if test="$m/@version">
         <xsl:text> </xsl:text><xsl:value-of select="$m/@version"/>
       </xsl:if>
@@ -170,10 +178,14 @@
         <h2 class="small">What is wrong now</h2>
         <ul class="top">
           <xsl:for-each select="$top[position() &lt;= 5]">
+            <xsl:variable name="p" select="position()"/>
             <li>
               <xsl:call-template name="badge"><xsl:with-param name="s" select="@severity"/></xsl:call-template>
               <a href="#{@id}"><xsl:value-of select="r:title"/></a>
-              <xsl:if test="@cause"><span class="dim"> (caused by the one above)</span></xsl:if>
+              <xsl:choose>
+                <xsl:when test="@cause and $top[$p - 1]/@id = @cause"><span class="dim"> (caused by the one above)</span></xsl:when>
+                <xsl:when test="@cause"><span class="dim"> (caused by another problem here)</span></xsl:when>
+              </xsl:choose>
             </li>
           </xsl:for-each>
           <xsl:if test="count($top) &gt; 5">

@@ -9,6 +9,7 @@
 #ifndef WD_TEST_REPORT_SAMPLE_H
 #define WD_TEST_REPORT_SAMPLE_H
 
+#include "render.h" /* the model (report/internal.h) */
 #include "report.h"
 #include "store.h"
 #include "support.h"
@@ -239,6 +240,102 @@ static char *sample_render(const char *dir, const char *format, int hostile, int
     wd_report_free(r);
     wd_store_close(s);
     return text;
+}
+
+/* ---------------------------------------------------- a model by hand */
+
+/* A judged model built by hand (no store behind it), for what the writer
+ * and the stylesheet make of a judgement: a finding matching the WinRE
+ * known issue with DISM /RestoreHealth that failed three times, an effect
+ * citing it as its cause, a resolved finding, updates failing, resolved
+ * and superseded, and evidence that could not be read. Free with
+ * wd_model_free. */
+static inline char **hand_list(size_t n, const char *const *v)
+{
+    char **out = calloc(n + 1, sizeof *out);
+    for (size_t i = 0; i < n; i++)
+        out[i] = strdup(v[i]);
+    return out;
+}
+
+static inline void hand_finding(wd_finding *f, const char *rule, const char *sev, const char *title,
+                         const char *state, size_t nfixes, const char *const *fixes,
+                         const char *failed)
+{
+    f->rule = strdup(rule);
+    f->severity = strdup(sev);
+    f->title = strdup(title);
+    f->explanation = strdup("Explained.");
+    f->state = state;
+    f->fixes = hand_list(nfixes, fixes);
+    f->nfixes = nfixes;
+    f->fix_failed = calloc(nfixes + 1, 1);
+    memcpy(f->fix_failed, failed, nfixes);
+}
+
+static inline void hand_subject(wd_m_subject *s, const char *kb, wd_state st, const char *title)
+{
+    s->kind = WD_SUBJ_UPDATE;
+    s->key = strdup(kb);
+    s->kb = strdup(kb);
+    s->title = strdup(title);
+    s->state = st;
+    s->product = WD_PRODUCT_OS_CUMULATIVE;
+    s->failures = s->attempts = 2;
+    s->has_code = 1;
+    s->code = s->codes[0] = 0x80070643;
+    s->ncodes = 1;
+    s->count = -1;
+    s->first_failure = strdup("2024-01-10T10:05:00Z");
+    s->last_failure = strdup("2024-02-14T10:05:00Z");
+    if (st == WD_ST_RESOLVED)
+        s->last_success = strdup("2024-03-01T10:00:00Z");
+    if (st == WD_ST_SUPERSEDED)
+        s->superseded_by = strdup(MAR_TITLE);
+}
+
+static inline wd_model *hand_model(void)
+{
+    static const char *const winre_fixes[] = {"resize-recovery-partition", "repair-image-source",
+                                              "repair-image"};
+    static const char *const effect_fixes[] = {"restart-services"};
+    wd_model *m = calloc(1, sizeof *m);
+    m->snapshot_id = 7;
+    m->machine = strdup("PC-HAND");
+    m->collected_at = strdup("2024-03-14T10:15:00Z");
+    m->evidence = strdup("bundle.zip");
+    m->command_line = strdup("wudiag diagnose --evidence bundle.zip");
+    m->facts = calloc(1, sizeof *m->facts);
+    m->facts[0] = (wd_m_fact){1, strdup("os.build"), strdup("22631"), strdup("facts.txt"), NULL};
+    m->nfacts = 1;
+    m->findings = calloc(3, sizeof *m->findings);
+    m->nfindings = 3;
+    hand_finding(&m->findings[0], "winre-update-fails", "critical",
+                 "KB5034441 fails with 0x80070643", "current", 3, winre_fixes, "\0\0\1");
+    m->findings[0].known_issue = strdup("winre-partition-too-small");
+    m->findings[0].codes = calloc(1, sizeof(uint32_t));
+    m->findings[0].codes[0] = 0x80070643;
+    m->findings[0].ncodes = 1;
+    hand_finding(&m->findings[1], "install-failing-repeatedly", "error",
+                 "Updates fail again and again", "current", 1, effect_fixes, "\0");
+    m->findings[1].cause = strdup("winre-update-fails");
+    hand_finding(&m->findings[2], "old-failure", "warning", "An old failure", "resolved", 0, NULL,
+                 "");
+    m->op_failed[WD_OP_REPAIR] = 3;
+    m->verdict = "failing";
+    m->subjects = calloc(3, sizeof *m->subjects);
+    m->nsubjects = 3;
+    hand_subject(&m->subjects[0], "KB5034441", WD_ST_FAILING, WINRE_TITLE);
+    hand_subject(&m->subjects[1], "KB2267602", WD_ST_RESOLVED, DEFENDER_TITLE);
+    hand_subject(&m->subjects[2], "KB5034763", WD_ST_SUPERSEDED, FEB_TITLE);
+    m->by_state[WD_SUBJ_UPDATE][WD_ST_FAILING] = 1;
+    m->by_state[WD_SUBJ_UPDATE][WD_ST_RESOLVED] = 1;
+    m->by_state[WD_SUBJ_UPDATE][WD_ST_SUPERSEDED] = 1;
+    m->notes = calloc(1, sizeof *m->notes);
+    m->notes[0] = (wd_m_note){3, strdup("Setup.evtx"), NULL, strdup("the file is not an event log"),
+                              WD_NOTE_UNREADABLE};
+    m->nnotes = m->notes_total = m->notes_by_kind[WD_NOTE_UNREADABLE] = 1;
+    return m;
 }
 
 #endif
