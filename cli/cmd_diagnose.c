@@ -36,6 +36,10 @@ static int put_failure(void *c, const wd_failure_rec *r)
 {
     return wd_store_add_failure(((collect_ctx *)c)->store, r);
 }
+static int put_activity(void *c, const wd_activity_rec *r)
+{
+    return wd_store_add_activity(((collect_ctx *)c)->store, r);
+}
 static int put_fact(void *c, const wd_fact_rec *r)
 {
     return wd_store_add_fact(((collect_ctx *)c)->store, r);
@@ -55,22 +59,27 @@ static int put_source(void *c, const wd_source_rec *r)
     return wd_store_add_source(ctx->store, r);
 }
 
-/* Collects the evidence (or the live system) into one new snapshot. */
+/* Collects the evidence (or the live system) into one new snapshot and
+ * finishes it (machine decided, identities completed), its transaction
+ * still open: the caller analyses, writes and then commits or rolls back. */
 static int collect_snapshot(wd_store *store, const options *o, int argc, char **argv,
                             int64_t *snap)
 {
     collect_ctx ctx = {store, isatty(STDERR_FILENO), 0, 0};
-    wd_sink sink = {&ctx, put_service, put_event, put_failure, put_fact, put_note, put_source, NULL};
+    wd_sink sink = {&ctx,     put_service, put_event,  put_failure,
+                    put_fact, put_note,    put_source, put_activity};
     char *cmdline = wd_cli_command_line(argc, argv);
     int rc = wd_store_begin(store, cmdline, o->evidence ? o->evidence : "live");
     free(cmdline);
     if (rc)
         return rc;
-    rc = o->evidence ? wd_collect_evidence(o->evidence, &sink) : wd_collect_live(&sink);
+    rc = wd_store_set_machine(store, o->machine);
+    if (rc == 0)
+        rc = o->evidence ? wd_collect_evidence(o->evidence, &sink) : wd_collect_live(&sink);
     if (ctx.progress && ctx.files)
         fputc('\n', stderr);
     if (rc == 0)
-        rc = wd_store_commit(store, snap);
+        rc = wd_store_finish(store, snap);
     if (rc)
         wd_store_rollback(store);
     return rc;
@@ -161,13 +170,9 @@ static void report_options(const options *o, int argc, char **argv, const char *
     ro->redact = o->redact;
 }
 
-/* Writes the report and prints the one-line summary; returns the exit code. */
-static int finish(wd_report *r, const options *o, int64_t snap)
+/* Prints the one-line summary of a written report; returns the exit code. */
+static int summarize(wd_report *r, const options *o, int64_t snap)
 {
-    if (wd_report_write(r, o->format, o->output)) {
-        wd_cli_error(NULL);
-        return WD_EXIT_FAILED;
-    }
     const char *verdict = wd_report_verdict(r);
     size_t n = wd_report_finding_count(r);
     FILE *out = strcmp(o->output, "-") ? stdout : stderr;
@@ -188,15 +193,18 @@ static int finish(wd_report *r, const options *o, int64_t snap)
 /* ------------------------------------------------------------------- verbs */
 
 static const char diagnose_help[] =
-    "usage: wudiag diagnose [--evidence PATH] [--db FILE] [-o FILE] [--format html|xml|json]\n"
-    "                       [--redact] [--kb DIR] [--template FILE]\n\n"
+    "usage: wudiag diagnose [--evidence PATH] [--machine NAME] [--db FILE] [-o FILE]\n"
+    "                       [--format html|xml|json] [--redact] [--kb DIR] [--template FILE]\n\n"
     "Collects the evidence (a folder or .zip captured with capture-evidence.ps1; on\n"
     "Windows without --evidence, the live system), stores it as a snapshot in the\n"
-    "history database, analyses it and writes the report.\n\n"
+    "history database, analyses it and writes the report. A run whose report cannot\n"
+    "be written stores nothing.\n\n"
     "  --evidence PATH   evidence folder or .zip\n"
+    "  --machine NAME    the machine the evidence is from (default: the name the\n"
+    "                    evidence gives, else a fingerprint of it, unnamed-XXXXXXXX)\n"
     "  --db FILE         history database (default: $XDG_DATA_HOME/wudiag/history.db,\n"
     "                    %ProgramData%\\wudiag\\history.db on Windows)\n"
-    "  -o, --output FILE report file (default report.html or report.xml; - for stdout)\n"
+    "  -o, --output FILE report file (default report.html, .xml or .json; - for stdout)\n"
     "  --format FMT      html (default), or xml or json (the full report)\n"
     "  --redact          replace machine, user, domain and internal host names, IP and\n"
     "                    e-mail addresses and SIDs in the report with placeholders\n"
@@ -205,9 +213,11 @@ static const char diagnose_help[] =
     "exit codes: 0 healthy, 1 could not run, 2 usage error, 3 problems found\n";
 
 static const char collect_help[] =
-    "usage: wudiag collect [--evidence PATH] [--db FILE]\n\n"
+    "usage: wudiag collect [--evidence PATH] [--machine NAME] [--db FILE]\n\n"
     "Stores a snapshot of the evidence (or, on Windows, of the live system) in the\n"
     "history database, analyses it, and prints the snapshot id and a summary.\n\n"
+    "  --machine NAME    the machine the evidence is from (default: the name the\n"
+    "                    evidence gives, else a fingerprint of it, unnamed-XXXXXXXX)\n\n"
     "exit codes: 0 healthy, 1 could not run, 2 usage error, 3 problems found\n";
 
 static const char report_help[] =
@@ -217,6 +227,22 @@ static const char report_help[] =
     "when given). Works on a read-only database.\n\n"
     "exit codes: 0 healthy, 1 could not run, 2 usage error, 3 problems found\n";
 
+/* Writes the report file of a run; on failure the run stores nothing. */
+static int write_report(wd_store *store, wd_report *r, const options *o)
+{
+    if (wd_report_write(r, o->format, o->output) == 0)
+        return WD_OK;
+    wd_cli_error(NULL);
+    if (store) {
+        wd_store_rollback(store);
+        wd_cli_error("nothing was stored: the report could not be written");
+    }
+    return WD_ERROR;
+}
+
+/* collect and diagnose: collect and finish the snapshot, analyse it and
+ * save the analysis inside its transaction, write the report (diagnose),
+ * and only then commit. */
 static int run_collect(int argc, char **argv, const char *verb, int render)
 {
     options o;
@@ -224,7 +250,7 @@ static int run_collect(int argc, char **argv, const char *verb, int render)
     wd_report *r = NULL;
     char *cmdline = NULL;
     int64_t snap = 0;
-    int code = parse(argc, argv, verb, render ? "edoftkr" : "edk", &o);
+    int code = parse(argc, argv, verb, render ? "edoftkrm" : "edkm", &o);
     if (code)
         return code;
 #ifndef _WIN32
@@ -232,6 +258,8 @@ static int run_collect(int argc, char **argv, const char *verb, int render)
         return wd_cli_usage(verb, "live collection works on Windows only; give --evidence PATH "
                                   "(a folder or .zip made by capture-evidence.ps1)");
 #endif
+    if (o.machine && !*o.machine)
+        return wd_cli_usage(verb, "--machine needs a name");
     code = WD_EXIT_FAILED;
     if (wd_cli_open_store(o.db, WD_STORE_CREATE, &store) ||
         collect_snapshot(store, &o, argc, argv, &snap)) {
@@ -244,14 +272,21 @@ static int run_collect(int argc, char **argv, const char *verb, int render)
         wd_cli_error(NULL);
         goto cleanup;
     }
+    if (render && write_report(store, r, &o))
+        goto cleanup;
+    if (wd_store_commit(store, &snap)) {
+        wd_cli_error(NULL);
+        goto cleanup;
+    }
     if (render) {
-        code = finish(r, &o, snap);
+        code = summarize(r, &o, snap);
     } else {
         printf("snapshot %lld: %s, %zu findings\n", (long long)snap, wd_report_verdict(r),
                wd_report_finding_count(r));
         code = verdict_exit(wd_report_verdict(r));
     }
 cleanup:
+    wd_store_rollback(store); /* no-op once committed */
     wd_report_free(r);
     wd_store_close(store);
     free(cmdline);
@@ -314,7 +349,8 @@ int wd_cmd_report(int argc, char **argv)
     report_options(&o, argc, argv, wd_store_path(store), &cmdline, &ro);
     if (rc || analyse(store, snap, &ro, 0, &r))
         goto fail;
-    code = finish(r, &o, snap);
+    if (write_report(NULL, r, &o) == 0)
+        code = summarize(r, &o, snap);
     goto cleanup;
 fail:
     wd_cli_error(NULL);

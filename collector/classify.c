@@ -53,7 +53,10 @@ static wd_product from_title(const char *t)
         return WD_PRODUCT_DOTNET;
     if (has(t, "Servicing Stack Update"))
         return WD_PRODUCT_SERVICING_STACK;
-    if (has(t, "Feature update to Windows") || has(t, "Upgrade to Windows"))
+    /* the WU client names an upgrade "Windows 11, version 24H2" */
+    if (has(t, "Feature update to Windows") || has(t, "Upgrade to Windows") ||
+        wd_strncaseeq(t, "Windows 10, version ", 20) ||
+        wd_strncaseeq(t, "Windows 11, version ", 20))
         return WD_PRODUCT_FEATURE_UPDATE;
     if (has(t, "Microsoft Office") || has(t, "Microsoft 365 Apps") || has(t, "Office 20") ||
         has(t, "Microsoft Outlook") || has(t, "Microsoft Word") || has(t, "Microsoft Excel"))

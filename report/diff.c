@@ -1,6 +1,7 @@
-/* diff.c - `wudiag diff`: compares two snapshots (normally of one machine)
- * and lists what changed: services, failure codes, findings and facts. Both
- * snapshots are loaded into models first; the comparison only reads them. */
+/* diff.c - `wudiag diff`: compares two snapshots (normally of one machine;
+ * cli/cmd_diff.c refuses two machines unless asked) and lists what changed:
+ * services, the codes of failed activities, findings and facts. Both
+ * snapshots are loaded first; the comparison only reads what was loaded. */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -88,43 +89,78 @@ static size_t diff_services(const wd_model *a, const wd_model *b, wd_buf *out)
 
 /* ---------------------------------------------------------------- failures */
 
-/* How many failures with code the subjects still failing hold (and the
- * first one's update, for the text). */
-static size_t count_code(const wd_model *m, uint32_t code, const char **kb)
+/* Failure codes: how often each failed and the first update it failed for. */
+typedef struct code_count {
+    uint32_t code;
+    int64_t n;
+    char *subject;
+} code_count;
+
+typedef struct code_list {
+    code_count *v;
+    size_t n, cap;
+} code_list;
+
+/* The codes of what is failing at the end of a snapshot's evidence (a
+ * failure that was resolved or superseded within it is not listed). */
+static int load_codes(const wd_model *m, code_list *l)
 {
-    size_t n = 0;
     for (size_t i = 0; i < m->nsubjects; i++) {
         const wd_m_subject *s = &m->subjects[i];
-        if (s->state != WD_ST_FAILING || !s->has_code || s->code != code)
+        if (s->state != WD_ST_FAILING || !s->has_code)
             continue;
-        if (!n && kb)
-            *kb = s->kb ? s->kb : s->title;
-        n += s->failures;
+        code_count *c = NULL;
+        for (size_t k = 0; k < l->n && !c; k++)
+            if (l->v[k].code == s->code)
+                c = &l->v[k];
+        if (c) {
+            c->n += (int64_t)s->failures;
+            continue;
+        }
+        if (l->n == l->cap) {
+            size_t cap = l->cap ? l->cap * 2 : 8;
+            code_count *p = realloc(l->v, cap * sizeof *p);
+            if (!p)
+                return wd_error_set(WD_ENOMEM, "out of memory");
+            l->v = p, l->cap = cap;
+        }
+        const char *subject = s->kb ? s->kb : s->key;
+        l->v[l->n] = (code_count){s->code, (int64_t)s->failures, NULL};
+        if (subject && !(l->v[l->n].subject = wd_strdup(subject)))
+            return wd_error_set(WD_ENOMEM, "out of memory");
+        l->n++;
     }
-    return n;
+    return WD_OK;
 }
 
-/* Lists the codes of what is failing now in `from` and not in `other`. */
-static size_t codes_only_in(const wd_model *from, const wd_model *other, const char *label,
+static void code_list_free(code_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].subject);
+    free(l->v);
+}
+
+static const code_count *find_code(const code_list *l, uint32_t code)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i].code == code)
+            return &l->v[i];
+    return NULL;
+}
+
+/* Lists codes in `from` absent from `other`, once each. */
+static size_t codes_only_in(const code_list *from, const code_list *other, const char *label,
                             wd_buf *out)
 {
     size_t changes = 0;
-    for (size_t i = 0; i < from->nsubjects; i++) {
-        const wd_m_subject *s = &from->subjects[i];
-        if (s->state != WD_ST_FAILING || !s->has_code)
+    for (size_t i = 0; i < from->n; i++) {
+        const code_count *c = &from->v[i];
+        if (find_code(other, c->code))
             continue;
-        int first = 1;
-        for (size_t j = 0; j < i && first; j++)
-            if (from->subjects[j].state == WD_ST_FAILING && from->subjects[j].has_code &&
-                from->subjects[j].code == s->code)
-                first = 0;
-        if (!first || count_code(other, s->code, NULL))
-            continue;
-        const char *kb = NULL;
-        size_t n = count_code(from, s->code, &kb);
         changes++;
-        wd_buf_printf(out, "  failure 0x%08X %s (%zu time%s%s%s)\n", (unsigned)s->code, label, n,
-                      n == 1 ? "" : "s", kb ? ", " : "", kb ? kb : "");
+        wd_buf_printf(out, "  failure 0x%08X %s (%lld time%s%s%s)\n", (unsigned)c->code, label,
+                      (long long)c->n, c->n == 1 ? "" : "s", c->subject ? ", " : "",
+                      c->subject ? c->subject : "");
     }
     return changes;
 }
@@ -184,9 +220,14 @@ int wd_report_diff(wd_store *s, int64_t a, int64_t b, wd_buf *out, size_t *chang
 {
     wd_model *ma = NULL, *mb = NULL;
     finding_list fa = {0}, fb = {0};
+    code_list ca = {0}, cb = {0};
     int rc = wd_model_load(s, a, &ma);
     if (!rc)
         rc = wd_model_load(s, b, &mb);
+    if (!rc)
+        rc = load_codes(ma, &ca);
+    if (!rc)
+        rc = load_codes(mb, &cb);
     if (!rc)
         rc = wd_store_findings(s, a, on_finding, &fa);
     if (!rc)
@@ -200,8 +241,8 @@ int wd_report_diff(wd_store *s, int64_t a, int64_t b, wd_buf *out, size_t *chang
     if (!same(ma->machine, mb->machine))
         wd_buf_printf(out, "  note: the snapshots are of different machines\n");
     n += diff_services(ma, mb, out);
-    n += codes_only_in(mb, ma, "new", out);
-    n += codes_only_in(ma, mb, "resolved", out);
+    n += codes_only_in(&cb, &ca, "new", out);
+    n += codes_only_in(&ca, &cb, "resolved", out);
     n += findings_only_in(&fb, &fa, "new", out);
     n += findings_only_in(&fa, &fb, "resolved", out);
     n += diff_facts(ma, mb, out);
@@ -210,6 +251,8 @@ int wd_report_diff(wd_store *s, int64_t a, int64_t b, wd_buf *out, size_t *chang
     *changes = n;
     rc = wd_buf_ok(out) ? WD_OK : WD_ENOMEM;
 cleanup:
+    code_list_free(&ca);
+    code_list_free(&cb);
     finding_list_free(&fa);
     finding_list_free(&fb);
     wd_model_free(ma);

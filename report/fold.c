@@ -19,7 +19,7 @@ enum {
 /* A subject being folded: the public part plus what folding needs. */
 typedef struct fsubj {
     wd_m_subject s;
-    int64_t first_fail_ref, ring[RING], success_ref, pending_ref;
+    int64_t first_fail_ref, ring[RING], success_ref, pending_ref, progress_ref;
     size_t nring;
     char minute[17]; /* "YYYY-MM-DDTHH:MM" of the newest failure (attempts) */
 } fsubj;
@@ -246,6 +246,7 @@ static void step(fold *f, fsubj *x, const wd_activity_row *row)
     case WD_OUT_IN_PROGRESS:
         if (s->state != WD_ST_PENDING_REBOOT)
             s->state = WD_ST_IN_PROGRESS;
+        x->progress_ref = row->id;
         break;
     default:
         break;
@@ -386,6 +387,8 @@ static void set_refs(fsubj *x)
         s->refs[s->nrefs++] = x->success_ref;
     if (x->pending_ref && s->nrefs < WD_SUBJECT_REFS)
         s->refs[s->nrefs++] = x->pending_ref;
+    if (s->state == WD_ST_IN_PROGRESS && x->progress_ref && s->nrefs < WD_SUBJECT_REFS)
+        s->refs[s->nrefs++] = x->progress_ref;
 }
 
 static int emit(fold *f, fsubj *x)

@@ -1,7 +1,9 @@
 /* history.c - `wudiag history`: the snapshots of one machine (or all) from
- * the store, reduced to figures first (failures per week by code, service
- * state changes, verdicts over time), then written as a text table, as XML
- * (urn:wudiag:history:1) or as HTML through templates/history.xsl. */
+ * the store, reduced to figures first (per machine: its verdict streak,
+ * failures per week by code, service state changes, verdicts over time),
+ * then written as a text table, as XML (urn:wudiag:history:1) or as HTML
+ * through templates/history.xsl. Machines are never mixed: every figure is
+ * one machine's. */
 #include "render.h"
 
 #include <libxml/tree.h>
@@ -22,20 +24,34 @@ typedef struct h_svc {
 typedef struct h_snap {
     int64_t id, failures, findings, events;
     char *machine, *collected_at, *evidence_time, *verdict;
+    size_t mi;   /* its machine's index in hist.machines */
     h_svc *svcs; /* one per update service; NULL strings when not listed */
 } h_snap;
 
 typedef struct h_fail {
     char week[11];
     uint32_t code;
-    char *key; /* machine|time|title, for counting a failure once */
+    size_t mi;
+    int64_t n; /* failures the row stands for (its repeats counted) */
+    char *key; /* machine|time|code|subject, for counting a failure once */
 } h_fail;
+
+/* One machine's figures: its snapshots in time order and how the latest
+ * verdict has lasted. */
+typedef struct h_machine {
+    size_t first, last; /* indexes of its first and last snapshot */
+    size_t count;
+    size_t streak;       /* latest snapshots in a row with the latest verdict */
+    size_t streak_start; /* index of the first of them */
+} h_machine;
 
 typedef struct hist {
     h_snap *snaps;
     size_t nsnaps, cap;
     h_fail *fails;
     size_t nfails, fcap;
+    h_machine *machines;
+    size_t nmachines;
     size_t nsvc;
     h_snap *cur;
     int oom;
@@ -116,16 +132,16 @@ static int push_failure(hist *h, const h_fail *f)
     return WD_OK;
 }
 
-static int on_failure(void *ctx, int64_t row, const wd_failure_rec *r)
+/* A failed activity of the current snapshot, in the week of its time. */
+static int on_failed(void *ctx, const wd_activity_row *a)
 {
     hist *h = ctx;
-    h_fail f = {.code = r->hresult};
+    h_fail f = {.code = a->rec.code, .mi = h->cur->mi, .n = 1 + a->repeats};
     wd_buf key = WD_BUF_INIT;
-    (void)row;
-    if (week_of(r->time, f.week))
-        return WD_OK; /* a failure without a time has no week */
-    wd_buf_printf(&key, "%s|%s|%08X|%s", h->cur->machine ? h->cur->machine : "", r->time,
-                  r->hresult, r->title ? r->title : "");
+    if (!a->rec.has_code || week_of(a->rec.time, f.week))
+        return WD_OK; /* a failure without a code or a time has no bar */
+    wd_buf_printf(&key, "%s|%s|%08X|%s", h->cur->machine ? h->cur->machine : "", a->rec.time,
+                  a->rec.code, a->subject ? a->subject : a->rec.title ? a->rec.title : "");
     f.key = wd_buf_ok(&key) ? wd_buf_detach(&key) : NULL;
     wd_buf_free(&key);
     if (!f.key || push_failure(h, &f)) {
@@ -138,6 +154,8 @@ static int on_failure(void *ctx, int64_t row, const wd_failure_rec *r)
 static int fail_cmp(const void *a, const void *b)
 {
     const h_fail *x = a, *y = b;
+    if (x->mi != y->mi)
+        return x->mi < y->mi ? -1 : 1;
     int c = strcmp(x->week, y->week);
     if (c)
         return c;
@@ -146,17 +164,54 @@ static int fail_cmp(const void *a, const void *b)
     return strcmp(x->key, y->key);
 }
 
-/* Lists the snapshots; with detail, also each one's services and failures
- * (what the charts need; the text table needs only the list). */
+/* Groups the snapshots by machine (in order of first appearance) and finds
+ * each machine's verdict streak. */
+static int index_machines(hist *h)
+{
+    h->machines = calloc(h->nsnaps ? h->nsnaps : 1, sizeof *h->machines);
+    if (!h->machines)
+        return wd_error_set(WD_ENOMEM, "out of memory reading the history");
+    for (size_t i = 0; i < h->nsnaps; i++) {
+        size_t m = 0;
+        while (m < h->nmachines &&
+               !wd_strcaseeq(h->snaps[h->machines[m].first].machine, h->snaps[i].machine))
+            m++;
+        if (m == h->nmachines)
+            h->machines[h->nmachines++].first = i;
+        h->snaps[i].mi = m;
+        h->machines[m].last = i;
+        h->machines[m].count++;
+    }
+    for (size_t m = 0; m < h->nmachines; m++) {
+        h_machine *hm = &h->machines[m];
+        const char *v = h->snaps[hm->last].verdict;
+        for (size_t i = hm->last + 1; i-- > 0;) {
+            if (h->snaps[i].mi != m)
+                continue;
+            const char *w = h->snaps[i].verdict;
+            if (!(v ? w && !strcmp(v, w) : !w))
+                break;
+            hm->streak++;
+            hm->streak_start = i;
+        }
+    }
+    return WD_OK;
+}
+
+/* Lists the snapshots; with detail, also each one's services and failed
+ * activities (what the charts need; the text table needs only the list). */
 static int load_history(wd_store *s, const char *machine, const char *since, int detail, hist *h)
 {
+    wd_activity_query failed = {.order = WD_ORDER_TIME, .outcomes = 1u << WD_OUT_FAILED};
     wd_update_services(&h->nsvc);
     int rc = wd_store_list(s, machine, since, on_snapshot, h);
+    if (!rc)
+        rc = index_machines(h);
     for (size_t i = 0; detail && !rc && i < h->nsnaps; i++) {
         h->cur = &h->snaps[i];
         rc = wd_store_services(s, h->cur->id, on_service, h);
         if (!rc)
-            rc = wd_store_failures(s, h->cur->id, on_failure, h);
+            rc = wd_store_activities(s, h->cur->id, &failed, on_failed, h);
     }
     if (!rc && h->oom)
         rc = wd_error_set(WD_ENOMEM, "out of memory reading the history");
@@ -178,37 +233,22 @@ static void hist_free(hist *h)
     for (size_t i = 0; i < h->nfails; i++)
         free(h->fails[i].key);
     free(h->fails);
+    free(h->machines);
 }
 
 /* --redact: machine names become MACHINE-n in order of appearance. */
 static int redact_machines(hist *h)
 {
-    char **orig = calloc(h->nsnaps + 1, sizeof *orig);
-    if (!orig)
-        return wd_error_set(WD_ENOMEM, "out of memory redacting the history");
-    size_t n = 0;
-    int rc = WD_OK;
-    for (size_t i = 0; i < h->nsnaps && !rc; i++) {
-        size_t k = 0;
-        orig[i] = h->snaps[i].machine;
-        while (k < i && strcmp(orig[k], orig[i]))
-            k++;
+    for (size_t i = 0; i < h->nsnaps; i++) {
         char name[32];
-        if (k < i)
-            snprintf(name, sizeof name, "%s", h->snaps[k].machine);
-        else
-            snprintf(name, sizeof name, "MACHINE-%zu", ++n);
-        h->snaps[i].machine = wd_strdup(name);
-        if (!h->snaps[i].machine) {
-            h->snaps[i].machine = orig[i];
-            orig[i] = NULL;
-            rc = WD_ENOMEM;
-        }
+        snprintf(name, sizeof name, "MACHINE-%zu", h->snaps[i].mi + 1);
+        char *copy = wd_strdup(name);
+        if (!copy)
+            return WD_ENOMEM;
+        free(h->snaps[i].machine);
+        h->snaps[i].machine = copy;
     }
-    for (size_t i = 0; i < h->nsnaps; i++)
-        free(orig[i]);
-    free(orig);
-    return rc;
+    return WD_OK;
 }
 
 /* ================================================================ writing */
@@ -218,15 +258,34 @@ static const char *nz(const char *s)
     return s ? s : "";
 }
 
+/* "failing for 3 snapshots in a row, since 2024-03-01T10:00:00Z" */
+static void streak_text(const hist *h, const h_machine *m, wd_buf *out)
+{
+    const h_snap *last = &h->snaps[m->last];
+    wd_buf_printf(out, "%s", last->verdict ? last->verdict : "not analysed");
+    if (m->streak > 1)
+        wd_buf_printf(out, " for %zu snapshots in a row, since %s", m->streak,
+                      nz(h->snaps[m->streak_start].collected_at));
+}
+
+/* One section per machine: its streak, then its snapshots. */
 static int text_table(const hist *h, wd_buf *out)
 {
-    wd_buf_printf(out, "%-6s %-20s %-28s %-8s %8s %8s\n", "ID", "MACHINE", "TIME", "VERDICT",
-                  "FAILURES", "FINDINGS");
-    for (size_t i = 0; i < h->nsnaps; i++) {
-        const h_snap *s = &h->snaps[i];
-        wd_buf_printf(out, "%-6lld %-20s %-28s %-8s %8lld %8lld\n", (long long)s->id, s->machine,
-                      nz(s->collected_at), s->verdict ? s->verdict : "-", (long long)s->failures,
-                      (long long)s->findings);
+    for (size_t m = 0; m < h->nmachines; m++) {
+        const h_machine *hm = &h->machines[m];
+        wd_buf_printf(out, "%smachine %s: %zu snapshot%s, latest ", m ? "\n" : "",
+                      h->snaps[hm->first].machine, hm->count, hm->count == 1 ? "" : "s");
+        streak_text(h, hm, out);
+        wd_buf_printf(out, "\n%-6s %-28s %-8s %8s %8s\n", "ID", "TIME", "VERDICT", "FAILURES",
+                      "FINDINGS");
+        for (size_t i = hm->first; i <= hm->last; i++) {
+            const h_snap *s = &h->snaps[i];
+            if (s->mi != m)
+                continue;
+            wd_buf_printf(out, "%-6lld %-28s %-8s %8lld %8lld\n", (long long)s->id,
+                          nz(s->collected_at), s->verdict ? s->verdict : "-",
+                          (long long)s->failures, (long long)s->findings);
+        }
     }
     if (h->nsnaps == 0)
         wd_buf_puts(out, "(no snapshots)\n");
@@ -285,19 +344,44 @@ static void add_snapshots(hx *x, xmlNodePtr root, const hist *h)
     }
 }
 
-/* One <week> per week with failures, one <code> per code in it; a failure
- * seen in several snapshots counts once. */
+/* One <machine> per machine: its snapshots and its verdict streak. */
+static void add_machines(hx *x, xmlNodePtr root, const hist *h)
+{
+    xmlNodePtr sec = hchild(x, root, "machines");
+    hattr_num(x, sec, "count", (long long)h->nmachines);
+    for (size_t m = 0; m < h->nmachines; m++) {
+        const h_machine *hm = &h->machines[m];
+        const h_snap *last = &h->snaps[hm->last];
+        xmlNodePtr n = hchild(x, sec, "machine");
+        hattr(x, n, "name", h->snaps[hm->first].machine);
+        hattr_num(x, n, "snapshots", (long long)hm->count);
+        hattr(x, n, "first", nz(h->snaps[hm->first].collected_at));
+        hattr(x, n, "last", nz(last->collected_at));
+        hattr(x, n, "latest-verdict", last->verdict ? last->verdict : "unknown");
+        hattr_num(x, n, "streak", (long long)hm->streak);
+        hattr(x, n, "streak-since", nz(h->snaps[hm->streak_start].collected_at));
+    }
+}
+
+/* One <weeks machine=".."> per machine with failures; in it one <week> per
+ * week, one <code> per code in it; a failure seen in several snapshots of
+ * the machine counts once. */
 static void add_weeks(hx *x, xmlNodePtr root, const hist *h)
 {
-    xmlNodePtr sec = hchild(x, root, "weeks"), week = NULL, code = NULL;
+    xmlNodePtr sec = NULL, week = NULL, code = NULL;
     long long count = 0;
     for (size_t i = 0; i < h->nfails; i++) {
         const h_fail *f = &h->fails[i], *p = i ? &h->fails[i - 1] : NULL;
-        if (!p || strcmp(p->week, f->week)) {
+        int new_machine = !p || p->mi != f->mi;
+        if (new_machine) {
+            sec = hchild(x, root, "weeks");
+            hattr(x, sec, "machine", h->snaps[h->machines[f->mi].first].machine);
+        }
+        if (new_machine || strcmp(p->week, f->week)) {
             week = hchild(x, sec, "week");
             hattr(x, week, "start", f->week);
         }
-        if (!p || strcmp(p->week, f->week) || p->code != f->code) {
+        if (new_machine || strcmp(p->week, f->week) || p->code != f->code) {
             if (code)
                 hattr_num(x, code, "count", count);
             char hex[11];
@@ -306,8 +390,9 @@ static void add_weeks(hx *x, xmlNodePtr root, const hist *h)
             hattr(x, code, "value", hex);
             count = 0;
         }
-        if (!p || strcmp(p->key, f->key) || p->code != f->code || strcmp(p->week, f->week))
-            count++;
+        if (new_machine || strcmp(p->key, f->key) || p->code != f->code ||
+            strcmp(p->week, f->week))
+            count += f->n;
     }
     if (code)
         hattr_num(x, code, "count", count);
@@ -322,7 +407,7 @@ static void add_changes(hx *x, xmlNodePtr root, const hist *h)
         const h_snap *s = &h->snaps[i];
         const h_snap *p = NULL;
         for (size_t k = i; k > 0 && !p; k--)
-            if (!strcmp(h->snaps[k - 1].machine, s->machine))
+            if (h->snaps[k - 1].mi == s->mi)
                 p = &h->snaps[k - 1];
         for (size_t j = 0; p && j < h->nsvc; j++) {
             const h_svc *a = &p->svcs[j], *b = &s->svcs[j];
@@ -362,6 +447,7 @@ static int history_doc(const hist *h, const char *machine, const char *since, xm
     hattr(&x, root, "generated", now);
     hattr(&x, root, "machine", machine);
     hattr(&x, root, "since", since);
+    add_machines(&x, root, h);
     add_snapshots(&x, root, h);
     add_weeks(&x, root, h);
     add_changes(&x, root, h);

@@ -236,6 +236,7 @@ typedef struct wd_kb_issue {
     const char *operations; /* "feature", or NULL */
     const char *title, *cause, *workaround;
     const char *fixes;    /* fix ids to give first */
+    int only;             /* its fixes replace the generic ones ("advice only") */
     const char *source;   /* the documentation it comes from (URL) */
 } wd_kb_issue;
 

@@ -351,6 +351,12 @@ static int on_issue_line(void *vctx, char *line, unsigned lineno)
         return issue_error(lineno, "expected \"issue ID\"");
     if (!strcmp(line, "end"))
         return issue_end(c, lineno);
+    if (!strcmp(line, "advice")) {
+        if (strcmp(val, "only") && strcmp(val, "first"))
+            return issue_error(lineno, "advice is only or first");
+        c->cur->only = !strcmp(val, "only");
+        return WD_OK;
+    }
     const char **slot = !strcmp(line, "code")         ? &c->cur->codes
                         : !strcmp(line, "kb")         ? &c->cur->kbs
                         : !strcmp(line, "product")    ? &c->cur->products

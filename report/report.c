@@ -113,6 +113,24 @@ const char *wd_report_verdict(const wd_report *r)
     return r->m->verdict ? r->m->verdict : "healthy";
 }
 
+const char *wd_report_first_fix(const wd_report *r)
+{
+    return wd_model_first_fix(r->m, NULL); /* what the report shows first */
+}
+
+int wd_report_fix_failed(const wd_report *r, const char *rule, const char *fix)
+{
+    for (size_t i = 0; i < r->m->nfindings; i++) {
+        const wd_finding *f = &r->m->findings[i];
+        if (strcmp(f->rule, rule))
+            continue;
+        for (size_t k = 0; k < f->nfixes; k++)
+            if (!strcmp(f->fixes[k], fix))
+                return f->fix_failed && f->fix_failed[k];
+    }
+    return 0;
+}
+
 size_t wd_report_finding_count(const wd_report *r)
 {
     return r->m->nfindings;

@@ -23,8 +23,15 @@ typedef struct wd_report_options {
 int wd_report_build(wd_store *s, int64_t snap, const wd_report_options *opts, wd_report **out);
 void wd_report_free(wd_report *r); /* NULL-safe */
 
-/* "healthy", "warning", "failing" or "incomplete". Owned by r. */
+/* "healthy", "warning", "failing" or "incomplete" (evidence that was given
+ * could not be read or was cut, and nothing decides "failing"). Owned by r. */
 const char *wd_report_verdict(const wd_report *r);
+/* The one thing to do first: the first fix of the top finding (a fix the
+ * evidence shows already failed never comes first), or NULL. Owned by r. */
+const char *wd_report_first_fix(const wd_report *r);
+/* Whether the finding of `rule` lists `fix` as one the evidence shows
+ * already failed. */
+int wd_report_fix_failed(const wd_report *r, const char *rule, const char *fix);
 /* The findings, most severe first (strings owned by r). */
 size_t wd_report_finding_count(const wd_report *r);
 void wd_report_finding(const wd_report *r, size_t i, wd_finding_rec *out);

@@ -297,7 +297,36 @@ static const char *subject_field(const eval *e, const wd_m_subject *s, const cha
                        tmp);
     if (!strcmp(f, "time"))
         return s->last_time;
+    if (!strcmp(f, "count-note")) {
+        if (s->count > 0 && s->target)
+            snprintf(tmp, TMP, ", %lld found, e.g. %s", (long long)s->count, s->target);
+        else if (s->count > 0)
+            snprintf(tmp, TMP, ", %lld found", (long long)s->count);
+        else if (s->target)
+            snprintf(tmp, TMP, ", %s", s->target);
+        else
+            tmp[0] = '\0';
+        return tmp;
+    }
     return NULL;
+}
+
+/* How an operation reads in a sentence. */
+static const char *operation_name(const wd_activity_rec *r, char *tmp)
+{
+    switch (r->operation) {
+    case WD_OP_REPAIR:
+        return "Repairing the image (DISM /RestoreHealth)";
+    case WD_OP_VERIFY:
+        return "Checking the component store";
+    case WD_OP_SFC:
+        return "System File Checker";
+    case WD_OP_FEATURE:
+        snprintf(tmp, TMP, "Enabling the feature %s", r->target ? r->target : "");
+        return tmp;
+    default:
+        return wd_op_name(r->operation);
+    }
 }
 
 static const char *activity_field(const eval *e, const act_item *a, const char *f, char *tmp)
@@ -339,6 +368,17 @@ static const char *activity_field(const eval *e, const act_item *a, const char *
         return days_of(e, r->time, tmp);
     if (!strcmp(f, "count"))
         return r->count < 0 ? NULL : fmt_num(tmp, (double)r->count);
+    if (!strcmp(f, "operation-name"))
+        return operation_name(r, tmp);
+    if (!strcmp(f, "worked-later")) /* update work succeeded after it */
+        return r->time && e->m->last_success && strcmp(r->time, e->m->last_success) < 0 ? "1"
+                                                                                       : "0";
+    if (!strcmp(f, "target-note")) {
+        if (!r->target || r->operation == WD_OP_FEATURE)
+            return "";
+        snprintf(tmp, TMP, " (the source given: %s)", r->target);
+        return tmp;
+    }
     return NULL;
 }
 
@@ -424,8 +464,28 @@ static const char *global(const eval *e, const char *f, char *tmp)
         return fmt_num(tmp, (double)m->events);
     if (!strcmp(f, "facts"))
         return fmt_num(tmp, (double)m->nfacts);
+    if (!strcmp(f, "update-facts")) { /* facts about updates, not the capture itself */
+        size_t n = 0;
+        for (size_t i = 0; i < m->nfacts; i++)
+            n += m->facts[i].key && strncmp(m->facts[i].key, "capture.", 8) &&
+                 strncmp(m->facts[i].key, "machine.", 8) && strncmp(m->facts[i].key, "collector.", 10);
+        return fmt_num(tmp, (double)n);
+    }
     if (!strcmp(f, "failing-streak"))
         return fmt_num(tmp, (double)e->failing_streak);
+    if (!strcmp(f, "unreadable"))
+        return fmt_num(tmp, (double)(m->notes_by_kind[WD_NOTE_UNREADABLE] +
+                                     m->notes_by_kind[WD_NOTE_LIMIT]));
+    if (!strcmp(f, "computers"))
+        return fmt_num(tmp, (double)m->ncomputers);
+    if (!strcmp(f, "computer-list")) {
+        size_t len = 0;
+        tmp[0] = '\0';
+        for (size_t i = 0; i < m->ncomputers && len + 2 < TMP; i++)
+            len += (size_t)snprintf(tmp + len, TMP - len, "%s%s", i ? ", " : "",
+                                    m->computers[i].name ? m->computers[i].name : "?");
+        return tmp;
+    }
     if (!strcmp(f, "managed-note")) {
         if (!e->managed)
             return "";
@@ -1071,12 +1131,12 @@ static int add_fixes(const eval *e, wd_finding *f, const char *list, const group
 
 /* Severity and fixes, with the escalations that apply. */
 static int severity_and_fixes(const eval *e, const rule *r, const group *g, const gvars *v,
-                              wd_finding *f)
+                              wd_finding *f, int issue_only)
 {
     const char *sev = r->severity;
     int changed = 0;
     const char *base = e->managed && r->fixes_managed ? r->fixes_managed : r->fixes;
-    int rc = add_fixes(e, f, base, g, &changed);
+    int rc = issue_only ? WD_OK : add_fixes(e, f, base, g, &changed);
     for (size_t i = 0; !rc && i < r->nesc; i++) {
         char tmp[TMP];
         const rule_escalate *x = &r->esc[i];
@@ -1084,7 +1144,7 @@ static int severity_and_fixes(const eval *e, const rule *r, const group *g, cons
             continue;
         if (wd_rules_severity_rank(x->severity) > wd_rules_severity_rank(sev))
             sev = x->severity;
-        if (x->fixes)
+        if (x->fixes && !issue_only)
             rc = add_fixes(e, f, x->fixes, g, &changed);
     }
     if (!rc && changed)
@@ -1141,13 +1201,16 @@ static int issue_list(const eval *e, const char *list, const char *v)
 /* A documented known issue that explains the group: every list the issue
  * gives matches one of the group's codes, KBs, and its product and
  * operation. Its fixes go first and its id is cited. */
-static int known_issue(const eval *e, const group *g, wd_finding *f)
+static int known_issue(const eval *e, const group *g, wd_finding *f, int *only)
 {
     size_t n;
     const wd_kb_issue *issues = wd_kb_issues(e->kb, &n);
-    char tmp[TMP], code[11];
+    char tmp[TMP], tmp2[TMP], code[11];
+    const char *state = item_field(e, &g->rep, "state", tmp);
+    if (state && strcmp(state, "failing") && strcmp(state, "current"))
+        return WD_OK; /* a known issue explains failures, not a pending restart */
     const char *product = item_field(e, &g->rep, "product", tmp);
-    const char *op = product ? item_field(e, &g->rep, "operation", tmp + 64) : NULL;
+    const char *op = item_field(e, &g->rep, "operation", tmp2);
     for (size_t i = 0; i < n; i++) {
         const wd_kb_issue *x = &issues[i];
         int code_ok = !x->codes, kb_ok = !x->kbs;
@@ -1160,6 +1223,7 @@ static int known_issue(const eval *e, const group *g, wd_finding *f)
             continue;
         if (!(f->known_issue = wd_strdup(x->id)))
             return oom();
+        *only = x->only;
         int changed = 0;
         return x->fixes ? add_fixes(e, f, x->fixes, g, &changed) : WD_OK;
     }
@@ -1177,11 +1241,12 @@ static int emit(eval *e, size_t order, const collect *c, const group *g, size_t 
     for (size_t i = 0; i < r->nhaving; i++)
         if (!holds(e, &r->having[i], lookup(e, g, &v, r->having[i].field, tmp)))
             return WD_OK;
+    int only = 0;
     int rc = evidence(e, r, g, c, &f);
+    if (!rc && !(r->state && !strcmp(r->state, "resolved"))) /* history needs no advice */
+        rc = known_issue(e, g, &f, &only);
     if (!rc)
-        rc = known_issue(e, g, &f);
-    if (!rc)
-        rc = severity_and_fixes(e, r, g, &v, &f);
+        rc = severity_and_fixes(e, r, g, &v, &f, only);
     if (rc)
         goto cleanup;
     f.rule = wd_strdup(r->id);

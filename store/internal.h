@@ -1,6 +1,7 @@
 /* internal.h - what the store's own files share: the wd_store struct with
- * its cached statements and the open snapshot's in-memory tallies, the
- * schema version constants and the SQLite error translation. */
+ * its cached statements and the open snapshot's in-memory state, the schema
+ * version constants, the SQLite error translation and the helpers the
+ * writer, the reader and the merge have in common. */
 #ifndef WD_STORE_INTERNAL_H
 #define WD_STORE_INTERNAL_H
 
@@ -9,8 +10,9 @@
 #include <sqlite3.h>
 
 /* The schema this wudiag writes; files up to it are read (older ones are
- * migrated forward when opened for writing). */
-#define WD_STORE_SCHEMA 2
+ * migrated forward when opened for writing, and read through the views of
+ * legacy.c when opened read-only). */
+#define WD_STORE_SCHEMA 3
 /* The uid of a snapshot written before schema 2, which had none: derived
  * from what identifies the snapshot, so that every copy of an old file,
  * migrated or read as it is (merge.c), gives it the same uid. S names the
@@ -28,6 +30,14 @@
 #define WD_STORE_BUSY_MS 10000
 #define WD_STORE_BEGIN_BUSY_MS 120000
 
+/* The columns of an activity row in the order every INSERT and SELECT of
+ * the store lists them (legacy.c builds views with the same list). */
+#define WD_ACTIVITY_COLUMNS                                                                \
+    "id, snapshot_id, operation, outcome, code, has_code, time, update_id, kb, title, "    \
+    "product, package, service, target, session, count, component, detail, computer, "     \
+    "loc_kind, source, line, channel, record_id, event_id, subject, repeats, last_time, "  \
+    "event_row, ident, nth"
+
 /* The statements of the hot path, prepared once per connection. */
 enum {
     ST_SERVICE,
@@ -35,7 +45,9 @@ enum {
     ST_EVENT_FIND,
     ST_FIELD,
     ST_LINK,
-    ST_FAILURE,
+    ST_ACTIVITY,
+    ST_ACT_LAST,
+    ST_ACT_REPEAT,
     ST_FACT,
     ST_NOTE,
     ST_SOURCE,
@@ -50,6 +62,18 @@ typedef struct wd_machine_tally {
 
 #define WD_STORE_MAX_MACHINES 64
 
+/* What the open snapshot's evidence offers for a machine fingerprint when
+ * it names no machine (finish.c): running hashes and the earliest records. */
+#define WD_FP_FACTS 4 /* the identity fact keys (finish.c) */
+typedef struct wd_fingerprint {
+    uint64_t facts[WD_FP_FACTS]; /* FNV-1a of the first value of each identity fact */
+    unsigned facts_seen;         /* bit i: facts[i] is set */
+    uint64_t sources;            /* FNV-1a of the sources' names, kinds and counts */
+    int nsources;
+    wd_buf first_event;    /* "time|channel|record|provider|id" of the earliest event */
+    wd_buf first_activity; /* "time|identity|source|line" of the earliest activity */
+} wd_fingerprint;
+
 struct wd_store {
     sqlite3 *db;
     char *path;
@@ -60,13 +84,21 @@ struct wd_store {
 
     /* the open snapshot (snap == 0: none) */
     int64_t snap;
-    int failed;          /* a write failed: the snapshot was rolled back */
+    int finished;         /* wd_store_finish ran: readable, not yet committed */
+    int failed;           /* a write failed: the snapshot was rolled back */
     char *failed_message; /* its message, repeated by later calls */
+    char *machine_option; /* wd_store_set_machine */
     wd_machine_tally machines[WD_STORE_MAX_MACHINES];
     size_t nmachines;
-    char *fact_machine;  /* fact "machine.name", which wins */
+    char *fact_machine;   /* fact "machine.name", which wins over events */
     char evidence_time[64];
-    int64_t nevents, nfailures;
+    int64_t nevents, nactivities, nfailed; /* rows; failed ones counting repeats */
+    wd_fingerprint fp;
+    /* the event added last, which the activities derived from it follow */
+    int64_t last_event_row;
+    uint64_t last_event_record;
+    uint32_t last_event_id;
+    wd_buf last_event_channel;
 
     /* reading: the fields of the event being handed out */
     wd_field *fields;
@@ -91,5 +123,48 @@ int wd_store__create_version(const char *path, int version);
 int wd_store__uri(const char *path, const char *query, wd_buf *out);
 /* Fails with ENOTFOUND unless snapshot id exists (or the history is empty). */
 int wd_store__check_snapshot(wd_store *s, int64_t id);
+
+/* ----------------------------------------------------------- writing */
+
+/* The cached statement `id`, reset and ready to bind; a SQLite code. */
+int wd_store__stmt(wd_store *s, int id, sqlite3_stmt **out);
+/* Steps a bound write statement to completion and resets it; a SQLite code. */
+int wd_store__run(sqlite3_stmt *st);
+/* A write inside the open snapshot failed (SQLite code): the snapshot is
+ * rolled back at once and every later call repeats the error. */
+int wd_store__fail(wd_store *s, int sqlite_rc);
+/* WD_OK when a snapshot is open, healthy and still collecting. */
+int wd_store__writable(wd_store *s, const void *rec);
+/* Counts a machine name the evidence gives; notes the newest time. */
+void wd_store__tally(wd_store *s, const char *name);
+void wd_store__note_time(wd_store *s, const char *t);
+/* FNV-1a over a string (NULL hashes differently from ""), chained. */
+uint64_t wd_store__hash(uint64_t h, const char *s);
+#define WD_STORE_HASH_SEED 0xcbf29ce484222325ULL
+/* Decides the machine and completes the open snapshot (finish.c). A SQLite
+ * code. */
+int wd_store__finish_snapshot(wd_store *s);
+/* The fingerprint's records of the open snapshot (finish.c). */
+void wd_store__fp_event(wd_store *s, const wd_event_rec *r);
+void wd_store__fp_activity(wd_store *s, const wd_activity_rec *r, uint64_t ident);
+void wd_store__fp_fact(wd_store *s, const wd_fact_rec *r);
+void wd_store__fp_source(wd_store *s, const wd_source_rec *r);
+void wd_store__fp_clear(wd_fingerprint *fp);
+/* The finding_evidence rows of finding `finding_id` from refs, or from the
+ * transitional text when refs is NULL (analysis.c). A SQLite code. */
+int wd_store__insert_refs(wd_store *s, int64_t finding_id, const wd_finding_rec *f);
+
+/* ------------------------------------------------------------ legacy */
+
+/* Creates temp views named PREFIX + "activity", "finding_evidence",
+ * "finding", "fact", "collection_note" and "snapshot" over the tables of
+ * `schema` ("main", "src"), of schema `version`, with the columns of
+ * WD_STORE_SCHEMA: an older file's failure rows read as failed activities
+ * (same ids), its findings' evidence text as typed references. With prefix
+ * "" over main they shadow the old tables, so the read API reads an old
+ * read-only file unchanged. A SQLite code. */
+int wd_store__views(sqlite3 *db, const char *schema, const char *prefix, int version);
+/* Drops the views wd_store__views made. */
+void wd_store__drop_views(sqlite3 *db, const char *prefix);
 
 #endif

@@ -1,7 +1,8 @@
 /* merge.c - folding one history database into another (`wudiag merge`): the
  * input is attached read-only and copied with INSERT ... SELECT, its row ids
  * moved past the output's, its events matched to the output's by their
- * unique key and its snapshots recognised by uid, so merging again adds nothing. */
+ * unique key and its snapshots recognised by uid, so merging again adds
+ * nothing. Inputs of every schema version are read through legacy.c's views. */
 #define _GNU_SOURCE
 #include "internal.h"
 
@@ -13,7 +14,7 @@
 /* Row id offsets: a copied row's id is its id in the input plus the largest
  * id the output had in that table, so it cannot collide with one there. */
 typedef struct offsets {
-    int64_t snapshot, service, event, failure, fact, note, source, finding;
+    int64_t snapshot, service, event, activity, fact, note, source, finding;
 } offsets;
 
 /* One input being merged. */
@@ -124,32 +125,33 @@ static int attach(merge *m)
 
 /* ------------------------------------------------------------ SQL steps */
 
+/* The input is read through legacy.c's views (prefix m_src_), which give
+ * every schema version today's columns: failure rows of an old input come
+ * as failed activities, its findings' evidence text as typed references. */
 #define TEMP_TABLES                                                                        \
     "DROP TABLE IF EXISTS temp.m_snap; DROP TABLE IF EXISTS temp.m_machine;"              \
-    "DROP TABLE IF EXISTS temp.m_event;"                                                  \
+    "DROP TABLE IF EXISTS temp.m_event; DROP TABLE IF EXISTS temp.m_off;"                 \
     "CREATE TEMP TABLE m_snap(old INTEGER PRIMARY KEY, new INTEGER NOT NULL,"             \
     " uid TEXT NOT NULL);"                                                                \
     "CREATE TEMP TABLE m_machine(old INTEGER PRIMARY KEY, new INTEGER NOT NULL);"         \
     "CREATE TEMP TABLE m_event(old INTEGER PRIMARY KEY, new INTEGER NOT NULL,"            \
-    " added INTEGER NOT NULL);"
+    " added INTEGER NOT NULL);"                                                           \
+    "CREATE TEMP TABLE m_off(kind TEXT PRIMARY KEY, off INTEGER NOT NULL);"
 
 #define DROP_TEMP_TABLES                                                                   \
-    "DROP TABLE temp.m_snap; DROP TABLE temp.m_machine; DROP TABLE temp.m_event;"
+    "DROP TABLE temp.m_snap; DROP TABLE temp.m_machine; DROP TABLE temp.m_event;"         \
+    "DROP TABLE temp.m_off;"
 
 /* The input's snapshots the output lacks, into m_snap with their new ids. */
-#define PICK_SNAPSHOTS(UID)                                                                \
-    "INSERT INTO temp.m_snap(old, new, uid) SELECT id, id + ?1, uid FROM"                 \
-    " (SELECT s.id AS id, " UID " AS uid FROM src.snapshot s) AS c"                       \
-    " WHERE NOT EXISTS (SELECT 1 FROM main.snapshot t WHERE t.uid = c.uid)"
-
-static const char pick_v1[] = PICK_SNAPSHOTS(WD_STORE_LEGACY_UID("s", "src.machine"));
-static const char pick_v2[] =
-    PICK_SNAPSHOTS("coalesce(s.uid, " WD_STORE_LEGACY_UID("s", "src.machine") ")");
+static const char pick[] =
+    "INSERT INTO temp.m_snap(old, new, uid) SELECT s.id, s.id + ?1, s.uid"
+    " FROM temp.m_src_snapshot s"
+    " WHERE NOT EXISTS (SELECT 1 FROM main.snapshot t WHERE t.uid = s.uid)";
 
 /* The rows of the picked snapshots in a table with an id and snapshot_id. */
-#define COPY_ROWS(TABLE, COLS)                                                             \
+#define COPY_ROWS(TABLE, FROM, COLS)                                                       \
     "INSERT INTO main." TABLE "(id, snapshot_id, " COLS ") SELECT x.id + ?1, ms.new, " COLS \
-    " FROM temp.m_snap ms JOIN src." TABLE " x ON x.snapshot_id = ms.old"
+    " FROM temp.m_snap ms JOIN " FROM " x ON x.snapshot_id = ms.old"
 
 typedef struct step {
     const char *sql;
@@ -160,8 +162,7 @@ typedef struct step {
 #define OFF(f) offsetof(offsets, f)
 #define STAT(f) offsetof(wd_merge_stats, f)
 
-/* Everything after picking the snapshots, in order (findings follow in C,
- * their evidence references needing the id maps). */
+/* Everything after picking the snapshots, in order. */
 static const step steps[] = {
     {"INSERT INTO main.machine(name) SELECT sm.name FROM src.machine sm WHERE sm.id IN"
      " (SELECT s.machine_id FROM temp.m_snap ms JOIN src.snapshot s ON s.id = ms.old)"
@@ -169,19 +170,20 @@ static const step steps[] = {
     {"INSERT INTO temp.m_machine(old, new) SELECT sm.id, mm.id FROM src.machine sm"
      " JOIN main.machine mm ON mm.name = sm.name", NONE, NONE},
     {"INSERT INTO main.snapshot(id, machine_id, collected_at, evidence_time, command_line,"
-     " evidence, wudiag_version, verdict, events, failures, findings, uid)"
+     " evidence, wudiag_version, verdict, events, failures, findings, uid, activities,"
+     " machine_from)"
      " SELECT ms.new, mm.new, s.collected_at, s.evidence_time, s.command_line, s.evidence,"
-     " s.wudiag_version, s.verdict, s.events, s.failures, s.findings, ms.uid"
-     " FROM temp.m_snap ms JOIN src.snapshot s ON s.id = ms.old"
+     " s.wudiag_version, s.verdict, s.events, s.failures, s.findings, ms.uid, s.activities,"
+     " s.machine_from FROM temp.m_snap ms JOIN temp.m_src_snapshot s ON s.id = ms.old"
      " LEFT JOIN temp.m_machine mm ON mm.old = s.machine_id ORDER BY ms.old", NONE, NONE},
-    {COPY_ROWS("service_state", "name, display_name, state, start_type, pid, exit_code,"
-                                " service_exit_code, source"), OFF(service), NONE},
-    {COPY_ROWS("failure", "hresult, origin, time, operation, title, kb, update_id, context,"
-                          " component, computer, event_record_id, event_channel, source, line"),
-     OFF(failure), NONE},
-    {COPY_ROWS("fact", "key, value, source"), OFF(fact), NONE},
-    {COPY_ROWS("collection_note", "source, location, reason"), OFF(note), NONE},
-    {COPY_ROWS("source", "path, kind, records, kept, errors"), OFF(source), NONE},
+    {COPY_ROWS("service_state", "src.service_state",
+               "name, display_name, state, start_type, pid, exit_code, service_exit_code,"
+               " source"), OFF(service), NONE},
+    {COPY_ROWS("fact", "temp.m_src_fact", "key, value, source, time"), OFF(fact), NONE},
+    {COPY_ROWS("collection_note", "temp.m_src_collection_note",
+               "source, location, reason, kind"), OFF(note), NONE},
+    {COPY_ROWS("source", "src.source", "path, kind, records, kept, errors"), OFF(source),
+     NONE},
     /* the events the picked snapshots cover: the output's row when it has
      * the same (computer, channel, record_id, time), else a new one */
     {"INSERT INTO temp.m_event(old, new, added)"
@@ -201,6 +203,29 @@ static const step steps[] = {
      " SELECT ms.new, me.new, se.source FROM temp.m_snap ms"
      " JOIN src.snapshot_event se ON se.snapshot_id = ms.old"
      " JOIN temp.m_event me ON me.old = se.event_id", NONE, STAT(events_linked)},
+    /* activities after the events: the event each comes from, renumbered */
+    {"INSERT INTO main.activity(" WD_ACTIVITY_COLUMNS ")"
+     " SELECT a.id + ?1, ms.new, a.operation, a.outcome, a.code, a.has_code, a.time,"
+     " a.update_id, a.kb, a.title, a.product, a.package, a.service, a.target, a.session,"
+     " a.count, a.component, a.detail, a.computer, a.loc_kind, a.source, a.line, a.channel,"
+     " a.record_id, a.event_id, a.subject, a.repeats, a.last_time, me.new, a.ident, a.nth"
+     " FROM temp.m_snap ms JOIN temp.m_src_activity a ON a.snapshot_id = ms.old"
+     " LEFT JOIN temp.m_event me ON me.old = a.event_row ORDER BY a.id", OFF(activity), NONE},
+    {COPY_ROWS("finding", "temp.m_src_finding",
+               "rule, severity, title, explanation, fixes, cause, known_issue, state"),
+     OFF(finding), NONE},
+    /* each reference moves with the rows it names: by the offset of its
+     * kind, events through m_event (dropped when the output did not get the
+     * event, as a kind the store does not know is) */
+    {"INSERT INTO main.finding_evidence(finding_id, seq, kind, row_id)"
+     " SELECT fe.finding_id + ?1, fe.seq, fe.kind,"
+     " CASE WHEN fe.kind = 'event' THEN me.new ELSE fe.row_id + o.off END"
+     " FROM temp.m_snap ms JOIN temp.m_src_finding f ON f.snapshot_id = ms.old"
+     " JOIN temp.m_src_finding_evidence fe ON fe.finding_id = f.id"
+     " LEFT JOIN temp.m_off o ON o.kind = fe.kind"
+     " LEFT JOIN temp.m_event me ON fe.kind = 'event' AND me.old = fe.row_id"
+     " WHERE (fe.kind = 'event' AND me.new IS NOT NULL)"
+     " OR (fe.kind <> 'event' AND o.off IS NOT NULL)", OFF(finding), NONE},
 };
 
 /* Runs one statement, binding ?1 to offset when it has one; *changes gets
@@ -222,7 +247,8 @@ static int run_step(merge *m, const char *sql, const int64_t *offset, int64_t *c
 }
 
 /* The largest row id of each table of the output, and how many snapshots
- * the input holds. Returns a SQLite code. */
+ * the input holds; the offsets of the references' kinds into m_off.
+ * Returns a SQLite code. */
 static int read_offsets(merge *m, int64_t *input_snapshots)
 {
     sqlite3_stmt *st = NULL;
@@ -231,14 +257,14 @@ static int read_offsets(merge *m, int64_t *input_snapshots)
         "SELECT (SELECT coalesce(max(id), 0) FROM main.snapshot),"
         " (SELECT coalesce(max(id), 0) FROM main.service_state),"
         " (SELECT coalesce(max(id), 0) FROM main.event),"
-        " (SELECT coalesce(max(id), 0) FROM main.failure),"
+        " (SELECT coalesce(max(id), 0) FROM main.activity),"
         " (SELECT coalesce(max(id), 0) FROM main.fact),"
         " (SELECT coalesce(max(id), 0) FROM main.collection_note),"
         " (SELECT coalesce(max(id), 0) FROM main.source),"
         " (SELECT coalesce(max(id), 0) FROM main.finding),"
         " (SELECT count(*) FROM src.snapshot)", -1, &st, NULL);
     if (r == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t *o[] = {&m->off.snapshot, &m->off.service, &m->off.event, &m->off.failure,
+        int64_t *o[] = {&m->off.snapshot, &m->off.service, &m->off.event, &m->off.activity,
                         &m->off.fact, &m->off.note, &m->off.source, &m->off.finding,
                         input_snapshots};
         for (int i = 0; i < (int)(sizeof o / sizeof *o); i++)
@@ -246,129 +272,21 @@ static int read_offsets(merge *m, int64_t *input_snapshots)
         r = SQLITE_OK;
     }
     sqlite3_finalize(st);
-    return r;
-}
-
-/* ------------------------------------------------------------- findings */
-
-/* A finding's evidence reference kinds whose rows move by an offset. */
-static const struct {
-    const char *kind;
-    size_t offset;
-} ref_kinds[] = {
-    {"failure", OFF(failure)}, {"service", OFF(service)}, {"fact", OFF(fact)},
-    {"note", OFF(note)}, {"source", OFF(source)},
-};
-
-/* The output's id of input event `old` (0 when the output did not get
- * it). Returns a SQLite code. */
-static int event_id(sqlite3_stmt *find, int64_t old, int64_t *id)
-{
-    int r;
-    sqlite3_bind_int64(find, 1, old);
-    r = sqlite3_step(find);
-    *id = r == SQLITE_ROW ? sqlite3_column_int64(find, 0) : 0;
-    sqlite3_reset(find);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? SQLITE_OK : r;
-}
-
-/* Appends one reference ("failure:12", n bytes at ref) as the output
- * numbers it: copied kinds move by their offset, events map through
- * m_event (dropped when the output did not get the event), anything else
- * is kept as it is. Returns a SQLite code. */
-static int remap_ref(merge *m, sqlite3_stmt *find, const char *ref, size_t n, wd_buf *out)
-{
-    const char *colon = memchr(ref, ':', n);
-    char digits[24];
-    size_t k = colon ? (size_t)(colon - ref) : 0, nd = colon ? n - k - 1 : 0;
-    int64_t id = 0;
-    int r = SQLITE_OK;
-    int known = colon && nd > 0 && nd < sizeof digits && strspn(colon + 1, "0123456789") >= nd;
-    if (known) {
-        char *end = NULL;
-        memcpy(digits, colon + 1, nd);
-        digits[nd] = '\0';
-        id = strtoll(digits, &end, 10);
-        known = end && *end == '\0';
-    }
-    if (known && k == 5 && !memcmp(ref, "event", 5)) {
-        r = event_id(find, id, &id);
-        if (r == SQLITE_OK && id > 0)
-            wd_buf_printf(out, "%s%.*s:%lld", out->len ? "," : "", (int)k, ref, (long long)id);
-        return r;
-    }
-    for (size_t i = 0; known && i < sizeof ref_kinds / sizeof *ref_kinds; i++) {
-        if (strlen(ref_kinds[i].kind) == k && !memcmp(ref, ref_kinds[i].kind, k)) {
-            id += *(const int64_t *)((const char *)&m->off + ref_kinds[i].offset);
-            wd_buf_printf(out, "%s%.*s:%lld", out->len ? "," : "", (int)k, ref, (long long)id);
-            return SQLITE_OK;
-        }
-    }
-    wd_buf_printf(out, "%s%.*s", out->len ? "," : "", (int)n, ref);
-    return SQLITE_OK;
-}
-
-/* Rewrites a comma-separated evidence list into out. */
-static int remap_refs(merge *m, sqlite3_stmt *find, const char *refs, wd_buf *out)
-{
-    int r = SQLITE_OK;
-    for (const char *p = refs; r == SQLITE_OK && *p;) {
-        size_t n = strcspn(p, ",");
-        if (n > 0)
-            r = remap_ref(m, find, p, n, out);
-        p += n + (p[n] == ',');
-    }
-    if (r == SQLITE_OK && !wd_buf_ok(out))
-        r = SQLITE_NOMEM;
-    return r;
-}
-
-/* Copies one finding row of `from` (the select below) with `add`. */
-static int copy_finding(merge *m, sqlite3_stmt *from, sqlite3_stmt *add, sqlite3_stmt *find)
-{
-    wd_buf refs = WD_BUF_INIT;
-    const char *evidence = (const char *)sqlite3_column_text(from, 7);
-    int r = evidence ? remap_refs(m, find, evidence, &refs) : SQLITE_OK;
-    for (int i = 0; r == SQLITE_OK && i < 7; i++)
-        r = sqlite3_bind_value(add, i + 1, sqlite3_column_value(from, i));
-    if (r == SQLITE_OK && evidence)
-        r = sqlite3_bind_text(add, 8, wd_buf_cstr(&refs), -1, SQLITE_TRANSIENT);
-    else if (r == SQLITE_OK)
-        r = sqlite3_bind_null(add, 8);
+    st = NULL;
+    if (r == SQLITE_OK)
+        r = sqlite3_prepare_v2(m->out->db, "INSERT INTO temp.m_off(kind, off) VALUES"
+                                           " ('activity', ?1), ('service', ?2), ('fact', ?3),"
+                                           " ('note', ?4), ('source', ?5)", -1, &st, NULL);
     if (r == SQLITE_OK) {
-        r = sqlite3_step(add);
+        const int64_t v[] = {m->off.activity, m->off.service, m->off.fact, m->off.note,
+                             m->off.source};
+        for (int i = 0; i < 5; i++)
+            sqlite3_bind_int64(st, i + 1, v[i]);
+        r = sqlite3_step(st);
         r = r == SQLITE_DONE ? SQLITE_OK : r;
     }
-    sqlite3_reset(add);
-    wd_buf_free(&refs);
+    sqlite3_finalize(st);
     return r;
-}
-
-/* The findings of the picked snapshots, evidence references renumbered.
- * Returns a SQLite code. */
-static int copy_findings(merge *m)
-{
-    sqlite3_stmt *from = NULL, *add = NULL, *find = NULL;
-    sqlite3 *db = m->out->db;
-    int r = sqlite3_prepare_v2(db, "SELECT f.id + ?1, ms.new, f.rule, f.severity, f.title,"
-                                   " f.explanation, f.fixes, f.evidence FROM temp.m_snap ms"
-                                   " JOIN src.finding f ON f.snapshot_id = ms.old ORDER BY f.id",
-                               -1, &from, NULL);
-    if (r == SQLITE_OK)
-        r = sqlite3_prepare_v2(db, "INSERT INTO main.finding(id, snapshot_id, rule, severity,"
-                                   " title, explanation, fixes, evidence)"
-                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &add, NULL);
-    if (r == SQLITE_OK)
-        r = sqlite3_prepare_v2(db, "SELECT new FROM temp.m_event WHERE old = ?1", -1, &find,
-                               NULL);
-    if (r == SQLITE_OK)
-        sqlite3_bind_int64(from, 1, m->off.finding);
-    while (r == SQLITE_OK && (r = sqlite3_step(from)) == SQLITE_ROW)
-        r = copy_finding(m, from, add, find);
-    sqlite3_finalize(from);
-    sqlite3_finalize(add);
-    sqlite3_finalize(find);
-    return r == SQLITE_DONE ? SQLITE_OK : r;
 }
 
 /* ----------------------------------------------------------- the merge */
@@ -379,9 +297,11 @@ static int copy_all(merge *m)
     int64_t total = 0, added = 0;
     int r = sqlite3_exec(m->out->db, TEMP_TABLES, NULL, NULL, NULL);
     if (r == SQLITE_OK)
+        r = wd_store__views(m->out->db, "src", "m_src_", m->version);
+    if (r == SQLITE_OK)
         r = read_offsets(m, &total);
     if (r == SQLITE_OK)
-        r = run_step(m, m->version >= 2 ? pick_v2 : pick_v1, &m->off.snapshot, &added);
+        r = run_step(m, pick, &m->off.snapshot, &added);
     for (size_t i = 0; r == SQLITE_OK && added && i < sizeof steps / sizeof *steps; i++) {
         const step *s = &steps[i];
         int64_t n = 0;
@@ -392,10 +312,9 @@ static int copy_all(merge *m)
         if (s->count != NONE)
             *(int64_t *)((char *)&m->stats + s->count) = n;
     }
-    if (r == SQLITE_OK && added)
-        r = copy_findings(m);
     if (r == SQLITE_OK)
         r = sqlite3_exec(m->out->db, DROP_TEMP_TABLES, NULL, NULL, NULL);
+    wd_store__drop_views(m->out->db, "m_src_");
     m->stats.snapshots_added = added;
     m->stats.snapshots_present = total - added;
     return r;

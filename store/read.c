@@ -56,8 +56,8 @@ int wd_store__check_snapshot(wd_store *s, int64_t id)
 
 #define SNAPSHOT_SELECT                                                                    \
     "SELECT s.id, coalesce(m.name, 'unknown'), s.collected_at, s.evidence_time, "        \
-    "s.command_line, s.evidence, s.verdict, s.failures, s.findings, s.events "             \
-    "FROM snapshot s LEFT JOIN machine m ON m.id = s.machine_id "
+    "s.command_line, s.evidence, s.verdict, s.failures, s.findings, s.events, "            \
+    "s.activities, s.machine_from FROM snapshot s LEFT JOIN machine m ON m.id = s.machine_id "
 
 typedef int (*info_cb)(void *ctx, const wd_snapshot_info *info);
 
@@ -77,6 +77,8 @@ static int walk_infos(wd_store *s, sqlite3_stmt *st, info_cb cb, void *ctx, int 
             .failures = sqlite3_column_int64(st, 7),
             .findings = sqlite3_column_int64(st, 8),
             .events = sqlite3_column_int64(st, 9),
+            .activities = sqlite3_column_int64(st, 10),
+            .machine_from = text(st, 11),
         };
         (*rows)++;
         rc = cb(ctx, &info);
@@ -166,8 +168,10 @@ typedef struct walk {
     void *ctx;
 } walk;
 
-/* Runs sql (one parameter: the snapshot id) and hands every row to fn. */
-static int walk_rows(wd_store *s, int64_t snap, const char *sql, row_fn fn, const walk *w)
+/* Runs sql (?1: the snapshot id; ?2: one row's id when row > 0) and hands
+ * every row to fn; *rows counts them (may be NULL). */
+static int walk_one(wd_store *s, int64_t snap, int64_t row, const char *sql, row_fn fn,
+                    const walk *w, int64_t *rows)
 {
     sqlite3_stmt *st = NULL;
     int r = SQLITE_DONE;
@@ -178,13 +182,23 @@ static int walk_rows(wd_store *s, int64_t snap, const char *sql, row_fn fn, cons
         rc = prepare(s, sql, &st);
     if (!rc) {
         sqlite3_bind_int64(st, 1, snap);
-        while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW)
+        if (row > 0)
+            sqlite3_bind_int64(st, 2, row);
+        while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW) {
+            if (rows)
+                (*rows)++;
             rc = fn(s, st, w);
+        }
         if (!rc && r != SQLITE_DONE)
             rc = wd_store__error(s, r, "reading");
     }
     sqlite3_finalize(st);
     return rc;
+}
+
+static int walk_rows(wd_store *s, int64_t snap, const char *sql, row_fn fn, const walk *w)
+{
+    return walk_one(s, snap, 0, sql, fn, w, NULL);
 }
 
 typedef int (*service_cb)(void *, int64_t, const wd_service_rec *);
@@ -194,6 +208,22 @@ typedef int (*fact_cb)(void *, int64_t, const wd_fact_rec *);
 typedef int (*note_cb)(void *, int64_t, const wd_note_rec *);
 typedef int (*source_cb)(void *, int64_t, const wd_source_rec *);
 typedef int (*finding_cb)(void *, int64_t, const wd_finding_rec *);
+
+/* The SELECT of each kind, by snapshot (?1), ordered by id; the ref
+ * lookups add "AND id = ?2". */
+#define SERVICE_SQL                                                                        \
+    "SELECT id, name, display_name, state, start_type, pid, exit_code, service_exit_code, " \
+    "source FROM service_state WHERE snapshot_id = ?1"
+#define EVENT_SQL                                                                          \
+    "SELECT e.id, e.channel, e.provider, e.event_id, e.level, e.record_id, e.time, "       \
+    "e.computer, se.source FROM snapshot_event se JOIN event e ON e.id = se.event_id "     \
+    "WHERE se.snapshot_id = ?1"
+#define FACT_SQL "SELECT id, key, value, source, time FROM fact WHERE snapshot_id = ?1"
+#define NOTE_SQL                                                                           \
+    "SELECT id, source, location, reason, kind FROM collection_note WHERE snapshot_id = ?1"
+#define SOURCE_SQL                                                                         \
+    "SELECT id, path, kind, records, kept, errors FROM source WHERE snapshot_id = ?1"
+#define ACTIVITY_SQL "SELECT " WD_ACTIVITY_COLUMNS " FROM activity WHERE snapshot_id = ?1"
 
 static int service_row(wd_store *s, sqlite3_stmt *st, const void *w)
 {
@@ -216,10 +246,7 @@ int wd_store_services(wd_store *s, int64_t snap,
                       int (*cb)(void *ctx, int64_t row_id, const wd_service_rec *r), void *ctx)
 {
     walk w = {(void (*)(void))cb, ctx};
-    return walk_rows(s, snap,
-                     "SELECT id, name, display_name, state, start_type, pid, exit_code, "
-                     "service_exit_code, source FROM service_state WHERE snapshot_id = ?1 "
-                     "ORDER BY id", service_row, &w);
+    return walk_rows(s, snap, SERVICE_SQL " ORDER BY id", service_row, &w);
 }
 
 /* Loads the fields of event `id` into s->fields, their text copied into
@@ -293,8 +320,9 @@ static int event_row(wd_store *s, sqlite3_stmt *st, const void *w)
     return ((event_cb)ew->w.cb)(ew->w.ctx, id, &r);
 }
 
-int wd_store_events(wd_store *s, int64_t snap,
-                    int (*cb)(void *ctx, int64_t row_id, const wd_event_rec *r), void *ctx)
+/* The events of snap (one of them when row > 0). */
+static int walk_events(wd_store *s, int64_t snap, int64_t row, event_cb cb, void *ctx,
+                       int64_t *rows)
 {
     event_walk ew = {{(void (*)(void))cb, ctx}, NULL, WD_BUF_INIT};
     int rc = usable(s, cb != NULL);
@@ -302,24 +330,33 @@ int wd_store_events(wd_store *s, int64_t snap,
         rc = prepare(s, "SELECT name, value FROM event_field WHERE event_id = ?1 ORDER BY seq",
                      &ew.fields);
     if (!rc)
-        rc = walk_rows(s, snap,
-                       "SELECT e.id, e.channel, e.provider, e.event_id, e.level, e.record_id, "
-                       "e.time, e.computer, se.source FROM snapshot_event se "
-                       "JOIN event e ON e.id = se.event_id WHERE se.snapshot_id = ?1 "
-                       "ORDER BY se.event_id", event_row, &ew.w);
+        rc = walk_one(s, snap, row,
+                      row > 0 ? EVENT_SQL " AND se.event_id = ?2" : EVENT_SQL
+                                " ORDER BY se.event_id", event_row, &ew.w, rows);
     sqlite3_finalize(ew.fields);
     wd_buf_free(&ew.text);
     return rc;
 }
 
+int wd_store_events(wd_store *s, int64_t snap,
+                    int (*cb)(void *ctx, int64_t row_id, const wd_event_rec *r), void *ctx)
+{
+    return walk_events(s, snap, 0, cb, ctx, NULL);
+}
+
+/* Transitional: a failed activity as the failure record it replaced. The
+ * origin comes back from where it was seen. */
 static int failure_row(wd_store *s, sqlite3_stmt *st, const void *w)
 {
     (void)s;
+    const char *op = text(st, 4);
     wd_failure_rec r = {
         .hresult = (uint32_t)sqlite3_column_int64(st, 1),
         .origin = text(st, 2),
         .time = text(st, 3),
-        .operation = text(st, 4),
+        .operation = op && !strncmp(op, "service-", 8) ? "service"
+                     : op && strcmp(op, "unknown")    ? op
+                                                      : NULL,
         .title = text(st, 5),
         .kb = text(st, 6),
         .update_id = text(st, 7),
@@ -340,15 +377,21 @@ int wd_store_failures(wd_store *s, int64_t snap,
 {
     walk w = {(void (*)(void))cb, ctx};
     return walk_rows(s, snap,
-                     "SELECT id, hresult, origin, time, operation, title, kb, update_id, "
-                     "context, component, computer, event_record_id, event_channel, source, "
-                     "line FROM failure WHERE snapshot_id = ?1 ORDER BY id", failure_row, &w);
+                     "SELECT id, code, CASE loc_kind WHEN 'event' THEN 'event'"
+                     " WHEN 'row' THEN 'history'"
+                     " WHEN 'line' THEN CASE WHEN lower(source) LIKE '%dism%' THEN 'DISM.log'"
+                     " WHEN lower(source) LIKE '%cbs%' THEN 'CBS.log'"
+                     " ELSE 'WindowsUpdate.log' END END, time, operation, title, kb,"
+                     " update_id, detail, component, computer, coalesce(record_id, 0), channel,"
+                     " source, coalesce(line, 0) FROM activity WHERE snapshot_id = ?1"
+                     " AND outcome = 'failed' ORDER BY id", failure_row, &w);
 }
 
 static int fact_row(wd_store *s, sqlite3_stmt *st, const void *w)
 {
     (void)s;
-    wd_fact_rec r = {.key = text(st, 1), .value = text(st, 2), .source = text(st, 3)};
+    wd_fact_rec r = {.key = text(st, 1), .value = text(st, 2), .source = text(st, 3),
+                     .time = text(st, 4)};
     const walk *wk = w;
     return ((fact_cb)wk->cb)(wk->ctx, sqlite3_column_int64(st, 0), &r);
 }
@@ -357,14 +400,14 @@ int wd_store_facts(wd_store *s, int64_t snap,
                    int (*cb)(void *ctx, int64_t row_id, const wd_fact_rec *r), void *ctx)
 {
     walk w = {(void (*)(void))cb, ctx};
-    return walk_rows(s, snap, "SELECT id, key, value, source FROM fact WHERE snapshot_id = ?1 "
-                              "ORDER BY id", fact_row, &w);
+    return walk_rows(s, snap, FACT_SQL " ORDER BY id", fact_row, &w);
 }
 
 static int note_row(wd_store *s, sqlite3_stmt *st, const void *w)
 {
     (void)s;
-    wd_note_rec r = {.source = text(st, 1), .location = text(st, 2), .reason = text(st, 3)};
+    wd_note_rec r = {.source = text(st, 1), .location = text(st, 2), .reason = text(st, 3),
+                     .kind = wd_note_kind_parse(text(st, 4))};
     const walk *wk = w;
     return ((note_cb)wk->cb)(wk->ctx, sqlite3_column_int64(st, 0), &r);
 }
@@ -373,8 +416,7 @@ int wd_store_notes(wd_store *s, int64_t snap,
                    int (*cb)(void *ctx, int64_t row_id, const wd_note_rec *r), void *ctx)
 {
     walk w = {(void (*)(void))cb, ctx};
-    return walk_rows(s, snap, "SELECT id, source, location, reason FROM collection_note "
-                              "WHERE snapshot_id = ?1 ORDER BY id", note_row, &w);
+    return walk_rows(s, snap, NOTE_SQL " ORDER BY id", note_row, &w);
 }
 
 static int source_row(wd_store *s, sqlite3_stmt *st, const void *w)
@@ -395,29 +437,342 @@ int wd_store_sources(wd_store *s, int64_t snap,
                      int (*cb)(void *ctx, int64_t row_id, const wd_source_rec *r), void *ctx)
 {
     walk w = {(void (*)(void))cb, ctx};
-    return walk_rows(s, snap, "SELECT id, path, kind, records, kept, errors FROM source "
-                              "WHERE snapshot_id = ?1 ORDER BY id", source_row, &w);
+    return walk_rows(s, snap, SOURCE_SQL " ORDER BY id", source_row, &w);
+}
+
+/* ------------------------------------------------------------ findings */
+
+/* The findings' walk: the user's callback, the references statement and
+ * the finding's references read into refs and text. */
+typedef struct finding_walk {
+    walk w;
+    sqlite3_stmt *refs;
+    wd_ref *arr;
+    size_t cap;
+    wd_buf text;
+} finding_walk;
+
+/* Reads finding id's references into fw; *n gets their number. */
+static int load_refs(wd_store *s, finding_walk *fw, int64_t id, size_t *n)
+{
+    int r;
+    *n = 0;
+    wd_buf_reset(&fw->text);
+    sqlite3_bind_int64(fw->refs, 1, id);
+    while ((r = sqlite3_step(fw->refs)) == SQLITE_ROW) {
+        wd_ref_kind kind = wd_ref_kind_parse(text(fw->refs, 0));
+        if (!kind)
+            continue;
+        if (*n == fw->cap) {
+            size_t cap = fw->cap ? fw->cap * 2 : 8;
+            wd_ref *p = realloc(fw->arr, cap * sizeof *p);
+            if (!p) {
+                sqlite3_reset(fw->refs);
+                return wd_error_set(WD_ENOMEM, "out of memory reading %s", s->path);
+            }
+            fw->arr = p, fw->cap = cap;
+        }
+        fw->arr[*n] = (wd_ref){kind, sqlite3_column_int64(fw->refs, 1)};
+        wd_buf_printf(&fw->text, "%s%s:%lld", *n ? "," : "", wd_ref_kind_name(kind),
+                      (long long)fw->arr[*n].row_id);
+        (*n)++;
+    }
+    sqlite3_reset(fw->refs);
+    if (r != SQLITE_DONE)
+        return wd_store__error(s, r, "reading");
+    return wd_buf_ok(&fw->text) ? WD_OK : wd_error_set(WD_ENOMEM, "out of memory reading");
 }
 
 static int finding_row(wd_store *s, sqlite3_stmt *st, const void *w)
 {
-    (void)s;
+    finding_walk *fw = (finding_walk *)w;
+    int64_t id = sqlite3_column_int64(st, 0);
+    size_t n = 0;
+    int rc = load_refs(s, fw, id, &n);
+    if (rc)
+        return rc;
     wd_finding_rec r = {
         .rule = text(st, 1),
         .severity = text(st, 2),
         .title = text(st, 3),
         .explanation = text(st, 4),
         .fixes = text(st, 5),
-        .evidence = text(st, 6),
+        .evidence = n ? wd_buf_cstr(&fw->text) : NULL,
+        .refs = n ? fw->arr : NULL,
+        .nrefs = n,
+        .cause = text(st, 6),
+        .known_issue = text(st, 7),
+        .state = text(st, 8),
     };
-    const walk *wk = w;
-    return ((finding_cb)wk->cb)(wk->ctx, sqlite3_column_int64(st, 0), &r);
+    return ((finding_cb)fw->w.cb)(fw->w.ctx, id, &r);
 }
 
 int wd_store_findings(wd_store *s, int64_t snap,
                       int (*cb)(void *ctx, int64_t row_id, const wd_finding_rec *r), void *ctx)
 {
-    walk w = {(void (*)(void))cb, ctx};
-    return walk_rows(s, snap, "SELECT id, rule, severity, title, explanation, fixes, evidence "
-                              "FROM finding WHERE snapshot_id = ?1 ORDER BY id", finding_row, &w);
+    finding_walk fw = {{(void (*)(void))cb, ctx}, NULL, NULL, 0, WD_BUF_INIT};
+    int rc = usable(s, cb != NULL);
+    if (!rc && !s->empty)
+        rc = prepare(s, "SELECT kind, row_id FROM finding_evidence WHERE finding_id = ?1"
+                        " ORDER BY seq", &fw.refs);
+    if (!rc)
+        rc = walk_rows(s, snap, "SELECT id, rule, severity, title, explanation, fixes, cause,"
+                                " known_issue, state FROM finding WHERE snapshot_id = ?1"
+                                " ORDER BY id", finding_row, &fw.w);
+    sqlite3_finalize(fw.refs);
+    free(fw.arr);
+    wd_buf_free(&fw.text);
+    return rc;
+}
+
+/* ----------------------------------------------------------- activities */
+
+static wd_loc_kind loc_parse(const char *name)
+{
+    if (!name)
+        return WD_LOC_NONE;
+    return !strcmp(name, "line") ? WD_LOC_LINE : !strcmp(name, "row") ? WD_LOC_ROW
+           : !strcmp(name, "event")                                  ? WD_LOC_EVENT
+                                                                     : WD_LOC_NONE;
+}
+
+/* The current row of an ACTIVITY_SQL statement as a wd_activity_row. */
+static void activity_of(sqlite3_stmt *st, wd_activity_row *a)
+{
+    memset(a, 0, sizeof *a);
+    a->id = sqlite3_column_int64(st, 0);
+    wd_activity_rec *r = &a->rec;
+    r->operation = wd_op_parse(text(st, 2));
+    r->outcome = wd_outcome_parse(text(st, 3));
+    r->has_code = sqlite3_column_type(st, 4) != SQLITE_NULL;
+    r->code = (uint32_t)sqlite3_column_int64(st, 4);
+    r->time = text(st, 6);
+    r->update_id = text(st, 7);
+    r->kb = text(st, 8);
+    r->title = text(st, 9);
+    r->product = wd_product_parse(text(st, 10));
+    r->package = text(st, 11);
+    r->service = text(st, 12);
+    r->target = text(st, 13);
+    r->session = text(st, 14);
+    r->count = sqlite3_column_int64(st, 15);
+    r->component = text(st, 16);
+    r->detail = text(st, 17);
+    r->computer = text(st, 18);
+    r->where.kind = loc_parse(text(st, 19));
+    r->where.source = text(st, 20);
+    r->where.line = (uint64_t)sqlite3_column_int64(st, 21);
+    r->where.channel = text(st, 22);
+    r->where.record_id = (uint64_t)sqlite3_column_int64(st, 23);
+    r->where.event_id = (uint32_t)sqlite3_column_int64(st, 24);
+    a->subject = text(st, 25);
+    a->repeats = sqlite3_column_int64(st, 26);
+    a->last_time = text(st, 27);
+    a->event_row = sqlite3_column_int64(st, 28);
+}
+
+/* " AND name IN (?, ?)" for the names of the bits set in mask. */
+static void in_list(wd_buf *sql, const char *column, uint32_t mask, int count)
+{
+    int first = 1;
+    for (int i = 0; i < count && i < 32; i++) {
+        if (!(mask & (1u << i)))
+            continue;
+        wd_buf_printf(sql, first ? " AND %s IN (?" : ", ?", column);
+        first = 0;
+    }
+    if (!first)
+        wd_buf_putc(sql, ')');
+}
+
+static int bind_names(sqlite3_stmt *st, int *i, uint32_t mask, int count,
+                      const char *(*name)(int))
+{
+    for (int k = 0; k < count && k < 32; k++)
+        if (mask & (1u << k))
+            sqlite3_bind_text(st, (*i)++, name(k), -1, SQLITE_STATIC);
+    return *i;
+}
+
+static const char *op_name(int k)
+{
+    return wd_op_name((wd_op)k);
+}
+
+static const char *outcome_name(int k)
+{
+    return wd_outcome_name((wd_outcome)k);
+}
+
+static const char *const orders[] = {
+    [WD_ORDER_TIME] = " ORDER BY time, id",
+    [WD_ORDER_TIME_DESC] = " ORDER BY time DESC, id DESC",
+    [WD_ORDER_SUBJECT] = " ORDER BY subject, time, id",
+};
+
+/* The statement for query q (parameters bound but ?1, the snapshot). */
+static int activity_query(wd_store *s, const wd_activity_query *q, sqlite3_stmt **st)
+{
+    wd_buf sql = WD_BUF_INIT;
+    int i = 2, rc;
+    wd_buf_puts(&sql, ACTIVITY_SQL);
+    if (q->id)
+        wd_buf_puts(&sql, " AND id = ?");
+    if (q->order == WD_ORDER_SUBJECT)
+        wd_buf_puts(&sql, " AND subject IS NOT NULL");
+    in_list(&sql, "outcome", q->outcomes, WD_OUT_COUNT);
+    in_list(&sql, "operation", q->operations, WD_OP_COUNT);
+    wd_buf_puts(&sql, orders[q->order]);
+    if (q->limit > 0)
+        wd_buf_puts(&sql, " LIMIT ?");
+    if (!wd_buf_ok(&sql))
+        rc = wd_error_set(WD_ENOMEM, "out of memory reading %s", s->path);
+    else
+        rc = prepare(s, wd_buf_cstr(&sql), st);
+    wd_buf_free(&sql);
+    if (rc)
+        return rc;
+    if (q->id)
+        sqlite3_bind_int64(*st, i++, q->id);
+    bind_names(*st, &i, q->outcomes, WD_OUT_COUNT, outcome_name);
+    bind_names(*st, &i, q->operations, WD_OP_COUNT, op_name);
+    if (q->limit > 0)
+        sqlite3_bind_int64(*st, i, q->limit);
+    return WD_OK;
+}
+
+int wd_store_activities(wd_store *s, int64_t snap, const wd_activity_query *q,
+                        int (*cb)(void *ctx, const wd_activity_row *row), void *ctx)
+{
+    static const wd_activity_query all = {0};
+    sqlite3_stmt *st = NULL;
+    int r = SQLITE_DONE;
+    int rc = usable(s, cb != NULL);
+    q = q ? q : &all;
+    if (!rc && (q->order < WD_ORDER_TIME || q->order > WD_ORDER_SUBJECT))
+        rc = wd_error_set(WD_EUSAGE, "wd_store_activities: no order %d", q->order);
+    if (!rc)
+        rc = wd_store__check_snapshot(s, snap);
+    if (!rc)
+        rc = activity_query(s, q, &st);
+    if (!rc) {
+        sqlite3_bind_int64(st, 1, snap);
+        while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW) {
+            wd_activity_row a;
+            activity_of(st, &a);
+            rc = cb(ctx, &a);
+        }
+        if (!rc && r != SQLITE_DONE)
+            rc = wd_store__error(s, r, "reading");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int wd_store_computers(wd_store *s, int64_t snap,
+                       int (*cb)(void *ctx, const char *computer, int64_t records), void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    int r = SQLITE_DONE;
+    int rc = usable(s, cb != NULL);
+    if (!rc)
+        rc = wd_store__check_snapshot(s, snap);
+    if (!rc)
+        rc = prepare(s, "SELECT min(computer), sum(n) FROM (SELECT e.computer AS computer,"
+                        " count(*) AS n FROM snapshot_event se JOIN event e ON e.id = se.event_id"
+                        " WHERE se.snapshot_id = ?1 AND e.computer <> '' GROUP BY e.computer"
+                        " UNION ALL SELECT computer, count(*) FROM activity"
+                        " WHERE snapshot_id = ?1 AND computer IS NOT NULL GROUP BY computer)"
+                        " GROUP BY computer COLLATE NOCASE ORDER BY 2 DESC, 1", &st);
+    if (!rc) {
+        sqlite3_bind_int64(st, 1, snap);
+        while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW)
+            rc = cb(ctx, text(st, 0), sqlite3_column_int64(st, 1));
+        if (!rc && r != SQLITE_DONE)
+            rc = wd_store__error(s, r, "reading");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ----------------------------------------------------------- references */
+
+/* One row by typed reference: the user's callback behind each iterator's. */
+typedef struct ref_ctx {
+    int (*cb)(void *ctx, const wd_ref_row *row);
+    void *ctx;
+    wd_ref ref;
+} ref_ctx;
+
+#define REF_ADAPTER(fn, type, field)                                                       \
+    static int fn(void *ctx, int64_t id, const type *r)                                    \
+    {                                                                                      \
+        const ref_ctx *x = ctx;                                                            \
+        wd_ref_row row = {.ref = x->ref};                                                  \
+        (void)id;                                                                          \
+        row.field = r;                                                                     \
+        return x->cb(x->ctx, &row);                                                        \
+    }
+REF_ADAPTER(ref_event, wd_event_rec, event)
+REF_ADAPTER(ref_service, wd_service_rec, service)
+REF_ADAPTER(ref_fact, wd_fact_rec, fact)
+REF_ADAPTER(ref_note, wd_note_rec, note)
+REF_ADAPTER(ref_source, wd_source_rec, source)
+
+static int ref_activity(void *ctx, const wd_activity_row *a)
+{
+    const ref_ctx *x = ctx;
+    wd_ref_row row = {.ref = x->ref, .activity = a};
+    return x->cb(x->ctx, &row);
+}
+
+static int activity_ref_row(wd_store *s, sqlite3_stmt *st, const void *w)
+{
+    (void)s;
+    const walk *wk = w;
+    wd_activity_row a;
+    activity_of(st, &a);
+    return ref_activity(wk->ctx, &a);
+}
+
+int wd_store_ref(wd_store *s, int64_t snap, wd_ref ref,
+                 int (*cb)(void *ctx, const wd_ref_row *row), void *ctx)
+{
+    ref_ctx x = {cb, ctx, ref};
+    int64_t rows = 0;
+    int rc = usable(s, cb != NULL);
+    if (rc)
+        return rc;
+    switch (ref.kind) {
+    case WD_REF_ACTIVITY:
+        rc = walk_one(s, snap, ref.row_id, ACTIVITY_SQL " AND id = ?2", activity_ref_row,
+                      &(walk){(void (*)(void))ref_activity, &x}, &rows);
+        break;
+    case WD_REF_EVENT:
+        rc = walk_events(s, snap, ref.row_id, ref_event, &x, &rows);
+        break;
+    case WD_REF_SERVICE:
+        rc = walk_one(s, snap, ref.row_id, SERVICE_SQL " AND id = ?2", service_row,
+                      &(walk){(void (*)(void))ref_service, &x}, &rows);
+        break;
+    case WD_REF_FACT:
+        rc = walk_one(s, snap, ref.row_id, FACT_SQL " AND id = ?2", fact_row,
+                      &(walk){(void (*)(void))ref_fact, &x}, &rows);
+        break;
+    case WD_REF_NOTE:
+        rc = walk_one(s, snap, ref.row_id, NOTE_SQL " AND id = ?2", note_row,
+                      &(walk){(void (*)(void))ref_note, &x}, &rows);
+        break;
+    case WD_REF_SOURCE:
+        rc = walk_one(s, snap, ref.row_id, SOURCE_SQL " AND id = ?2", source_row,
+                      &(walk){(void (*)(void))ref_source, &x}, &rows);
+        break;
+    default:
+        return wd_error_set(WD_EUSAGE, "wd_store_ref: no reference kind %d", (int)ref.kind);
+    }
+    if (!rc && rows == 0)
+        rc = wd_error_set(WD_ENOTFOUND, "no %s %lld in snapshot %lld of %s",
+                          wd_ref_kind_name(ref.kind), (long long)ref.row_id, (long long)snap,
+                          s->path);
+    return rc;
 }

@@ -109,18 +109,90 @@ static const char schema_v2[] =
     "UPDATE snapshot SET uid = " WD_STORE_LEGACY_UID("snapshot", "machine") ";"
     "CREATE UNIQUE INDEX snapshot_by_uid ON snapshot(uid);";
 
+/* Version 3: what the evidence means, typed (docs/activities.md). An
+ * activity table replaces failure (a failure is an activity whose outcome
+ * is "failed"; the old rows keep their ids), findings cite rows through
+ * finding_evidence instead of a text list, facts carry the time their
+ * source saw them, notes a kind, snapshots how their machine was decided. */
+static const char schema_v3[] =
+    "CREATE TABLE activity ("
+    " id INTEGER PRIMARY KEY,"
+    " snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
+    " operation TEXT NOT NULL, outcome TEXT NOT NULL,"
+    " code INTEGER, has_code INTEGER NOT NULL DEFAULT 0,"
+    " time TEXT, update_id TEXT, kb TEXT, title TEXT,"
+    " product TEXT NOT NULL DEFAULT 'unknown',"
+    " package TEXT, service TEXT, target TEXT, session TEXT,"
+    " count INTEGER NOT NULL DEFAULT -1,"
+    " component TEXT, detail TEXT, computer TEXT,"
+    " loc_kind TEXT, source TEXT, line INTEGER, channel TEXT, record_id INTEGER,"
+    " event_id INTEGER,"
+    " subject TEXT, repeats INTEGER NOT NULL DEFAULT 0, last_time TEXT,"
+    " event_row INTEGER REFERENCES event(id),"
+    " ident INTEGER, nth INTEGER NOT NULL DEFAULT 1);"
+    "CREATE INDEX activity_by_time ON activity(snapshot_id, time, id);"
+    "CREATE INDEX activity_by_subject ON activity(snapshot_id, subject, time, id);"
+    "CREATE INDEX activity_by_update ON activity(snapshot_id, update_id);"
+    "CREATE INDEX activity_by_ident ON activity(snapshot_id, ident);"
+    "CREATE TABLE finding_evidence ("
+    " finding_id INTEGER NOT NULL REFERENCES finding(id) ON DELETE CASCADE,"
+    " seq INTEGER NOT NULL,"
+    " kind TEXT NOT NULL CHECK (kind IN ('activity', 'event', 'service', 'fact', 'note',"
+    " 'source')),"
+    " row_id INTEGER NOT NULL,"
+    " PRIMARY KEY (finding_id, seq)) WITHOUT ROWID;"
+    "ALTER TABLE finding ADD COLUMN cause TEXT;"
+    "ALTER TABLE finding ADD COLUMN known_issue TEXT;"
+    "ALTER TABLE finding ADD COLUMN state TEXT;"
+    "ALTER TABLE fact ADD COLUMN time TEXT;"
+    "ALTER TABLE collection_note ADD COLUMN kind TEXT NOT NULL DEFAULT 'partial';"
+    "ALTER TABLE snapshot ADD COLUMN activities INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE snapshot ADD COLUMN machine_from TEXT;";
+
+/* Version 3, after the old rows were copied over (convert_v3). */
+static const char schema_v3_end[] =
+    "UPDATE snapshot SET activities = failures;"
+    "ALTER TABLE finding DROP COLUMN evidence;"
+    "DROP TABLE failure;";
+
+/* Copies the version 2 failure rows and finding evidence into the version 3
+ * tables through legacy.c's views, then drops the old columns and table. */
+static int convert_v3(wd_store *s)
+{
+    int r = wd_store__views(s->db, "main", "m_v2_", 2);
+    if (r == SQLITE_OK)
+        r = sqlite3_exec(s->db,
+                         "INSERT INTO activity(" WD_ACTIVITY_COLUMNS ") SELECT "
+                         WD_ACTIVITY_COLUMNS " FROM temp.m_v2_activity ORDER BY id;"
+                         "INSERT INTO finding_evidence(finding_id, seq, kind, row_id)"
+                         " SELECT finding_id, seq, kind, row_id"
+                         " FROM temp.m_v2_finding_evidence;", NULL, NULL, NULL);
+    /* the views name the old column: gone before it is dropped */
+    wd_store__drop_views(s->db, "m_v2_");
+    if (r != SQLITE_OK)
+        return wd_store__error(s, r, "upgrading the schema");
+    return wd_store__exec(s, schema_v3_end, "upgrading the schema");
+}
+
 /* One step per schema version, in order: step i takes a file from version
- * i to version i + 1. A later wudiag appends steps; it never edits one. */
-static const char *const migrations[WD_STORE_SCHEMA] = {
-    schema_v1,
-    schema_v2,
+ * i to version i + 1, running its SQL and then its conversion of old rows.
+ * A later wudiag appends steps; it never edits one. */
+static const struct {
+    const char *sql;
+    int (*convert)(wd_store *s);
+} migrations[WD_STORE_SCHEMA] = {
+    {schema_v1, NULL},
+    {schema_v2, NULL},
+    {schema_v3, convert_v3},
 };
 
 int wd_store__migrate(wd_store *s, int from, int to)
 {
     char sql[64];
     for (int v = from; v < to; v++) {
-        int rc = wd_store__exec(s, migrations[v], "upgrading the schema");
+        int rc = wd_store__exec(s, migrations[v].sql, "upgrading the schema");
+        if (!rc && migrations[v].convert)
+            rc = migrations[v].convert(s);
         if (rc)
             return rc;
         /* user_version cannot be bound; v + 1 is our own constant */
@@ -170,6 +242,12 @@ int wd_store__uri(const char *path, const char *query, wd_buf *out)
     return wd_buf_ok(out) ? WD_OK : wd_error_set(WD_ENOMEM, "out of memory");
 }
 
+static int foreign_error(const char *path)
+{
+    return wd_error_set(WD_EFORMAT, "%s is not a wudiag database (it carries wudiag's marker "
+                        "but holds tables of another program); it was left as it is", path);
+}
+
 static int newer_error(const char *path, int64_t version)
 {
     return wd_error_set(WD_ENEWER,
@@ -181,6 +259,8 @@ static int newer_error(const char *path, int64_t version)
  * marker, no version, no tables) is accepted as schema 0. */
 static int judge(const char *path, int64_t app, int64_t version, int64_t tables)
 {
+    if (app == WD_STORE_APP_ID && version == 0 && tables > 0)
+        return foreign_error(path);
     if (app == WD_STORE_APP_ID)
         return version > WD_STORE_SCHEMA ? newer_error(path, version) : WD_OK;
     if (app != 0 || version != 0 || tables > 0)
@@ -188,6 +268,84 @@ static int judge(const char *path, int64_t app, int64_t version, int64_t tables)
                             "%s is not a wudiag database (it holds other data and no wudiag "
                             "marker); it was left as it is", path);
     return WD_OK;
+}
+
+/* Lists the tables and columns a wudiag file of `version` has, from a
+ * scratch in-memory database migrated to it, into *st (a statement on that
+ * database giving table, column rows; finalize it and close *ref). */
+static int expected_columns(int64_t version, sqlite3 **ref, sqlite3_stmt **st)
+{
+    wd_store tmp;
+    int rc;
+    memset(&tmp, 0, sizeof tmp);
+    tmp.path = (char *)":memory:";
+    *st = NULL;
+    if (sqlite3_open_v2(":memory:", &tmp.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        sqlite3_close(tmp.db);
+        *ref = NULL;
+        return wd_error_set(WD_ENOMEM, "out of memory checking a history database");
+    }
+    rc = wd_store__migrate(&tmp, 0, (int)version);
+    if (!rc && sqlite3_prepare_v2(tmp.db, "SELECT m.name, p.name FROM sqlite_schema m,"
+                                          " pragma_table_info(m.name) p WHERE m.type = 'table'"
+                                          " ORDER BY 1, 2", -1, st, NULL) != SQLITE_OK)
+        rc = wd_store__error(&tmp, sqlite3_errcode(tmp.db), "checking");
+    *ref = tmp.db;
+    return rc;
+}
+
+/* Refuses a file with wudiag's marker whose tables are not those of its
+ * schema version (another program's tables under our marker): every table
+ * and column of that version must be there; more are allowed (an analyst's
+ * own tables and views). Reads db only. */
+static int check_tables(sqlite3 *db, const char *path, int64_t version)
+{
+    sqlite3 *ref = NULL;
+    sqlite3_stmt *want = NULL, *has = NULL;
+    int r = SQLITE_OK, rc = expected_columns(version, &ref, &want);
+    if (!rc && (r = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema m,"
+                                           " pragma_table_info(m.name) p WHERE m.type = 'table'"
+                                           " AND m.name = ?1 AND p.name = ?2", -1, &has,
+                                       NULL)) != SQLITE_OK)
+        rc = WD_ERROR;
+    while (!rc && (r = sqlite3_step(want)) == SQLITE_ROW) {
+        sqlite3_bind_value(has, 1, sqlite3_column_value(want, 0));
+        sqlite3_bind_value(has, 2, sqlite3_column_value(want, 1));
+        r = sqlite3_step(has);
+        int found = r == SQLITE_ROW && sqlite3_column_int(has, 0) > 0;
+        if (r == SQLITE_ROW && !found)
+            rc = wd_error_set(WD_EFORMAT, "%s is not a wudiag database (it carries wudiag's "
+                              "marker but not its tables: %s.%s of schema %lld is missing); it "
+                              "was left as it is", path, sqlite3_column_text(want, 0),
+                              sqlite3_column_text(want, 1), (long long)version);
+        else if (r != SQLITE_ROW)
+            rc = WD_ERROR;
+        sqlite3_reset(has);
+    }
+    if (!rc && r != SQLITE_DONE)
+        rc = WD_ERROR;
+    if (rc == WD_ERROR) {
+        wd_store tmp;
+        memset(&tmp, 0, sizeof tmp);
+        tmp.path = (char *)path;
+        tmp.db = db;
+        rc = wd_store__error(&tmp, r == SQLITE_OK || r == SQLITE_DONE ? sqlite3_errcode(db) : r,
+                             "checking");
+    }
+    sqlite3_finalize(want);
+    sqlite3_finalize(has);
+    sqlite3_close(ref);
+    return rc;
+}
+
+/* judge, and for a wudiag file its tables too. */
+static int judge_db(sqlite3 *db, const char *path, int64_t app, int64_t version,
+                    int64_t tables)
+{
+    int rc = judge(path, app, version, tables);
+    if (!rc && app == WD_STORE_APP_ID && version > 0)
+        rc = check_tables(db, path, version);
+    return rc;
 }
 
 static int64_t query_int(sqlite3 *db, const char *sql, int *rc)
@@ -239,7 +397,10 @@ static int precheck_sqlite(const char *path)
         rc = read_identity(tmp.db, &app, &version, &tables);
     switch (rc & 0xff) {
     case SQLITE_OK:
-        rc = judge(path, app, version, tables);
+        rc = judge_db(tmp.db, path, app, version, tables);
+        /* only a definite answer refuses */
+        if (rc != WD_EFORMAT && rc != WD_ENEWER && rc != WD_ECORRUPT)
+            rc = WD_OK;
         break;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
@@ -372,7 +533,7 @@ static int upgrade(wd_store *s)
     if (rc != SQLITE_OK)
         rc = wd_store__error(s, rc, "checking");
     if (!rc)
-        rc = judge(s->path, app, version, tables);
+        rc = judge_db(s->db, s->path, app, version, tables);
     if (!rc)
         rc = wd_store__migrate(s, (int)version, WD_STORE_SCHEMA);
     if (!rc)
@@ -392,14 +553,17 @@ static int setup(wd_store *s)
     rc = read_identity(s->db, &app, &version, &tables);
     if (rc != SQLITE_OK)
         return wd_store__error(s, rc, "checking");
-    rc = judge(s->path, app, version, tables);
+    rc = judge_db(s->db, s->path, app, version, tables);
     if (rc)
         return rc;
     s->version = (int)version;
     if (s->readonly) {
-        /* read as it is: the read API reads every version from 1 (version
-         * 2 only added snapshot.uid, which it does not read) */
+        /* read as it is: an older file through views with today's columns
+         * (legacy.c), so the read API has one text for every version */
         s->empty = version == 0;
+        if (version > 0 && version < WD_STORE_SCHEMA &&
+            (rc = wd_store__views(s->db, "main", "", (int)version)) != SQLITE_OK)
+            return wd_store__error(s, rc, "reading");
         return WD_OK;
     }
     if (version < WD_STORE_SCHEMA && (rc = upgrade(s)) != WD_OK)
@@ -411,6 +575,19 @@ static int setup(wd_store *s)
     return rc;
 }
 
+/* A symbolic link whose target does not exist: opening it would create a
+ * file wherever it points. */
+static int dangling_link(const char *path)
+{
+#ifdef _WIN32
+    (void)path;
+    return 0;
+#else
+    struct stat st;
+    return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+#endif
+}
+
 int wd_store__connect(wd_store *s, int flags)
 {
     struct stat st;
@@ -418,6 +595,9 @@ int wd_store__connect(wd_store *s, int flags)
     if (stat(s->path, &st) != 0) {
         if (errno != ENOENT)
             return wd_error_set(WD_EIO, "cannot open %s: %s", s->path, strerror(errno));
+        if (dangling_link(s->path))
+            return wd_error_set(WD_EIO, "%s is a symbolic link to a file that does not exist; "
+                                "refusing to create a history database through it", s->path);
         if ((flags & WD_STORE_READONLY) || !(flags & WD_STORE_CREATE))
             return wd_error_set(WD_ENOTFOUND, "no history database at %s", s->path);
         rc = make_parent(s->path);

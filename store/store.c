@@ -128,12 +128,17 @@ static void clear_snapshot(wd_store *s)
     s->nmachines = 0;
     free(s->fact_machine);
     s->fact_machine = NULL;
+    free(s->machine_option);
+    s->machine_option = NULL;
     free(s->failed_message);
     s->failed_message = NULL;
     s->failed = 0;
+    s->finished = 0;
     s->snap = 0;
     s->evidence_time[0] = '\0';
-    s->nevents = s->nfailures = 0;
+    s->nevents = s->nactivities = s->nfailed = 0;
+    s->last_event_row = 0;
+    wd_store__fp_clear(&s->fp);
 }
 
 void wd_store_close(wd_store *s)
@@ -144,6 +149,9 @@ void wd_store_close(wd_store *s)
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->stmt[i]);
     sqlite3_close(s->db);
+    wd_buf_free(&s->last_event_channel);
+    wd_buf_free(&s->fp.first_event);
+    wd_buf_free(&s->fp.first_activity);
     free(s->fields);
     free(s->path);
     free(s);
@@ -168,20 +176,34 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_FIELD] = "INSERT INTO event_field(event_id, seq, name, value) VALUES (?1, ?2, ?3, ?4)",
     [ST_LINK] = "INSERT INTO snapshot_event(snapshot_id, event_id, source) VALUES (?1, ?2, ?3) "
                 "ON CONFLICT DO NOTHING",
-    [ST_FAILURE] = "INSERT INTO failure(snapshot_id, hresult, origin, time, operation, title, "
-                   "kb, update_id, context, component, computer, event_record_id, "
-                   "event_channel, source, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-                   "?10, ?11, ?12, ?13, ?14, ?15)",
-    [ST_FACT] = "INSERT INTO fact(snapshot_id, key, value, source) VALUES (?1, ?2, ?3, ?4)",
-    [ST_NOTE] = "INSERT INTO collection_note(snapshot_id, source, location, reason) "
-                "VALUES (?1, ?2, ?3, ?4)",
+    [ST_ACTIVITY] = "INSERT INTO activity(snapshot_id, operation, outcome, code, has_code, time, "
+                    "update_id, kb, title, product, package, service, target, session, count, "
+                    "component, detail, computer, loc_kind, source, line, channel, record_id, "
+                    "event_id, subject, event_row, ident, nth) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
+                    "?22, ?23, ?24, ?25, ?26, ?27, ?28)",
+    /* the last kept activity identical to a new one: found through the
+     * identity hash (the + keeps the planner on that index), confirmed
+     * column by column */
+    [ST_ACT_LAST] = "SELECT id, nth FROM activity WHERE snapshot_id = ?1 AND ident = ?2 "
+                    "AND +operation = ?3 AND +outcome = ?4 AND +code IS ?5 "
+                    "AND +update_id IS ?6 AND +kb IS ?7 AND +title IS ?8 AND +product = ?9 "
+                    "AND +package IS ?10 AND +service IS ?11 AND +target IS ?12 "
+                    "AND +session IS ?13 AND +count = ?14 AND +component IS ?15 "
+                    "AND +computer IS ?16 ORDER BY id DESC LIMIT 1",
+    [ST_ACT_REPEAT] = "UPDATE activity SET repeats = repeats + 1, last_time = CASE "
+                      "WHEN ?2 IS NULL THEN last_time "
+                      "WHEN coalesce(last_time, time) IS NULL OR ?2 > coalesce(last_time, time) "
+                      "THEN ?2 ELSE coalesce(last_time, time) END WHERE id = ?1",
+    [ST_FACT] = "INSERT INTO fact(snapshot_id, key, value, source, time) "
+                "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_NOTE] = "INSERT INTO collection_note(snapshot_id, source, location, reason, kind) "
+                "VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_SOURCE] = "INSERT INTO source(snapshot_id, path, kind, records, kept, errors) "
                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 };
 
-/* The cached statement, reset and ready to bind, into *out; a SQLite
- * code. */
-static int stmt(wd_store *s, int id, sqlite3_stmt **out)
+int wd_store__stmt(wd_store *s, int id, sqlite3_stmt **out)
 {
     int r = SQLITE_OK;
     if (!s->stmt[id])
@@ -196,8 +218,7 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
     sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
-/* Steps a bound write statement to completion and resets it. */
-static int run(sqlite3_stmt *st)
+int wd_store__run(sqlite3_stmt *st)
 {
     int r = sqlite3_step(st);
     sqlite3_reset(st);
@@ -213,9 +234,7 @@ static int prepare(wd_store *s, const char *sql, sqlite3_stmt **st, const char *
 
 /* -------------------------------------------------- the open snapshot */
 
-/* A write inside the open snapshot failed: the snapshot is rolled back at
- * once and every later call until commit or rollback repeats the error. */
-static int fail(wd_store *s, int sqlite_rc)
+int wd_store__fail(wd_store *s, int sqlite_rc)
 {
     int rc = wd_store__error(s, sqlite_rc, "writing");
     if (!sqlite3_get_autocommit(s->db))
@@ -226,38 +245,62 @@ static int fail(wd_store *s, int sqlite_rc)
     return rc;
 }
 
-/* WD_OK when a snapshot is open and healthy. */
-static int writable(wd_store *s, const void *rec)
+/* WD_OK when a snapshot is open and healthy (finished or not). */
+static int healthy(wd_store *s)
 {
     if (!s || !s->snap)
         return wd_error_set(WD_EUSAGE, "no snapshot is open (wd_store_begin first)");
     if (s->failed)
         return wd_error_set(s->failed, "%s", s->failed_message ? s->failed_message
                                                                 : "the snapshot failed");
+    return WD_OK;
+}
+
+int wd_store__writable(wd_store *s, const void *rec)
+{
+    int rc = healthy(s);
+    if (rc)
+        return rc;
+    if (s->finished)
+        return wd_error_set(WD_EUSAGE, "the snapshot is finished: nothing more can be added");
     if (!rec)
         return wd_error_set(WD_EUSAGE, "no record given to store in %s", s->path);
     return WD_OK;
 }
 
-/* Counts a machine name the evidence gives. */
-static void tally(wd_store *s, const char *name)
+/* The host part of a computer name the evidence gives: events name a
+ * domain member by its DNS name ("PC-7.contoso.local"), the registry by its
+ * NetBIOS name ("PC-7"); both are the same machine. 0: not a name. */
+static size_t host_len(const char *name)
 {
-    if (!name || !*name)
+    size_t n = strcspn(name, ".");
+    if (n == 0 || name[strspn(name, "0123456789.")] == '\0')
+        return n == 0 ? 0 : strlen(name); /* an address stays whole */
+    if ((n == 9 && wd_strncaseeq(name, "localhost", 9)) ||
+        (n == 7 && wd_strncaseeq(name, "unknown", 7)) || (n == 1 && name[0] == '-'))
+        return 0;
+    return n;
+}
+
+void wd_store__tally(wd_store *s, const char *name)
+{
+    size_t n = name ? host_len(name) : 0;
+    if (n == 0)
         return;
     for (size_t i = 0; i < s->nmachines; i++) {
-        if (wd_strcaseeq(s->machines[i].name, name)) {
+        if (strlen(s->machines[i].name) == n && wd_strncaseeq(s->machines[i].name, name, n)) {
             s->machines[i].n++;
             return;
         }
     }
     if (s->nmachines < WD_STORE_MAX_MACHINES) {
-        char *copy = wd_strdup(name);
+        char *copy = wd_strndup(name, n);
         if (copy)
             s->machines[s->nmachines++] = (wd_machine_tally){copy, 1};
     }
 }
 
-static void note_time(wd_store *s, const char *t)
+void wd_store__note_time(wd_store *s, const char *t)
 {
     size_t n = t ? strlen(t) : 0;
     if (n > 0 && n < sizeof s->evidence_time && strcmp(t, s->evidence_time) > 0)
@@ -289,7 +332,7 @@ int wd_store_begin(wd_store *s, const char *command_line, const char *evidence)
         bind_text(st, 2, command_line);
         bind_text(st, 3, evidence);
         bind_text(st, 4, WD_VERSION);
-        int r = run(st);
+        int r = wd_store__run(st);
         rc = r ? wd_store__error(s, r, "starting a snapshot in") : WD_OK;
     }
     sqlite3_finalize(st);
@@ -302,17 +345,32 @@ int wd_store_begin(wd_store *s, const char *command_line, const char *evidence)
     return WD_OK;
 }
 
+int wd_store_set_machine(wd_store *s, const char *name)
+{
+    int rc = wd_store__writable(s, s);
+    char *copy = NULL;
+    if (rc)
+        return rc;
+    if (name && !*name)
+        return wd_error_set(WD_EUSAGE, "the machine name is empty");
+    if (name && !(copy = wd_strdup(name)))
+        return WD_ENOMEM;
+    free(s->machine_option);
+    s->machine_option = copy;
+    return WD_OK;
+}
+
 int wd_store_add_service(wd_store *s, const wd_service_rec *r)
 {
-    int rc = writable(s, r);
+    int rc = wd_store__writable(s, r);
     if (rc)
         return rc;
     if (!r->name)
         return wd_error_set(WD_EUSAGE, "a service without a name cannot be stored");
     sqlite3_stmt *st;
-    int r2 = stmt(s, ST_SERVICE, &st);
+    int r2 = wd_store__stmt(s, ST_SERVICE, &st);
     if (r2)
-        return fail(s, r2);
+        return wd_store__fail(s, r2);
     sqlite3_bind_int64(st, 1, s->snap);
     bind_text(st, 2, r->name);
     bind_text(st, 3, r->display_name);
@@ -322,8 +380,23 @@ int wd_store_add_service(wd_store *s, const wd_service_rec *r)
     sqlite3_bind_int64(st, 7, r->exit_code);
     sqlite3_bind_int64(st, 8, r->service_exit_code);
     bind_text(st, 9, r->source);
-    r2 = run(st);
-    return r2 ? fail(s, r2) : WD_OK;
+    r2 = wd_store__run(st);
+    return r2 ? wd_store__fail(s, r2) : WD_OK;
+}
+
+/* Inserts the fields of new event `id`. A SQLite code. */
+static int event_fields(wd_store *s, const wd_event_rec *r, int64_t id)
+{
+    sqlite3_stmt *st;
+    int rc = wd_store__stmt(s, ST_FIELD, &st);
+    for (size_t i = 0; i < r->nfields && rc == SQLITE_OK; i++) {
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, (int64_t)i);
+        bind_text(st, 3, r->fields[i].name ? r->fields[i].name : "");
+        bind_text(st, 4, r->fields[i].value);
+        rc = wd_store__run(st);
+    }
+    return rc;
 }
 
 /* The id of the event row (computer, channel, record id, time): the
@@ -334,7 +407,7 @@ static int event_row(wd_store *s, const wd_event_rec *r, int64_t *id)
     const char *channel = r->channel ? r->channel : "";
     const char *time = r->time ? r->time : "";
     sqlite3_stmt *st;
-    int rc = stmt(s, ST_EVENT_ADD, &st);
+    int rc = wd_store__stmt(s, ST_EVENT_ADD, &st);
     if (rc)
         return rc;
     bind_text(st, 1, computer);
@@ -344,22 +417,13 @@ static int event_row(wd_store *s, const wd_event_rec *r, int64_t *id)
     bind_text(st, 5, r->provider);
     sqlite3_bind_int64(st, 6, r->event_id);
     sqlite3_bind_int(st, 7, r->level);
-    if ((rc = run(st)) != SQLITE_OK)
+    if ((rc = wd_store__run(st)) != SQLITE_OK)
         return rc;
     if (sqlite3_changes64(s->db) > 0) {
         *id = sqlite3_last_insert_rowid(s->db);
-        if ((rc = stmt(s, ST_FIELD, &st)) != SQLITE_OK)
-            return rc;
-        for (size_t i = 0; i < r->nfields && rc == SQLITE_OK; i++) {
-            sqlite3_bind_int64(st, 1, *id);
-            sqlite3_bind_int64(st, 2, (int64_t)i);
-            bind_text(st, 3, r->fields[i].name ? r->fields[i].name : "");
-            bind_text(st, 4, r->fields[i].value);
-            rc = run(st);
-        }
-        return rc;
+        return event_fields(s, r, *id);
     }
-    if ((rc = stmt(s, ST_EVENT_FIND, &st)) != SQLITE_OK)
+    if ((rc = wd_store__stmt(s, ST_EVENT_FIND, &st)) != SQLITE_OK)
         return rc;
     bind_text(st, 1, computer);
     bind_text(st, 2, channel);
@@ -371,191 +435,137 @@ static int event_row(wd_store *s, const wd_event_rec *r, int64_t *id)
     return rc == SQLITE_ROW ? SQLITE_OK : rc == SQLITE_DONE ? SQLITE_CORRUPT : rc;
 }
 
+/* Remembers the event just stored: the activities derived from it follow. */
+static void remember_event(wd_store *s, const wd_event_rec *r, int64_t id)
+{
+    wd_buf_reset(&s->last_event_channel);
+    wd_buf_puts(&s->last_event_channel, r->channel ? r->channel : "");
+    s->last_event_row = wd_buf_ok(&s->last_event_channel) ? id : 0;
+    s->last_event_record = r->record_id;
+    s->last_event_id = r->event_id;
+}
+
 int wd_store_add_event(wd_store *s, const wd_event_rec *r)
 {
     sqlite3_stmt *st;
     int64_t id = 0;
-    int rc = writable(s, r);
+    int rc = wd_store__writable(s, r);
     if (rc)
         return rc;
-    if ((rc = event_row(s, r, &id)) != SQLITE_OK || (rc = stmt(s, ST_LINK, &st)) != SQLITE_OK)
-        return fail(s, rc);
+    if ((rc = event_row(s, r, &id)) != SQLITE_OK ||
+        (rc = wd_store__stmt(s, ST_LINK, &st)) != SQLITE_OK)
+        return wd_store__fail(s, rc);
     sqlite3_bind_int64(st, 1, s->snap);
     sqlite3_bind_int64(st, 2, id);
     bind_text(st, 3, r->source);
-    if ((rc = run(st)) != SQLITE_OK)
-        return fail(s, rc);
+    if ((rc = wd_store__run(st)) != SQLITE_OK)
+        return wd_store__fail(s, rc);
     s->nevents += sqlite3_changes64(s->db) > 0;
-    tally(s, r->computer);
-    note_time(s, r->time);
-    return WD_OK;
-}
-
-int wd_store_add_failure(wd_store *s, const wd_failure_rec *r)
-{
-    sqlite3_stmt *st;
-    int rc = writable(s, r);
-    if (rc)
-        return rc;
-    if ((rc = stmt(s, ST_FAILURE, &st)) != SQLITE_OK)
-        return fail(s, rc);
-    sqlite3_bind_int64(st, 1, s->snap);
-    sqlite3_bind_int64(st, 2, r->hresult);
-    bind_text(st, 3, r->origin);
-    bind_text(st, 4, r->time);
-    bind_text(st, 5, r->operation);
-    bind_text(st, 6, r->title);
-    bind_text(st, 7, r->kb);
-    bind_text(st, 8, r->update_id);
-    bind_text(st, 9, r->context);
-    bind_text(st, 10, r->component);
-    bind_text(st, 11, r->computer);
-    sqlite3_bind_int64(st, 12, (int64_t)r->event_record_id);
-    bind_text(st, 13, r->event_channel);
-    bind_text(st, 14, r->source);
-    sqlite3_bind_int64(st, 15, (int64_t)r->line);
-    if ((rc = run(st)) != SQLITE_OK)
-        return fail(s, rc);
-    s->nfailures++;
-    tally(s, r->computer);
-    note_time(s, r->time);
+    remember_event(s, r, id);
+    wd_store__tally(s, r->computer);
+    wd_store__note_time(s, r->time);
+    wd_store__fp_event(s, r);
     return WD_OK;
 }
 
 int wd_store_add_fact(wd_store *s, const wd_fact_rec *r)
 {
     sqlite3_stmt *st;
-    int rc = writable(s, r);
+    int rc = wd_store__writable(s, r);
     if (rc)
         return rc;
     if (!r->key)
         return wd_error_set(WD_EUSAGE, "a fact without a key cannot be stored");
-    if ((rc = stmt(s, ST_FACT, &st)) != SQLITE_OK)
-        return fail(s, rc);
+    if ((rc = wd_store__stmt(s, ST_FACT, &st)) != SQLITE_OK)
+        return wd_store__fail(s, rc);
     sqlite3_bind_int64(st, 1, s->snap);
     bind_text(st, 2, r->key);
     bind_text(st, 3, r->value);
     bind_text(st, 4, r->source);
-    if ((rc = run(st)) != SQLITE_OK)
-        return fail(s, rc);
+    bind_text(st, 5, r->time && *r->time ? r->time : NULL);
+    if ((rc = wd_store__run(st)) != SQLITE_OK)
+        return wd_store__fail(s, rc);
     if (strcmp(r->key, "machine.name") == 0 && r->value && *r->value) {
         free(s->fact_machine);
         s->fact_machine = wd_strdup(r->value);
     }
+    wd_store__fp_fact(s, r);
     return WD_OK;
 }
 
 int wd_store_add_note(wd_store *s, const wd_note_rec *r)
 {
     sqlite3_stmt *st;
-    int rc = writable(s, r);
+    int rc = wd_store__writable(s, r);
     if (rc)
         return rc;
-    if ((rc = stmt(s, ST_NOTE, &st)) != SQLITE_OK)
-        return fail(s, rc);
+    if ((rc = wd_store__stmt(s, ST_NOTE, &st)) != SQLITE_OK)
+        return wd_store__fail(s, rc);
     sqlite3_bind_int64(st, 1, s->snap);
     bind_text(st, 2, r->source);
     bind_text(st, 3, r->location);
     bind_text(st, 4, r->reason);
-    rc = run(st);
-    return rc ? fail(s, rc) : WD_OK;
+    bind_text(st, 5, wd_note_kind_name(r->kind));
+    rc = wd_store__run(st);
+    return rc ? wd_store__fail(s, rc) : WD_OK;
 }
 
 int wd_store_add_source(wd_store *s, const wd_source_rec *r)
 {
     sqlite3_stmt *st;
-    int rc = writable(s, r);
+    int rc = wd_store__writable(s, r);
     if (rc)
         return rc;
     if (!r->path)
         return wd_error_set(WD_EUSAGE, "a source without a path cannot be stored");
-    if ((rc = stmt(s, ST_SOURCE, &st)) != SQLITE_OK)
-        return fail(s, rc);
+    if ((rc = wd_store__stmt(s, ST_SOURCE, &st)) != SQLITE_OK)
+        return wd_store__fail(s, rc);
     sqlite3_bind_int64(st, 1, s->snap);
     bind_text(st, 2, r->path);
     bind_text(st, 3, r->kind);
     sqlite3_bind_int64(st, 4, (int64_t)r->records);
     sqlite3_bind_int64(st, 5, (int64_t)r->kept);
     sqlite3_bind_int64(st, 6, (int64_t)r->errors);
-    rc = run(st);
-    return rc ? fail(s, rc) : WD_OK;
+    rc = wd_store__run(st);
+    if (rc)
+        return wd_store__fail(s, rc);
+    wd_store__fp_source(s, r);
+    return WD_OK;
 }
 
 /* ------------------------------------------------------------ commit */
 
-/* The machine of the open snapshot: the fact machine.name, else the name
- * given most often (the first seen on a tie), else "unknown". */
-static const char *decide_machine(const wd_store *s)
+int wd_store_finish(wd_store *s, int64_t *snapshot_id)
 {
-    const wd_machine_tally *best = NULL;
-    if (s->fact_machine)
-        return s->fact_machine;
-    for (size_t i = 0; i < s->nmachines; i++)
-        if (!best || s->machines[i].n > best->n)
-            best = &s->machines[i];
-    return best ? best->name : "unknown";
-}
-
-/* The id of machine `name`, inserting it when new. A SQLite code. */
-static int machine_id(wd_store *s, const char *name, int64_t *id)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, "INSERT INTO machine(name) VALUES (?1) "
-                                       "ON CONFLICT DO NOTHING", -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        bind_text(st, 1, name);
-        rc = run(st);
+    int rc = healthy(s);
+    if (!rc && !s->finished) {
+        if (s->readonly)
+            return wd_error_set(WD_EREADONLY, "cannot write %s: read-only", s->path);
+        int r = wd_store__finish_snapshot(s);
+        if (r != SQLITE_OK)
+            return wd_store__fail(s, r);
+        s->finished = 1;
     }
-    sqlite3_finalize(st);
-    st = NULL;
-    if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(s->db, "SELECT id FROM machine WHERE name = ?1", -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        bind_text(st, 1, name);
-        rc = sqlite3_step(st);
-        *id = sqlite3_column_int64(st, 0);
-        rc = rc == SQLITE_ROW ? SQLITE_OK : rc == SQLITE_DONE ? SQLITE_CORRUPT : rc;
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static int finish_snapshot(wd_store *s)
-{
-    sqlite3_stmt *st = NULL;
-    int64_t mid = 0;
-    int rc = machine_id(s, decide_machine(s), &mid);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(s->db, "UPDATE snapshot SET machine_id = ?1, evidence_time = ?2, "
-                                       "events = ?3, failures = ?4 WHERE id = ?5",
-                                -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, mid);
-        bind_text(st, 2, s->evidence_time[0] ? s->evidence_time : NULL);
-        sqlite3_bind_int64(st, 3, s->nevents);
-        sqlite3_bind_int64(st, 4, s->nfailures);
-        sqlite3_bind_int64(st, 5, s->snap);
-        rc = run(st);
-    }
-    sqlite3_finalize(st);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    if (!rc && snapshot_id)
+        *snapshot_id = s->snap;
     return rc;
 }
 
 int wd_store_commit(wd_store *s, int64_t *snapshot_id)
 {
-    int rc = writable(s, s);
+    int64_t id = 0;
+    int rc = wd_store_finish(s, &id);
     if (!rc) {
-        int r = finish_snapshot(s);
-        rc = r == SQLITE_OK ? WD_OK : fail(s, r);
+        int r = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+        rc = r == SQLITE_OK ? WD_OK : wd_store__fail(s, r);
     }
     if (!rc && snapshot_id)
-        *snapshot_id = s->snap;
+        *snapshot_id = id;
     if (s) {
         if (rc && !sqlite3_get_autocommit(s->db))
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-        clear_snapshot(s);
+        if (s->snap)
+            clear_snapshot(s);
     }
     return rc;
 }
@@ -567,79 +577,4 @@ void wd_store_rollback(wd_store *s)
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     clear_snapshot(s);
-}
-
-/* ----------------------------------------------------------- analysis */
-
-static int insert_findings(wd_store *s, int64_t snap, const wd_finding_rec *f, size_t n)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, "DELETE FROM finding WHERE snapshot_id = ?1", -1, &st,
-                                NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, snap);
-        rc = run(st);
-    }
-    sqlite3_finalize(st);
-    st = NULL;
-    if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(s->db, "INSERT INTO finding(snapshot_id, rule, severity, title, "
-                                       "explanation, fixes, evidence) "
-                                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &st, NULL);
-    for (size_t i = 0; i < n && rc == SQLITE_OK; i++) {
-        sqlite3_bind_int64(st, 1, snap);
-        bind_text(st, 2, f[i].rule ? f[i].rule : "");
-        bind_text(st, 3, f[i].severity);
-        bind_text(st, 4, f[i].title);
-        bind_text(st, 5, f[i].explanation);
-        bind_text(st, 6, f[i].fixes);
-        bind_text(st, 7, f[i].evidence);
-        rc = run(st);
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
-/* Sets the verdict and finding count; *found says whether the row exists. */
-static int set_verdict(wd_store *s, int64_t snap, const char *verdict, size_t n, int *found)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, "UPDATE snapshot SET verdict = ?1, findings = ?2 "
-                                       "WHERE id = ?3", -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        bind_text(st, 1, verdict);
-        sqlite3_bind_int64(st, 2, (int64_t)n);
-        sqlite3_bind_int64(st, 3, snap);
-        rc = run(st);
-        *found = sqlite3_changes64(s->db) > 0;
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
-int wd_store_save_analysis(wd_store *s, int64_t snapshot_id, const char *verdict,
-                           const wd_finding_rec *findings, size_t n)
-{
-    int found = 0, r, rc;
-    if (!s || (n && !findings))
-        return wd_error_set(WD_EUSAGE, "wd_store_save_analysis: nothing to save");
-    if (s->snap)
-        return wd_error_set(WD_EUSAGE, "finish the open snapshot before saving an analysis");
-    if (s->readonly)
-        return wd_error_set(WD_EREADONLY, "cannot write %s: read-only", s->path);
-    if ((rc = wd_store__exec(s, "BEGIN IMMEDIATE", "saving the analysis in")) != WD_OK)
-        return rc;
-    r = set_verdict(s, snapshot_id, verdict, n, &found);
-    if (r == SQLITE_OK && found)
-        r = insert_findings(s, snapshot_id, findings, n);
-    if (r == SQLITE_OK && found)
-        r = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-    if (r != SQLITE_OK)
-        rc = wd_store__error(s, r, "saving the analysis in");
-    else if (!found)
-        rc = wd_error_set(WD_ENOTFOUND, "no snapshot %lld in %s", (long long)snapshot_id,
-                          s->path);
-    if (rc && !sqlite3_get_autocommit(s->db))
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-    return rc;
 }

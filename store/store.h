@@ -36,6 +36,7 @@ const char *wd_store_path(const wd_store *s);
 int wd_store_begin(wd_store *s, const char *command_line, const char *evidence);
 int wd_store_add_service(wd_store *s, const wd_service_rec *r);
 int wd_store_add_event(wd_store *s, const wd_event_rec *r);
+/* Transitional: stored as an activity whose outcome is "failed". */
 int wd_store_add_failure(wd_store *s, const wd_failure_rec *r);
 int wd_store_add_fact(wd_store *s, const wd_fact_rec *r);
 int wd_store_add_note(wd_store *s, const wd_note_rec *r);
@@ -139,9 +140,13 @@ typedef struct wd_snapshot_info {
     const char *command_line;
     const char *evidence;
     const char *verdict;      /* NULL until analysed */
-    int64_t failures;         /* failure rows */
+    int64_t failures;         /* failed activities, counting their repeats */
     int64_t findings;         /* finding rows */
     int64_t events;           /* events the snapshot covers */
+    int64_t activities;       /* activity rows */
+    const char *machine_from; /* how the machine was decided: "option" (--machine),
+                                 "evidence" (machine.name fact or the computer the
+                                 records name), "fingerprint"; NULL before schema 3 */
 } wd_snapshot_info;
 
 /* Calls cb for the snapshot (strings valid during the call). */
@@ -208,6 +213,8 @@ int wd_store_services(wd_store *s, int64_t snap,
                       int (*cb)(void *ctx, int64_t row_id, const wd_service_rec *r), void *ctx);
 int wd_store_events(wd_store *s, int64_t snap,
                     int (*cb)(void *ctx, int64_t row_id, const wd_event_rec *r), void *ctx);
+/* Transitional: the failed activities as failure records (row_id is the
+ * activity's id; origin derived from the location). */
 int wd_store_failures(wd_store *s, int64_t snap,
                       int (*cb)(void *ctx, int64_t row_id, const wd_failure_rec *r), void *ctx);
 int wd_store_facts(wd_store *s, int64_t snap,
@@ -216,6 +223,8 @@ int wd_store_notes(wd_store *s, int64_t snap,
                    int (*cb)(void *ctx, int64_t row_id, const wd_note_rec *r), void *ctx);
 int wd_store_sources(wd_store *s, int64_t snap,
                      int (*cb)(void *ctx, int64_t row_id, const wd_source_rec *r), void *ctx);
+/* Findings with their refs, and (transitional) the same as evidence text
+ * "activity:12,event:40". */
 int wd_store_findings(wd_store *s, int64_t snap,
                       int (*cb)(void *ctx, int64_t row_id, const wd_finding_rec *r), void *ctx);
 

@@ -1,7 +1,9 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- history.xsl - renders `wudiag history` XML (urn:wudiag:history:1) as one
-     self-contained HTML page with inline SVG charts: failures per week by
-     code, snapshot verdicts over time, and update-service state changes. -->
+     self-contained HTML page with inline SVG charts, one section per machine
+     (machines are never mixed in one chart): its verdict streak, failures
+     per week by code, snapshot verdicts over time, and update-service state
+     changes. -->
 <xsl:stylesheet version="1.0"
                 xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
                 xmlns:h="urn:wudiag:history:1"
@@ -35,26 +37,69 @@
           </p>
         </header>
         <main>
-          <section id="weeks">
-            <h2>Failures per week, by code</h2>
-            <xsl:call-template name="weeks-chart"/>
-          </section>
-          <section id="verdicts">
-            <h2>Snapshot verdicts over time</h2>
-            <xsl:call-template name="verdict-chart"/>
-          </section>
-          <section id="service-changes">
-            <h2>Update service state changes</h2>
-            <xsl:call-template name="service-chart"/>
-            <xsl:call-template name="changes-table"/>
-          </section>
-          <section id="snapshots">
-            <h2>Snapshots</h2>
-            <xsl:call-template name="snapshots-table"/>
-          </section>
+          <xsl:if test="count(h:machines/h:machine) &gt; 1">
+            <nav>
+              <xsl:for-each select="h:machines/h:machine">
+                <a href="#machine-{position()}"><xsl:value-of select="@name"/></a>
+                <xsl:if test="position() != last()"> · </xsl:if>
+              </xsl:for-each>
+            </nav>
+          </xsl:if>
+          <xsl:if test="not(h:machines/h:machine)"><p>No snapshots.</p></xsl:if>
+          <xsl:for-each select="h:machines/h:machine">
+            <xsl:call-template name="machine">
+              <xsl:with-param name="m" select="@name"/>
+              <xsl:with-param name="n" select="position()"/>
+            </xsl:call-template>
+          </xsl:for-each>
         </main>
       </body>
     </html>
+  </xsl:template>
+
+  <!-- ============================================ one machine -->
+  <xsl:template name="machine">
+    <xsl:param name="m"/>
+    <xsl:param name="n"/>
+    <xsl:variable name="root" select="/h:history"/>
+    <section class="machine" id="machine-{$n}">
+      <h2><xsl:value-of select="$m"/></h2>
+      <p class="streak">
+        <xsl:value-of select="@snapshots"/> snapshot<xsl:if test="@snapshots != 1">s</xsl:if> · latest
+        <span class="verdict t-{@latest-verdict}"><xsl:value-of select="@latest-verdict"/></span>
+        <xsl:if test="@streak &gt; 1">
+          for <xsl:value-of select="@streak"/> snapshots in a row, since
+          <xsl:value-of select="substring(@streak-since, 1, 10)"/>
+        </xsl:if>
+      </p>
+      <section>
+        <h3>Failures per week, by code</h3>
+        <xsl:call-template name="weeks-chart">
+          <xsl:with-param name="weeks" select="$root/h:weeks[@machine = $m]/h:week"/>
+        </xsl:call-template>
+      </section>
+      <section>
+        <h3>Snapshot verdicts over time</h3>
+        <xsl:call-template name="verdict-chart">
+          <xsl:with-param name="snaps" select="$root/h:snapshots/h:snapshot[@machine = $m]"/>
+        </xsl:call-template>
+      </section>
+      <section>
+        <h3>Update service state changes</h3>
+        <xsl:call-template name="service-chart">
+          <xsl:with-param name="snaps" select="$root/h:snapshots/h:snapshot[@machine = $m]"/>
+        </xsl:call-template>
+        <xsl:call-template name="changes-table">
+          <xsl:with-param name="changes" select="$root/h:service-changes/h:change[@machine = $m]"/>
+        </xsl:call-template>
+      </section>
+      <section>
+        <h3>Snapshots</h3>
+        <xsl:call-template name="snapshots-table">
+          <xsl:with-param name="snaps" select="$root/h:snapshots/h:snapshot[@machine = $m]"/>
+        </xsl:call-template>
+      </section>
+    </section>
   </xsl:template>
 
   <xsl:template name="color">
@@ -71,7 +116,7 @@
 
   <!-- ============================================ failures per week -->
   <xsl:template name="weeks-chart">
-    <xsl:variable name="weeks" select="h:weeks/h:week"/>
+    <xsl:param name="weeks"/>
     <xsl:choose>
       <xsl:when test="not($weeks)"><p>No failures with a time in these snapshots.</p></xsl:when>
       <xsl:otherwise>
@@ -106,11 +151,15 @@
           </svg>
           <figcaption>
             <xsl:for-each select="$codes">
-              <span class="dot">
-                <xsl:attribute name="style">background:<xsl:call-template name="color"><xsl:with-param name="i" select="position()"/></xsl:call-template></xsl:attribute>
-              </span>
-              <code><xsl:value-of select="@value"/></code>
-              <xsl:text> (</xsl:text><xsl:value-of select="sum(key('code', @value)/@count)"/><xsl:text>) </xsl:text>
+              <xsl:variable name="value" select="@value"/>
+              <xsl:variable name="mine" select="$weeks/h:code[@value = $value]"/>
+              <xsl:if test="$mine">
+                <span class="dot">
+                  <xsl:attribute name="style">background:<xsl:call-template name="color"><xsl:with-param name="i" select="position()"/></xsl:call-template></xsl:attribute>
+                </span>
+                <code><xsl:value-of select="@value"/></code>
+                <xsl:text> (</xsl:text><xsl:value-of select="sum($mine/@count)"/><xsl:text>) </xsl:text>
+              </xsl:if>
             </xsl:for-each>
           </figcaption>
         </figure>
@@ -120,7 +169,7 @@
 
   <!-- ============================================== verdicts -->
   <xsl:template name="verdict-chart">
-    <xsl:variable name="snaps" select="h:snapshots/h:snapshot"/>
+    <xsl:param name="snaps"/>
     <xsl:choose>
       <xsl:when test="not($snaps)"><p>No snapshots.</p></xsl:when>
       <xsl:otherwise>
@@ -157,8 +206,8 @@
 
   <!-- ============================================== services -->
   <xsl:template name="service-chart">
-    <xsl:variable name="snaps" select="h:snapshots/h:snapshot"/>
-    <xsl:if test="$services and $snaps">
+    <xsl:param name="snaps"/>
+    <xsl:if test="$snaps/h:service">
       <xsl:variable name="w" select="floor(820 div count($snaps) * 10) div 10"/>
       <figure class="chart">
         <svg viewBox="0 0 1000 {count($services) * 26 + 16}" role="img" aria-label="Update service states per snapshot">
@@ -189,17 +238,17 @@
   </xsl:template>
 
   <xsl:template name="changes-table">
+    <xsl:param name="changes"/>
     <xsl:choose>
-      <xsl:when test="not(h:service-changes/h:change)"><p>No state or start-type changes between snapshots.</p></xsl:when>
+      <xsl:when test="not($changes)"><p>No state or start-type changes between snapshots.</p></xsl:when>
       <xsl:otherwise>
         <div class="scroll">
           <table>
-            <thead><tr><th>Seen in snapshot</th><th>Machine</th><th>Service</th><th>State</th><th>Start type</th></tr></thead>
+            <thead><tr><th>Seen in snapshot</th><th>Service</th><th>State</th><th>Start type</th></tr></thead>
             <tbody>
-              <xsl:for-each select="h:service-changes/h:change">
+              <xsl:for-each select="$changes">
                 <tr>
                   <td><xsl:value-of select="@snapshot"/> (<xsl:value-of select="substring(@time, 1, 10)"/>)</td>
-                  <td><xsl:value-of select="@machine"/></td>
                   <td><xsl:value-of select="@service"/></td>
                   <td><xsl:value-of select="@from-state"/> → <xsl:value-of select="@to-state"/></td>
                   <td><xsl:value-of select="@from-start"/> → <xsl:value-of select="@to-start"/></td>
@@ -213,14 +262,14 @@
   </xsl:template>
 
   <xsl:template name="snapshots-table">
+    <xsl:param name="snaps"/>
     <div class="scroll">
       <table>
-        <thead><tr><th>ID</th><th>Machine</th><th>Collected</th><th>Evidence up to</th><th>Verdict</th><th>Failures</th><th>Findings</th></tr></thead>
+        <thead><tr><th>ID</th><th>Collected</th><th>Evidence up to</th><th>Verdict</th><th>Failures</th><th>Findings</th></tr></thead>
         <tbody>
-          <xsl:for-each select="h:snapshots/h:snapshot">
+          <xsl:for-each select="$snaps">
             <tr>
               <td><xsl:value-of select="@id"/></td>
-              <td><xsl:value-of select="@machine"/></td>
               <td><xsl:value-of select="@collected-at"/></td>
               <td><xsl:value-of select="@evidence-time"/></td>
               <td><span class="verdict t-{@verdict}"><xsl:value-of select="@verdict"/></span></td>
@@ -244,7 +293,9 @@
 body { margin: 0; background: var(--bg); color: var(--fg); font: 15px/1.5 system-ui, "Segoe UI", Roboto, sans-serif; }
 header, main { max-width: 1100px; margin: 0 auto; padding: 0 16px; }
 h1 { font-size: 1.5em; overflow-wrap: anywhere; }
-h2 { font-size: 1.2em; border-bottom: 1px solid var(--line); padding-bottom: 4px; margin-top: 1.4em; }
+h2 { font-size: 1.3em; border-bottom: 2px solid var(--line); padding-bottom: 4px; margin-top: 1.6em; overflow-wrap: anywhere; }
+h3 { font-size: 1.1em; border-bottom: 1px solid var(--line); padding-bottom: 4px; margin-top: 1.2em; }
+nav a { color: inherit; }
 .dim, .axis { color: var(--dim); fill: var(--dim); }
 .axis { font-size: 13px; }
 .axis-line { stroke: var(--line); }

@@ -10,6 +10,7 @@
  *   run ARG ARG ...           run wudiag with these arguments (may repeat)
  *   exit N                    the last run exits with N
  *   stdout-has TEXT / stderr-has TEXT
+ *   stdout-lacks TEXT         the last run's stdout does not hold TEXT
  *   zip OUT DIR               zip the contents of DIR into OUT
  *   xml FILE                  the report the next xpath lines check; it must
  *                             validate against templates/report.xsd
@@ -190,6 +191,9 @@ static void step(ctx *c, char *line, int lineno)
                      c->name, lineno, c->exit_code, arg, c->err);
     } else if (!strcmp(line, "stdout-has")) {
         cr_expect(c->out && strstr(c->out, arg), "%s:%d: stdout lacks '%s': %s", c->name,
+                  lineno, arg, c->out);
+    } else if (!strcmp(line, "stdout-lacks")) {
+        cr_expect(!c->out || !strstr(c->out, arg), "%s:%d: stdout has '%s': %s", c->name,
                   lineno, arg, c->out);
     } else if (!strcmp(line, "stderr-has")) {
         cr_expect(c->err && strstr(c->err, arg), "%s:%d: stderr lacks '%s': %s", c->name,

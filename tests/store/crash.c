@@ -1,6 +1,7 @@
 /* crash.c - a collection killed with SIGKILL at many different moments
- * (creating the file, mid-snapshot, mid-commit) leaves a database that
- * passes integrity_check and holds only whole, committed snapshots. */
+ * (creating the file, mid-snapshot, after finishing, while the analysis is
+ * saved, mid-commit) leaves a database that passes integrity_check and
+ * holds only whole, committed, analysed snapshots. */
 #include "store_test.h"
 
 #include <signal.h>
@@ -10,6 +11,7 @@
 
 #define EVENTS 4000
 #define FAILURES 300
+#define ACTIVITIES 600 /* 300 distinct, 300 repeats of one: 350 rows */
 
 static char *dir, *db;
 
@@ -28,16 +30,58 @@ static void teardown(void)
 
 TestSuite(store_crash, .init = setup, .fini = teardown);
 
+/* One snapshot the way diagnose writes it: collect, finish, analyse, save
+ * the analysis inside the snapshot's transaction, commit. */
+static int write_analysed(wd_store *s, uint64_t first)
+{
+    int64_t id = 0;
+    int rc = wd_store_begin(s, "wudiag diagnose --test", "/evidence");
+    char time[WD_TIME_MAX];
+    for (int i = 0; !rc && i < EVENTS; i++) {
+        wd_time_format(1700000000 + (int64_t)(first + (uint64_t)i), 0, time);
+        wd_event_rec e = {"System", "Service Control Manager", 7036, 4, first + (uint64_t)i,
+                          time, "PC-KILL", NULL, 0, "System.evtx"};
+        rc = wd_store_add_event(s, &e);
+    }
+    for (int i = 0; !rc && i < FAILURES; i++) {
+        wd_failure_rec f = {0x80070002u + (uint32_t)i, "WindowsUpdate.log", time, "install",
+                            "Some update", "KB5000001", NULL, "FATAL: failed", "Agent",
+                            "PC-KILL", 0, NULL, "WindowsUpdate.log", (uint64_t)i + 1};
+        rc = wd_store_add_failure(s, &f);
+    }
+    for (int i = 0; !rc && i < ACTIVITIES; i++) {
+        char session[32];
+        snprintf(session, sizeof session, "%d", i);
+        /* the first half differ by session; the second half are one thing */
+        wd_activity_rec a = {.operation = WD_OP_SERVICE_CHANGE, .outcome = WD_OUT_SUCCEEDED,
+                             .time = time, .service = "wuauserv", .target = "running",
+                             .session = i < ACTIVITIES / 2 ? session : NULL, .count = -1,
+                             .where = {WD_LOC_LINE, "x.log", (uint64_t)i + 1, NULL, 0, 0}};
+        rc = wd_store_add_activity(s, &a);
+    }
+    if (!rc)
+        rc = wd_store_finish(s, &id);
+    wd_ref refs[2] = {{WD_REF_ACTIVITY, 1}, {WD_REF_EVENT, 1}};
+    wd_finding_rec f[2] = {
+        {.rule = "install-failures", .severity = "error", .title = "t", .refs = refs, .nrefs = 2},
+        {.rule = "service-disabled", .severity = "critical", .title = "u", .evidence = "fact:1"}};
+    if (!rc)
+        rc = wd_store_save_analysis(s, id, "failing", f, 2);
+    if (!rc)
+        return wd_store_commit(s, &id);
+    wd_store_rollback(s);
+    return rc;
+}
+
 /* The child: writes big snapshots until killed, telling the parent (one
  * byte on fd) after each commit returned. */
 static void child(int fd, uint64_t first)
 {
     wd_store *s = NULL;
-    int64_t id;
     if (wd_store_open(db, WD_STORE_CREATE, &s) != WD_OK)
         _exit(2);
     for (uint64_t round = 0;; round++) {
-        if (st_write_snapshot(s, "PC-KILL", first + round * 1000, EVENTS, FAILURES, &id))
+        if (write_analysed(s, first + round * 1000))
             _exit(3);
         if (write(fd, "c", 1) != 1)
             _exit(4);
@@ -72,12 +116,16 @@ static void assert_whole(int64_t committed)
     int64_t snaps = st_query(db, "SELECT count(*) FROM snapshot");
     cr_assert_geq(snaps, committed, "a committed snapshot was lost");
     cr_assert_eq(st_query(db, "SELECT count(*) FROM snapshot WHERE machine_id IS NULL "
-                              "OR events <> 4000 OR failures <> 300"), 0);
+                              "OR events <> 4000 OR failures <> 300 OR activities <> 650 "
+                              "OR verdict IS NOT 'failing' OR findings <> 2"), 0);
     cr_assert_eq(st_query(db, "SELECT count(*) FROM snapshot s WHERE (SELECT count(*) FROM "
-                              "failure f WHERE f.snapshot_id = s.id) <> 300 OR (SELECT "
-                              "count(*) FROM snapshot_event e WHERE e.snapshot_id = s.id) <> 4000"),
+                              "activity a WHERE a.snapshot_id = s.id) <> 650 OR (SELECT "
+                              "count(*) FROM snapshot_event e WHERE e.snapshot_id = s.id) <> 4000 "
+                              "OR (SELECT sum(repeats) FROM activity a WHERE a.snapshot_id = s.id) "
+                              "<> 250 OR (SELECT count(*) FROM finding f JOIN finding_evidence fe "
+                              "ON fe.finding_id = f.id WHERE f.snapshot_id = s.id) <> 3"),
                  0, "a partial snapshot survived");
-    cr_assert_eq(st_query(db, "SELECT count(*) FROM failure WHERE snapshot_id NOT IN "
+    cr_assert_eq(st_query(db, "SELECT count(*) FROM activity WHERE snapshot_id NOT IN "
                               "(SELECT id FROM snapshot)"), 0);
     cr_assert_eq(listed, snaps);
 }
@@ -96,8 +144,9 @@ Test(store_crash, sigkill_at_any_point_leaves_only_whole_snapshots, .timeout = 3
             child(p[1], (uint64_t)i * 1000000u);
         }
         close(p[1]);
-        /* from 0 to ~400 ms: kills land while creating, mid-snapshot, committing */
-        useconds_t delay = (useconds_t)(i < 4 ? i * 2000 : rand() % 400000);
+        /* from 0 to ~600 ms: kills land while creating, mid-snapshot, finishing,
+         * saving the analysis, committing */
+        useconds_t delay = (useconds_t)(i < 4 ? i * 2000 : rand() % 600000);
         usleep(delay);
         kill(pid, SIGKILL);
         int status = 0;
@@ -114,7 +163,8 @@ Test(store_crash, sigkill_at_any_point_leaves_only_whole_snapshots, .timeout = 3
     wd_store *s = NULL;
     int64_t id;
     cr_assert_eq(wd_store_open(db, WD_STORE_CREATE, &s), WD_OK, "%s", wd_error_last());
-    cr_assert_eq(st_write_snapshot(s, "PC-KILL", 999999999, 10, 1, &id), WD_OK);
+    cr_assert_eq(write_analysed(s, 999999999), WD_OK, "%s", wd_error_last());
+    cr_assert_eq(wd_store_latest(s, "PC-KILL", &id), WD_OK);
     wd_store_close(s);
     cr_assert_gt(committed, 0, "no kill landed after a commit: delays too short");
     cr_log_info("%lld snapshots committed across 24 kills", (long long)committed);

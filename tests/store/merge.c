@@ -4,7 +4,7 @@
  * nothing, and a bad input leaves the output and itself as they were. */
 #define _GNU_SOURCE
 #include "../../store/internal.h" /* WD_STORE_APP_ID, wd_store__create_version */
-#include "store_test.h"
+#include "legacy_fixture.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -52,9 +52,17 @@ KEEP_ROW(first_note, wd_note_rec, 1)
 KEEP_ROW(last_failure, wd_failure_rec, 0)
 KEEP_ROW(last_event, wd_event_rec, 0)
 
+static int first_activity(void *ctx, const wd_activity_row *a)
+{
+    *(int64_t *)ctx = a->id;
+    return 1;
+}
+
 /* A whole snapshot of `machine` (its fact machine.name), whose events
- * (record ids first.., two fields each) and failures name `computer`; two
- * services, two facts, a note and a source besides. */
+ * (record ids first.., two fields each, each followed by the activity
+ * derived from it) and failures name `computer`; 60 identical activities
+ * (50 rows, the last counting 10 repeats), two services, two facts, a note
+ * and a source besides. */
 static int64_t write_full(wd_store *s, const char *machine, const char *computer,
                           uint64_t first, int nevents, int nfailures)
 {
@@ -63,7 +71,7 @@ static int64_t write_full(wd_store *s, const char *machine, const char *computer
                             {"BITS", NULL, "running", "delayed-auto", 812, 0, 0, "services.csv"}};
     wd_fact_rec facts[2] = {{"machine.name", machine, "systeminfo.txt", NULL},
                             {"os.build", "19045.3803", "systeminfo.txt", NULL}};
-    wd_note_rec note = {"evtx/Setup.evtx", "record 12", "bad chunk checksum", WD_NOTE_INFO};
+    wd_note_rec note = {"evtx/Setup.evtx", "record 12", "bad chunk checksum", WD_NOTE_PARTIAL};
     wd_source_rec src = {"evtx/System.evtx", "evtx", 120, (uint64_t)nevents, 1};
     char time[WD_TIME_MAX], value[32];
     int64_t id = 0;
@@ -83,6 +91,24 @@ static int64_t write_full(wd_store *s, const char *machine, const char *computer
         wd_event_rec e = {"System", "Microsoft-Windows-WindowsUpdateClient", 20, 2,
                           first + (uint64_t)i, time, computer, fields, 2, "System.evtx"};
         rc = wd_store_add_event(s, &e);
+        wd_activity_rec a = {.operation = WD_OP_INSTALL,
+                             .outcome = i % 2 ? WD_OUT_FAILED : WD_OUT_SUCCEEDED,
+                             .has_code = i % 2, .code = 0x80070002u, .time = time,
+                             .kb = value, .title = "2024-01 Cumulative Update",
+                             .product = WD_PRODUCT_OS_CUMULATIVE, .count = -1,
+                             .component = "Microsoft-Windows-WindowsUpdateClient",
+                             .detail = "Installation", .computer = computer,
+                             .where = {WD_LOC_EVENT, "System.evtx", 0, "System",
+                                       first + (uint64_t)i, 20}};
+        if (!rc)
+            rc = wd_store_add_activity(s, &a);
+    }
+    for (int i = 0; !rc && i < 60; i++) {
+        wd_time_format(1700000000 + (int64_t)(first + (uint64_t)i), 0, time);
+        wd_activity_rec a = {.operation = WD_OP_SERVICE_CHANGE, .outcome = WD_OUT_SUCCEEDED,
+                             .time = time, .service = "BITS", .target = "stopped", .count = -1,
+                             .where = {WD_LOC_LINE, "sc.log", (uint64_t)i + 1, NULL, 0, 0}};
+        rc = wd_store_add_activity(s, &a);
     }
     for (int i = 0; !rc && i < nfailures; i++) {
         wd_failure_rec f = {0x80070002u + (uint32_t)i, "WindowsUpdate.log", "2024-01-02T03:04:05Z",
@@ -96,24 +122,29 @@ static int64_t write_full(wd_store *s, const char *machine, const char *computer
 }
 
 /* Cites the last failure, the last event, the first service, fact and note
- * of snapshot `snap`; the row ids come from the read API. */
+ * of snapshot `snap` in the transitional evidence text, and the first
+ * activity and the event again as typed references; the row ids come from
+ * the read API. */
 static void analyse(wd_store *s, int64_t snap)
 {
-    int64_t failure = 0, event = 0, service = 0, fact = 0, note = 0;
+    int64_t failure = 0, event = 0, service = 0, fact = 0, note = 0, activity = 0;
     char refs[256];
     cr_assert_eq(wd_store_services(s, snap, first_service, &service), 1);
     cr_assert_eq(wd_store_facts(s, snap, first_fact, &fact), 1);
     cr_assert_eq(wd_store_notes(s, snap, first_note, &note), 1);
     cr_assert_eq(wd_store_failures(s, snap, last_failure, &failure), WD_OK);
     cr_assert_eq(wd_store_events(s, snap, last_event, &event), WD_OK);
+    cr_assert_eq(wd_store_activities(s, snap, NULL, first_activity, &activity), 1);
     snprintf(refs, sizeof refs, "failure:%lld,event:%lld,service:%lld,fact:%lld,note:%lld,x:y",
              (long long)failure, (long long)event, (long long)service, (long long)fact,
              (long long)note);
-    wd_finding_rec f[2] = {
+    wd_ref typed[2] = {{WD_REF_ACTIVITY, activity}, {WD_REF_EVENT, event}};
+    wd_finding_rec f[3] = {
         {.rule = "install-failures", .severity = "error", .title = "Updates fail to install", .explanation = "why", .fixes = "reset-wu,dism", .evidence = refs},
         {.rule = "service-disabled", .severity = "critical", .title = "wuauserv is disabled", .explanation = "why", .fixes = "enable-wuauserv", .evidence = NULL},
+        {.rule = "repeated-failure", .severity = "error", .title = "KB fails again", .explanation = "why", .fixes = "reset-wu", .refs = typed, .nrefs = 2, .cause = "service-disabled", .known_issue = "ki-1", .state = "current"},
     };
-    cr_assert_eq(wd_store_save_analysis(s, snap, "failing", f, 2), WD_OK, "%s", wd_error_last());
+    cr_assert_eq(wd_store_save_analysis(s, snap, "failing", f, 3), WD_OK, "%s", wd_error_last());
 }
 
 /* A database of `snapshots` analysed snapshots of `machine` (events and
@@ -146,7 +177,7 @@ static wd_merge_stats merge(const char *in_path)
 
 static const char *const tables[] = {
     "machine", "snapshot", "service_state", "event", "event_field", "snapshot_event",
-    "failure", "fact", "collection_note", "source", "finding",
+    "activity", "fact", "collection_note", "source", "finding", "finding_evidence",
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
@@ -170,7 +201,11 @@ static int64_t count(const char *path, const char *table)
 static void assert_counters_match_rows(const char *path)
 {
     cr_assert_eq(st_query(path, "SELECT sum(events) FROM snapshot"), count(path, "snapshot_event"));
-    cr_assert_eq(st_query(path, "SELECT sum(failures) FROM snapshot"), count(path, "failure"));
+    cr_assert_eq(st_query(path, "SELECT sum(failures) FROM snapshot"),
+                 st_query(path, "SELECT sum(1 + repeats) FROM activity WHERE outcome = 'failed'"));
+    cr_assert_eq(st_query(path, "SELECT sum(activities) FROM snapshot"), count(path, "activity"));
+    cr_assert_eq(st_query(path, "SELECT count(*) FROM finding_evidence fe WHERE NOT EXISTS"
+                                " (SELECT 1 FROM finding f WHERE f.id = fe.finding_id)"), 0);
     cr_assert_eq(st_query(path, "SELECT sum(findings) FROM snapshot"), count(path, "finding"));
     cr_assert_eq(st_query(path, "PRAGMA foreign_key_check"), -1, "dangling references");
     char *ok = st_query_text(path, "PRAGMA integrity_check");
@@ -185,24 +220,29 @@ static const struct {
     const char *from;
     const char *order;
 } canon_tables[] = {
-    {"printf('%s|%s|%s|%s|%s|%s|%d|%d|%d|%s', s.collected_at, s.evidence_time,"
+    {"printf('%s|%s|%s|%s|%s|%s|%d|%d|%d|%s|%d|%s', s.collected_at, s.evidence_time,"
      " s.command_line, s.evidence, s.wudiag_version, s.verdict, s.events, s.failures,"
-     " s.findings, s.uid)", "snapshot s", "s.id"},
+     " s.findings, s.uid, s.activities, s.machine_from)", "snapshot s", "s.id"},
     {"printf('%s|%s|%s|%s|%s|%d|%d|%d|%s', s.collected_at, v.name, v.display_name, v.state,"
      " v.start_type, v.pid, v.exit_code, v.service_exit_code, v.source)",
      "service_state v JOIN snapshot s ON s.id = v.snapshot_id", "v.id"},
-    {"printf('%s|%d|%s|%s|%s|%s|%s|%s|%s|%s|%s|%d|%s|%s|%d', s.collected_at, v.hresult,"
-     " v.origin, v.time, v.operation, v.title, v.kb, v.update_id, v.context, v.component,"
-     " v.computer, v.event_record_id, v.event_channel, v.source, v.line)",
-     "failure v JOIN snapshot s ON s.id = v.snapshot_id", "v.id"},
-    {"printf('%s|%s|%s|%s', s.collected_at, v.key, v.value, v.source)",
+    {"printf('%s|%s|%s|%s|%d|%s|%s|%s|%s|%s|%s|%s|%s|%s|%d|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s"
+     "|%d|%s|%s|%d|%d', s.collected_at, v.operation, v.outcome, v.code, v.has_code, v.time,"
+     " v.update_id, v.kb, v.title, v.product, v.package, v.service, v.target, v.session,"
+     " v.count, v.component, v.detail, v.computer, v.loc_kind, v.source, v.line, v.channel,"
+     " v.record_id, v.event_id, v.subject, v.repeats, v.last_time,"
+     " (SELECT e.channel || '#' || e.record_id FROM event e WHERE e.id = v.event_row),"
+     " v.ident, v.nth)",
+     "activity v JOIN snapshot s ON s.id = v.snapshot_id", "v.id"},
+    {"printf('%s|%s|%s|%s|%s', s.collected_at, v.key, v.value, v.source, v.time)",
      "fact v JOIN snapshot s ON s.id = v.snapshot_id", "v.id"},
-    {"printf('%s|%s|%s|%s', s.collected_at, v.source, v.location, v.reason)",
+    {"printf('%s|%s|%s|%s|%s', s.collected_at, v.source, v.location, v.reason, v.kind)",
      "collection_note v JOIN snapshot s ON s.id = v.snapshot_id", "v.id"},
     {"printf('%s|%s|%s|%d|%d|%d', s.collected_at, v.path, v.kind, v.records, v.kept, v.errors)",
      "source v JOIN snapshot s ON s.id = v.snapshot_id", "v.id"},
-    {"printf('%s|%s|%s|%s|%s|%s|%d', s.collected_at, v.rule, v.severity, v.title,"
-     " v.explanation, v.fixes, v.evidence IS NULL)",
+    {"printf('%s|%s|%s|%s|%s|%s|%s|%s|%s|%d', s.collected_at, v.rule, v.severity, v.title,"
+     " v.explanation, v.fixes, v.cause, v.known_issue, v.state,"
+     " (SELECT count(*) FROM finding_evidence fe WHERE fe.finding_id = v.id))",
      "finding v JOIN snapshot s ON s.id = v.snapshot_id", "v.id"},
     {"printf('%s|%s|%s|%s|%d|%s|%s|%d|%d|%s', s.collected_at, v.source, e.computer,"
      " e.channel, e.record_id, e.time, e.provider, e.event_id, e.level,"
@@ -240,75 +280,35 @@ static void assert_same_rows(const char *in, const char *out, const char *machin
 
 /* ------------------------------------------------------ evidence refs */
 
-typedef struct lookup {
-    int64_t want;
-    wd_buf *out;
-} lookup;
-
-static int describe_failure(void *ctx, int64_t row, const wd_failure_rec *r)
+/* What one typed reference names, through wd_store_ref. */
+static int describe_row(void *ctx, const wd_ref_row *row)
 {
-    lookup *l = ctx;
-    if (row == l->want)
-        wd_buf_printf(l->out, "failure 0x%08X line %llu", r->hresult,
-                      (unsigned long long)r->line);
-    return row == l->want;
-}
-
-static int describe_event(void *ctx, int64_t row, const wd_event_rec *r)
-{
-    lookup *l = ctx;
-    if (row == l->want)
-        wd_buf_printf(l->out, "event %s %llu %s %s", r->channel, (unsigned long long)r->record_id,
-                      r->time, r->nfields > 1 ? r->fields[1].value : "-");
-    return row == l->want;
-}
-
-static int describe_service(void *ctx, int64_t row, const wd_service_rec *r)
-{
-    lookup *l = ctx;
-    if (row == l->want)
-        wd_buf_printf(l->out, "service %s %s", r->name, r->start_type);
-    return row == l->want;
-}
-
-static int describe_fact(void *ctx, int64_t row, const wd_fact_rec *r)
-{
-    lookup *l = ctx;
-    if (row == l->want)
-        wd_buf_printf(l->out, "fact %s=%s", r->key, r->value);
-    return row == l->want;
-}
-
-static int describe_note(void *ctx, int64_t row, const wd_note_rec *r)
-{
-    lookup *l = ctx;
-    if (row == l->want)
-        wd_buf_printf(l->out, "note %s", r->reason);
-    return row == l->want;
+    wd_buf *out = ctx;
+    if (row->activity)
+        wd_buf_printf(out, "activity %s %s %08X %s", wd_op_name(row->activity->rec.operation),
+                      wd_outcome_name(row->activity->rec.outcome), row->activity->rec.code,
+                      row->activity->rec.time);
+    else if (row->event)
+        wd_buf_printf(out, "event %s %llu %s %s", row->event->channel,
+                      (unsigned long long)row->event->record_id, row->event->time,
+                      row->event->nfields > 1 ? row->event->fields[1].value : "-");
+    else if (row->service)
+        wd_buf_printf(out, "service %s %s", row->service->name, row->service->start_type);
+    else if (row->fact)
+        wd_buf_printf(out, "fact %s=%s", row->fact->key, row->fact->value);
+    else if (row->note)
+        wd_buf_printf(out, "note %s", row->note->reason);
+    else if (row->source)
+        wd_buf_printf(out, "source %s", row->source->path);
+    return 0;
 }
 
 /* What one evidence reference names in snapshot `snap`, into out; "MISSING"
- * when the snapshot has no such row. Unknown kinds as they are. */
-static void describe(wd_store *s, int64_t snap, const char *ref, wd_buf *out)
+ * when the snapshot has no such row. */
+static void describe(wd_store *s, int64_t snap, wd_ref ref, wd_buf *out)
 {
-    size_t before = out->len;
-    const char *colon = strchr(ref, ':');
-    lookup l = {colon ? strtoll(colon + 1, NULL, 10) : 0, out};
-    int rc = -1;
-    if (!strncmp(ref, "failure:", 8))
-        rc = wd_store_failures(s, snap, describe_failure, &l);
-    else if (!strncmp(ref, "event:", 6))
-        rc = wd_store_events(s, snap, describe_event, &l);
-    else if (!strncmp(ref, "service:", 8))
-        rc = wd_store_services(s, snap, describe_service, &l);
-    else if (!strncmp(ref, "fact:", 5))
-        rc = wd_store_facts(s, snap, describe_fact, &l);
-    else if (!strncmp(ref, "note:", 5))
-        rc = wd_store_notes(s, snap, describe_note, &l);
-    else
-        wd_buf_puts(out, ref);
-    if (rc != -1 && out->len == before)
-        wd_buf_printf(out, "MISSING %s", ref);
+    if (wd_store_ref(s, snap, ref, describe_row, out) != WD_OK)
+        wd_buf_printf(out, "MISSING %s:%lld", wd_ref_kind_name(ref.kind), (long long)ref.row_id);
 }
 
 typedef struct findings {
@@ -321,28 +321,23 @@ typedef struct findings {
 static int describe_finding(void *ctx, int64_t row, const wd_finding_rec *f)
 {
     findings *x = ctx;
-    char *copy = strdup(f->evidence ? f->evidence : "(null)");
     (void)row;
     wd_buf_printf(&x->text, "[%s]", f->rule);
-    wd_buf_printf(&x->refs, "[%s]", copy);
-    for (char *save = NULL, *t = strtok_r(copy, ",", &save); f->evidence && t;
-         t = strtok_r(NULL, ",", &save)) {
-        describe(x->s, x->snap, t, &x->text);
+    wd_buf_printf(&x->refs, "[%s]", f->evidence ? f->evidence : "(null)");
+    for (size_t i = 0; i < f->nrefs; i++) {
+        describe(x->s, x->snap, f->refs[i], &x->text);
         wd_buf_putc(&x->text, ';');
     }
-    free(copy);
     return 0;
 }
 
-/* The findings of the snapshot with `uid` in path: what their evidence
- * names, and the references (both malloc'd). */
-static void findings_of(const char *path, const char *uid, char **text, char **refs)
+/* The findings of snapshot snap in path: what their evidence names, and
+ * the references (both malloc'd). */
+static void findings_at(const char *path, int64_t snap, char **text, char **refs)
 {
     wd_store *s = NULL;
-    char *sql = sqlite3_mprintf("SELECT id FROM snapshot WHERE uid = %Q", uid);
-    findings x = {NULL, st_query(path, sql), WD_BUF_INIT, WD_BUF_INIT};
-    sqlite3_free(sql);
-    cr_assert_gt(x.snap, 0, "no snapshot %s in %s", uid, path);
+    findings x = {NULL, snap, WD_BUF_INIT, WD_BUF_INIT};
+    cr_assert_gt(x.snap, 0, "no snapshot in %s", path);
     cr_assert_eq(wd_store_open(path, WD_STORE_READONLY, &s), WD_OK, "%s", wd_error_last());
     x.s = s;
     cr_assert_eq(wd_store_findings(s, x.snap, describe_finding, &x), WD_OK, "%s",
@@ -350,6 +345,15 @@ static void findings_of(const char *path, const char *uid, char **text, char **r
     wd_store_close(s);
     *text = wd_buf_detach(&x.text);
     *refs = wd_buf_detach(&x.refs);
+}
+
+/* The same for the snapshot with `uid`. */
+static void findings_of(const char *path, const char *uid, char **text, char **refs)
+{
+    char *sql = sqlite3_mprintf("SELECT id FROM snapshot WHERE uid = %Q", uid);
+    int64_t snap = st_query(path, sql);
+    sqlite3_free(sql);
+    findings_at(path, snap, text, refs);
 }
 
 /* --------------------------------------------------------------- tests */
@@ -400,7 +404,8 @@ Test(store_merge, two_machines_merge_with_every_row)
     cr_assert_eq(nf[1], 5);
     cr_assert_eq(nf[3], 350);
     cr_assert_eq(nf[5], 500);
-    cr_assert_eq(nf[6], 9);
+    /* activities: 100 per snapshot from events, 50 collapsed rows, k + 1 failures */
+    cr_assert_eq(nf[6], 3 * 150 + 6 + 2 * 150 + 3);
     cr_assert_eq(sa.snapshots_added, 3);
     cr_assert_eq(sa.snapshots_present, 0);
     cr_assert_eq(sa.events_added, 200);
@@ -501,10 +506,12 @@ Test(store_merge, findings_evidence_names_the_same_rows)
         findings_of(out_db, uid, &text_out, &refs_out);
         cr_assert_null(strstr(text_in, "MISSING"), "%s", text_in);
         cr_assert_str_eq(text_out, text_in);
-        /* B's rows moved past A's: every number changed, x:y and NULL did not */
+        /* B's rows moved past A's: every number changed; x:y was never kept */
         cr_assert_str_neq(refs_out, refs_in);
-        cr_assert_not_null(strstr(refs_out, ",x:y][(null)]"), "%s", refs_out);
+        cr_assert_null(strstr(refs_out, "x:y"), "%s", refs_out);
+        cr_assert_not_null(strstr(refs_out, "][(null)][activity:"), "%s", refs_out);
         cr_assert_not_null(strstr(text_out, "event System"), "%s", text_out);
+        cr_assert_not_null(strstr(text_out, "activity install"), "%s", text_out);
         free(uid), free(text_in), free(refs_in), free(text_out), free(refs_out);
     }
 }
@@ -607,36 +614,74 @@ Test(store_merge, readonly_input_in_readonly_folder_is_merged_untouched)
     free(bytes), free(in_db), free(in_dir);
 }
 
-Test(store_merge, v1_input_merges_read_only_and_again_once_migrated_adds_nothing)
+Test(store_merge, v1_and_v2_inputs_merge_their_failures_as_activities)
 {
-    size_t n = 0;
-    char *bytes;
-    wd_store *s = NULL;
-    make_db(a_db, "PC-A", "PC-A", 1, 3, 100);
-    /* turn A into the file wudiag 1 wrote: no uid */
-    sqlite3 *h = NULL;
-    cr_assert_eq(sqlite3_open(a_db, &h), SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(h, "DROP INDEX snapshot_by_uid; ALTER TABLE snapshot DROP COLUMN uid;"
-                                 "PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK,
-                 "%s", sqlite3_errmsg(h));
-    sqlite3_close(h);
-    bytes = wdt_read(a_db, &n);
-    wd_merge_stats st = merge(a_db);
-    cr_assert_eq(st.snapshots_added, 3);
-    assert_bytes_equal(a_db, bytes, n);
-    char *uid = st_query_text(out_db, "SELECT uid FROM snapshot WHERE id = 1");
-    cr_assert_not_null(uid);
-    cr_assert_eq(strncmp(uid, "v1-pc-a-", 8), 0, "%s", uid);
-    /* A is opened for writing once (migrated to 2): still the same snapshots */
-    cr_assert_eq(wd_store_open(a_db, 0, &s), WD_OK, "%s", wd_error_last());
-    wd_store_close(s);
-    cr_assert_eq(st_query(a_db, "PRAGMA user_version"), 2);
-    st = merge(a_db);
-    cr_assert_eq(st.snapshots_added, 0);
-    cr_assert_eq(st.snapshots_present, 3);
-    cr_assert_eq(count(out_db, "snapshot"), 3);
+    for (int version = 1; version <= 2; version++) {
+        size_t n = 0;
+        char *bytes, *text_in, *refs_in, *text_out, *refs_out;
+        wd_store *s = NULL;
+        remove(out_db);
+        remove(a_db);
+        remove(b_db);
+        /* a v3 fleet with PC-A first, so that every old id moves */
+        make_db(b_db, "PC-A", "PC-A", 1, 2, 20);
+        merge(b_db);
+        st_make_legacy(a_db, version, "PC-OLD");
+        bytes = wdt_read(a_db, &n);
+        wd_merge_stats st = merge(a_db);
+        cr_assert_eq(st.snapshots_added, 2);
+        cr_assert_eq(st.events_added, 2);
+        assert_bytes_equal(a_db, bytes, n);
+        cr_assert_eq(st_query(a_db, "PRAGMA user_version"), version);
+        /* the old failures: four failed activities, the event's linked */
+        cr_assert_eq(st_query(out_db, "SELECT count(*) FROM activity a JOIN snapshot s ON"
+                                      " s.id = a.snapshot_id JOIN machine m ON"
+                                      " m.id = s.machine_id WHERE m.name = 'PC-OLD'"
+                                      " AND a.outcome = 'failed'"), 4);
+        cr_assert_eq(st_query(out_db, "SELECT e.record_id FROM activity a JOIN event e"
+                                      " ON e.id = a.event_row WHERE a.operation = 'service-crash'"),
+                     101);
+        /* the findings cite the same rows, as typed references */
+        char *uid = st_query_text(out_db, "SELECT uid FROM snapshot WHERE id ="
+                                          " (SELECT max(id) - 1 FROM snapshot)");
+        findings_at(a_db, 1, &text_in, &refs_in); /* a v1 file has no uid to look up */
+        findings_of(out_db, uid, &text_out, &refs_out);
+        cr_assert_null(strstr(text_in, "MISSING"), "%s", text_in);
+        cr_assert_str_eq(text_out, text_in);
+        cr_assert_str_eq(refs_in, "[activity:1,event:1,activity:3,note:1]"
+                                  "[activity:4,service:1,fact:1]");
+        cr_assert_str_neq(refs_out, refs_in);
+        assert_counters_match_rows(out_db);
+        /* the input migrated (to 3): the same snapshots, nothing to add */
+        cr_assert_eq(wd_store_open(a_db, 0, &s), WD_OK, "%s", wd_error_last());
+        wd_store_close(s);
+        cr_assert_eq(st_query(a_db, "PRAGMA user_version"), WD_STORE_SCHEMA);
+        st = merge(a_db);
+        cr_assert_eq(st.snapshots_added, 0);
+        cr_assert_eq(st.snapshots_present, 2);
+        free(uid), free(bytes), free(text_in), free(refs_in), free(text_out), free(refs_out);
+    }
+}
+
+Test(store_merge, v2_and_v3_inputs_fold_into_one_fleet)
+{
+    int64_t na[NTABLES], nf[NTABLES];
+    st_make_legacy(a_db, 2, "PC-OLD");
+    make_db(b_db, "PC-B", "PC-B", 1, 2, 100);
+    count_rows(b_db, na);
+    merge(a_db);
+    merge(b_db);
+    count_rows(out_db, nf);
+    cr_assert_eq(nf[1], 4);
+    cr_assert_eq(nf[6], na[6] + 4, "activities");
+    cr_assert_eq(nf[11], na[11] + 7, "finding references");
+    assert_same_rows(b_db, out_db, "PC-B");
+    assert_counters_match_rows(out_db);
+    /* read back: the v2 snapshot's failed install with its normalised id */
+    char *uid = st_query_text(out_db, "SELECT update_id || '|' || subject FROM activity"
+                                      " WHERE kb = 'KB5033375'");
+    cr_assert_str_eq(uid, "BA15B1F5-A339-4F4D-9C1B-000000000002|KB5033375");
     free(uid);
-    free(bytes);
 }
 
 Test(store_merge, empty_input_adds_nothing)

@@ -1,11 +1,15 @@
 /* migrate.c - schema versions: a file of every earlier version (an empty
- * file is version 0) is migrated in place; a file from a newer wudiag, a
- * foreign database, a non-SQLite file or a damaged one is refused and left
- * byte-identical, with no -wal or -shm created beside it. */
+ * file is version 0) is migrated in place, its failures becoming failed
+ * activities and its findings' evidence typed references, and reads the
+ * same read-only before; a file from a newer wudiag, a foreign database
+ * (with or without our marker), a non-SQLite file or a damaged one is
+ * refused and left byte-identical, with no -wal or -shm created beside it;
+ * a --db that is a dangling symbolic link is refused. */
 #include "../../store/internal.h" /* the store's, not the collector's */
-#include "store_test.h"
+#include "legacy_fixture.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 static char *dir, *db;
 
@@ -138,14 +142,14 @@ Test(store_migrate, newer_version_is_refused_untouched)
 {
     make_db();
     exec_sql("PRAGMA journal_mode = DELETE; PRAGMA user_version = 7;");
-    assert_refused(WD_ENEWER, "newer wudiag (schema 7, this one reads up to 2)");
+    assert_refused(WD_ENEWER, "newer wudiag (schema 7, this one reads up to 3)");
 }
 
 Test(store_migrate, newer_version_in_wal_mode_is_refused_untouched)
 {
     make_db();
-    exec_sql("PRAGMA user_version = 3;");
-    assert_refused(WD_ENEWER, "schema 3");
+    exec_sql("PRAGMA user_version = 4;");
+    assert_refused(WD_ENEWER, "schema 4");
 }
 
 Test(store_migrate, foreign_sqlite_database_is_refused_untouched)
@@ -271,7 +275,7 @@ Test(store_migrate, v1_snapshots_get_uids_from_machine_time_and_id)
     cr_assert_eq(wd_store_open(db, 0, &s), WD_OK, "%s", wd_error_last());
     cr_assert_eq(st_write_snapshot(s, "PC-New", 1, 3, 0, &id), WD_OK, "%s", wd_error_last());
     wd_store_close(s);
-    cr_assert_eq(st_query(db, "PRAGMA user_version"), 2);
+    cr_assert_eq(st_query(db, "PRAGMA user_version"), WD_STORE_SCHEMA);
     uid = st_query_text(db, "SELECT uid FROM snapshot WHERE id = 2");
     cr_assert_str_eq(uid, "v1-pc-old-2024-03-02T10:00:00.000002Z-2");
     free(uid);
@@ -308,4 +312,183 @@ Test(store_migrate, v1_file_is_read_read_only_without_migrating)
     cr_assert_eq(st_query(db, "PRAGMA user_version"), 1);
     free(before);
     free(after);
+}
+
+/* ---------------------------------------------------- version 1, 2 to 3 */
+
+static int64_t q(const char *sql)
+{
+    return st_query(db, sql);
+}
+
+static void assert_migrated_fixture(int version)
+{
+    /* four failed activities with the failures' ids */
+    cr_assert_eq(q("SELECT count(*) FROM activity WHERE outcome = 'failed'"), 4);
+    char *row = st_query_text(db, "SELECT group_concat(id || ':' || operation || ':' ||"
+                                  " coalesce(loc_kind, '-') || ':' || coalesce(subject, '-') ||"
+                                  " ':' || coalesce(event_row, '-') || ':' ||"
+                                  " coalesce(line, '-') || ':' || coalesce(service, '-'), ' ')"
+                                  " FROM (SELECT * FROM activity ORDER BY id)");
+    cr_assert_str_eq(row, "1:install:event:KB5034441:1:-:- 2:download:line:-:-:17:- "
+                          "3:install:row:KB5033375:-:3:- 4:service-crash:event:-:2:-:wuauserv");
+    free(row);
+    row = st_query_text(db, "SELECT update_id || '|' || code || '|' || event_id || '|' ||"
+                            " channel || '|' || record_id || '|' || product FROM activity"
+                            " WHERE id = 1");
+    cr_assert_str_eq(row, "0A9D6D1B-3B4A-4F4D-9C1B-000000000001|2147942402|20|System|100|"
+                          "unknown");
+    free(row);
+    /* the findings' text became references, failure:N naming activity N */
+    row = st_query_text(db, "SELECT group_concat(finding_id || '.' || seq || '=' || kind || ':'"
+                            " || row_id, ' ') FROM (SELECT * FROM finding_evidence"
+                            " ORDER BY finding_id, seq)");
+    cr_assert_str_eq(row, "1.0=activity:1 1.1=event:1 1.2=activity:3 1.3=note:1 "
+                          "2.0=activity:4 2.1=service:1 2.2=fact:1");
+    free(row);
+    /* the old table and column are gone, the new ones there */
+    cr_assert_eq(q("SELECT count(*) FROM sqlite_schema WHERE name = 'failure'"), 0);
+    cr_assert_eq(q("SELECT count(*) FROM pragma_table_info('finding') WHERE name = 'evidence'"),
+                 0);
+    cr_assert_eq(q("SELECT activities FROM snapshot WHERE id = 1"), 4);
+    cr_assert_eq(q("SELECT failures FROM snapshot WHERE id = 1"), 4);
+    row = st_query_text(db, "SELECT kind FROM collection_note");
+    cr_assert_str_eq(row, "partial");
+    free(row);
+    row = st_query_text(db, "SELECT uid FROM snapshot WHERE id = 2");
+    cr_assert_str_eq(row, version >= 2 ? "legacy-uid-b"
+                                       : "v1-pc-old-2024-03-02T10:00:00.000002Z-2");
+    free(row);
+    cr_assert_eq(q("PRAGMA foreign_key_check"), -1);
+    row = st_query_text(db, "PRAGMA integrity_check");
+    cr_assert_str_eq(row, "ok");
+    free(row);
+}
+
+Test(store_migrate, v1_and_v2_failures_and_findings_migrate_to_typed_rows)
+{
+    for (int version = 1; version <= 2; version++) {
+        wd_store *s = NULL;
+        int64_t id;
+        remove(db);
+        st_make_legacy(db, version, "PC-OLD");
+        cr_assert_eq(wd_store_open(db, 0, &s), WD_OK, "%s", wd_error_last());
+        wd_store_close(s);
+        cr_assert_eq(q("PRAGMA user_version"), WD_STORE_SCHEMA);
+        assert_migrated_fixture(version);
+        /* and it takes new snapshots after the old ids */
+        cr_assert_eq(wd_store_open(db, 0, &s), WD_OK);
+        cr_assert_eq(st_write_snapshot(s, "PC-OLD", 1000, 3, 2, &id), WD_OK, "%s",
+                     wd_error_last());
+        wd_store_close(s);
+        cr_assert_eq(id, 3);
+        cr_assert_eq(q("SELECT min(id) FROM activity WHERE snapshot_id = 3"), 5);
+    }
+}
+
+Test(store_migrate, old_files_read_read_only_as_they_read_migrated)
+{
+    char *copy = wdt_path(dir, "copy.db");
+    for (int version = 1; version <= 2; version++) {
+        size_t n = 0;
+        remove(db);
+        remove(copy);
+        st_make_legacy(db, version, "PC-OLD");
+        char *bytes = wdt_read(db, &n);
+        cr_assert_eq(wdt_write(copy, bytes, n), 0);
+        char *as_is = st_dump_snapshot(db, WD_STORE_READONLY, 1);
+        cr_assert_eq(q("PRAGMA user_version"), version, "read-only migrated the file");
+        char *migrated = st_dump_snapshot(copy, 0, 1);
+        cr_assert_str_eq(as_is, migrated);
+        cr_assert_not_null(strstr(as_is, "F1 install-failures error [activity:1,event:1,"
+                                         "activity:3,note:1]"), "%s", as_is);
+        cr_assert_not_null(strstr(as_is, "A4 service-crash failed 80070427"), "%s", as_is);
+        cr_assert_not_null(strstr(as_is, "N1 bad chunk checksum partial"), "%s", as_is);
+        size_t n2 = 0;
+        char *after = wdt_read(db, &n2);
+        cr_assert_eq(n2, n);
+        cr_assert_eq(memcmp(bytes, after, n), 0, "the old file changed");
+        free(bytes), free(after), free(as_is), free(migrated);
+    }
+    free(copy);
+}
+
+static int keep_failure(void *ctx, int64_t row, const wd_failure_rec *f)
+{
+    wd_buf *b = ctx;
+    wd_buf_printf(b, "%lld:%s:%s:%08X;", (long long)row, f->origin,
+                  f->operation ? f->operation : "-", f->hresult);
+    return 0;
+}
+
+Test(store_migrate, failures_shim_reads_old_and_migrated_files_alike)
+{
+    const char *want = "1:event:install:80070002;2:WindowsUpdate.log:download:80240017;"
+                       "3:history:install:80070005;4:event:service:80070427;";
+    for (int flags = WD_STORE_READONLY; flags >= 0; flags -= WD_STORE_READONLY) {
+        wd_store *s = NULL;
+        wd_buf b = WD_BUF_INIT;
+        if (flags)
+            st_make_legacy(db, 2, "PC-OLD");
+        cr_assert_eq(wd_store_open(db, flags, &s), WD_OK, "%s", wd_error_last());
+        cr_assert_eq(wd_store_failures(s, 1, keep_failure, &b), WD_OK, "%s", wd_error_last());
+        wd_store_close(s);
+        cr_assert_str_eq(wd_buf_cstr(&b), want);
+        wd_buf_free(&b);
+    }
+}
+
+/* ------------------------------------------------------- foreign files */
+
+Test(store_migrate, our_marker_on_foreign_tables_is_refused_untouched)
+{
+    exec_sql("PRAGMA application_id = 1465205831; PRAGMA user_version = 2;"
+             "CREATE TABLE accounts(id INTEGER PRIMARY KEY, owner TEXT);"
+             "INSERT INTO accounts VALUES (1, 'x');");
+    assert_refused(WD_EFORMAT, "not a wudiag database");
+}
+
+Test(store_migrate, our_marker_at_version_0_with_tables_is_refused_untouched)
+{
+    exec_sql("PRAGMA application_id = 1465205831;"
+             "CREATE TABLE accounts(id INTEGER PRIMARY KEY, owner TEXT);");
+    assert_refused(WD_EFORMAT, "not a wudiag database");
+}
+
+Test(store_migrate, a_current_file_missing_a_column_is_refused_untouched)
+{
+    make_db();
+    exec_sql("PRAGMA journal_mode = DELETE; DROP INDEX activity_by_subject;"
+             "ALTER TABLE activity DROP COLUMN subject;");
+    assert_refused(WD_EFORMAT, "activity.subject");
+}
+
+Test(store_migrate, an_analysts_own_tables_and_views_are_fine)
+{
+    wd_store *s = NULL;
+    make_db();
+    exec_sql("CREATE TABLE my_notes(x); CREATE VIEW my_failures AS"
+             " SELECT * FROM activity WHERE outcome = 'failed';");
+    cr_assert_eq(wd_store_open(db, 0, &s), WD_OK, "%s", wd_error_last());
+    wd_store_close(s);
+    cr_assert_eq(q("SELECT count(*) FROM my_failures"), 20);
+}
+
+Test(store_migrate, dangling_symlink_is_refused_and_nothing_is_created)
+{
+    char *target = wdt_path(dir, "elsewhere/target.db");
+    wd_store *s = NULL;
+    remove(db);
+    cr_assert_eq(symlink(target, db), 0);
+    cr_assert_eq(wd_store_open(db, WD_STORE_CREATE, &s), WD_EIO);
+    cr_assert_null(s);
+    cr_assert_not_null(strstr(wd_error_last(), "symbolic link"), "%s", wd_error_last());
+    cr_assert_not_null(strstr(wd_error_last(), db), "%s", wd_error_last());
+    cr_assert_eq(st_file_exists(target), 0);
+    char *parent = wdt_path(dir, "elsewhere");
+    struct stat st;
+    cr_assert_neq(stat(parent, &st), 0, "the target's folder was created");
+    cr_assert_eq(wd_store_open(db, WD_STORE_READONLY, &s), WD_EIO);
+    free(parent);
+    free(target);
 }

@@ -1,0 +1,207 @@
+/* analysis.c - keeping what the analysis concluded about a snapshot: its
+ * verdict and findings, each finding's typed references to the rows it
+ * cites (finding_evidence), in one transaction of its own or, while the
+ * snapshot's own transaction is still open, in a savepoint inside it. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ references */
+
+static const char *const ref_names[] = {
+    [WD_REF_ACTIVITY] = "activity", [WD_REF_EVENT] = "event", [WD_REF_SERVICE] = "service",
+    [WD_REF_FACT] = "fact",         [WD_REF_NOTE] = "note",   [WD_REF_SOURCE] = "source",
+};
+
+#define NREF_NAMES (sizeof ref_names / sizeof *ref_names)
+
+const char *wd_ref_kind_name(wd_ref_kind k)
+{
+    return (size_t)k < NREF_NAMES && ref_names[k] ? ref_names[k] : NULL;
+}
+
+wd_ref_kind wd_ref_kind_parse(const char *name)
+{
+    for (size_t i = 1; name && i < NREF_NAMES; i++)
+        if (!strcmp(ref_names[i], name))
+            return (wd_ref_kind)i;
+    /* transitional: a "failure" reference names the failed activity */
+    return name && !strcmp(name, "failure") ? WD_REF_ACTIVITY : (wd_ref_kind)0;
+}
+
+/* One "kind:N" item of the transitional evidence text (n bytes at p) as a
+ * reference; 0 when it is not one (unknown kind, no number). */
+static int parse_ref(const char *p, size_t n, wd_ref *out)
+{
+    const char *colon = memchr(p, ':', n);
+    char kind[16], digits[20];
+    size_t k = colon ? (size_t)(colon - p) : 0, nd = colon ? n - k - 1 : 0;
+    if (!colon || k == 0 || k >= sizeof kind || nd == 0 || nd >= sizeof digits)
+        return 0;
+    memcpy(kind, p, k);
+    kind[k] = '\0';
+    memcpy(digits, colon + 1, nd);
+    digits[nd] = '\0';
+    out->kind = wd_ref_kind_parse(kind);
+    return out->kind && strspn(digits, "0123456789") == nd &&
+           wd_parse_i64(digits, &out->row_id) == WD_OK;
+}
+
+static int insert_ref(sqlite3_stmt *st, int64_t finding, int64_t seq, wd_ref ref)
+{
+    const char *kind = wd_ref_kind_name(ref.kind);
+    if (!kind)
+        return SQLITE_OK; /* not a kind the store knows: nothing to cite */
+    sqlite3_bind_int64(st, 1, finding);
+    sqlite3_bind_int64(st, 2, seq);
+    sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, ref.row_id);
+    return wd_store__run(st);
+}
+
+int wd_store__insert_refs(wd_store *s, int64_t finding, const wd_finding_rec *f)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t seq = 0;
+    int r = sqlite3_prepare_v2(s->db, "INSERT INTO finding_evidence(finding_id, seq, kind,"
+                                      " row_id) VALUES (?1, ?2, ?3, ?4)", -1, &st, NULL);
+    if (r == SQLITE_OK && f->refs) {
+        for (size_t i = 0; r == SQLITE_OK && i < f->nrefs; i++)
+            r = insert_ref(st, finding, seq++, f->refs[i]);
+    } else if (r == SQLITE_OK && f->evidence) {
+        for (const char *p = f->evidence; r == SQLITE_OK && *p;) {
+            size_t n = strcspn(p, ",");
+            wd_ref ref;
+            if (parse_ref(p, n, &ref))
+                r = insert_ref(st, finding, seq++, ref);
+            p += n + (p[n] == ',');
+        }
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+/* --------------------------------------------------------------- saving */
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+static int insert_findings(wd_store *s, int64_t snap, const wd_finding_rec *f, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "DELETE FROM finding WHERE snapshot_id = ?1", -1, &st,
+                                NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, snap);
+        rc = wd_store__run(st);
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(s->db, "INSERT INTO finding(snapshot_id, rule, severity, title,"
+                                       " explanation, fixes, cause, known_issue, state)"
+                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", -1, &st,
+                                NULL);
+    for (size_t i = 0; i < n && rc == SQLITE_OK; i++) {
+        sqlite3_bind_int64(st, 1, snap);
+        bind_text(st, 2, f[i].rule ? f[i].rule : "");
+        bind_text(st, 3, f[i].severity);
+        bind_text(st, 4, f[i].title);
+        bind_text(st, 5, f[i].explanation);
+        bind_text(st, 6, f[i].fixes);
+        bind_text(st, 7, f[i].cause);
+        bind_text(st, 8, f[i].known_issue);
+        bind_text(st, 9, f[i].state);
+        rc = wd_store__run(st);
+        if (rc == SQLITE_OK)
+            rc = wd_store__insert_refs(s, sqlite3_last_insert_rowid(s->db), &f[i]);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Sets the verdict and finding count; *found says whether the row exists. */
+static int set_verdict(wd_store *s, int64_t snap, const char *verdict, size_t n, int *found)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "UPDATE snapshot SET verdict = ?1, findings = ?2 "
+                                       "WHERE id = ?3", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        bind_text(st, 1, verdict);
+        sqlite3_bind_int64(st, 2, (int64_t)n);
+        sqlite3_bind_int64(st, 3, snap);
+        rc = wd_store__run(st);
+        *found = sqlite3_changes64(s->db) > 0;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The transaction around the analysis: its own, or a savepoint inside the
+ * open snapshot's. Returns WD_OK or the error. */
+static int open_tx(wd_store *s, int nested)
+{
+    if (nested)
+        return wd_store__exec(s, "SAVEPOINT analysis", "saving the analysis in");
+    return wd_store__exec(s, "BEGIN IMMEDIATE", "saving the analysis in");
+}
+
+static int close_tx(wd_store *s, int nested, int ok)
+{
+    if (ok)
+        return sqlite3_exec(s->db, nested ? "RELEASE analysis" : "COMMIT", NULL, NULL, NULL);
+    if (nested && !sqlite3_get_autocommit(s->db)) {
+        sqlite3_exec(s->db, "ROLLBACK TO analysis", NULL, NULL, NULL);
+        sqlite3_exec(s->db, "RELEASE analysis", NULL, NULL, NULL);
+    } else if (!nested && !sqlite3_get_autocommit(s->db)) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    return SQLITE_OK;
+}
+
+/* May an analysis be saved now? *nested: inside the open snapshot. */
+static int can_save(wd_store *s, int *nested)
+{
+    *nested = s->snap != 0;
+    if (s->readonly)
+        return wd_error_set(WD_EREADONLY, "cannot write %s: read-only", s->path);
+    if (s->snap && s->failed)
+        return wd_error_set(s->failed, "%s", s->failed_message ? s->failed_message
+                                                                : "the snapshot failed");
+    if (s->snap && !s->finished)
+        return wd_error_set(WD_EUSAGE, "finish the open snapshot before saving an analysis");
+    return WD_OK;
+}
+
+int wd_store_save_analysis(wd_store *s, int64_t snapshot_id, const char *verdict,
+                           const wd_finding_rec *findings, size_t n)
+{
+    int found = 0, nested = 0, r, rc;
+    if (!s || (n && !findings))
+        return wd_error_set(WD_EUSAGE, "wd_store_save_analysis: nothing to save");
+    if ((rc = can_save(s, &nested)) != WD_OK || (rc = open_tx(s, nested)) != WD_OK)
+        return rc;
+    r = set_verdict(s, snapshot_id, verdict, n, &found);
+    if (r == SQLITE_OK && found)
+        r = insert_findings(s, snapshot_id, findings, n);
+    if (r == SQLITE_OK && found)
+        r = close_tx(s, nested, 1);
+    if (r != SQLITE_OK)
+        rc = wd_store__error(s, r, "saving the analysis in");
+    else if (!found)
+        rc = wd_error_set(WD_ENOTFOUND, "no snapshot %lld in %s", (long long)snapshot_id,
+                          s->path);
+    if (rc) {
+        close_tx(s, nested, 0);
+        /* a failure that ended the snapshot's transaction ends the snapshot */
+        if (nested && sqlite3_get_autocommit(s->db) && !s->failed) {
+            s->failed = rc;
+            free(s->failed_message);
+            s->failed_message = wd_strdup(wd_error_last());
+        }
+    }
+    return rc;
+}
