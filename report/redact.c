@@ -13,7 +13,7 @@
 #include <string.h>
 
 typedef enum kind { K_MACHINE, K_USER, K_DOMAIN, K_HOST, K_IP, K_EMAIL, K_SID, K_COUNT } kind;
-static const char *const kind_names[K_COUNT] = {"MACHINE", "USER", "DOMAIN", "HOST",
+static const char *const kind_names[K_COUNT] = {"MACHINE", "USER",  "DOMAIN", "HOST",
                                                 "IP",      "EMAIL", "SID"};
 
 enum { BUCKETS = 4096, MAX_DNS = 64, MIN_NAME = 2, MAX_NAME = 256 };
@@ -22,8 +22,8 @@ typedef struct rname {
     char *text;
     size_t len;
     kind k;
-    unsigned num;  /* the placeholder's number */
-    int next;      /* index + 1 of the next name in the bucket, 0 none */
+    unsigned num; /* the placeholder's number */
+    int next;     /* index + 1 of the next name in the bucket, 0 none */
 } rname;
 
 struct wd_redactor {
@@ -72,10 +72,10 @@ static int ends_with_label(const char *s, size_t len, const char *suffix)
 static int public_host(const char *s, size_t len)
 {
     static const char *const pub[] = {
-        "microsoft.com", "windowsupdate.com", "windows.com",  "windows.net", "msft.net",
-        "msedge.net",    "live.com",          "bing.com",     "office.com",  "office.net",
-        "msn.com",       "microsoftonline.com", "s-microsoft.com", "xboxlive.com",
-        "digicert.com",  "localhost"};
+        "microsoft.com",   "windowsupdate.com", "windows.com",  "windows.net",
+        "msft.net",        "msedge.net",        "live.com",     "bing.com",
+        "office.com",      "office.net",        "msn.com",      "microsoftonline.com",
+        "s-microsoft.com", "xboxlive.com",      "digicert.com", "localhost"};
     for (size_t i = 0; i < sizeof pub / sizeof pub[0]; i++)
         if (ends_with_label(s, len, pub[i]))
             return 1;
@@ -84,13 +84,36 @@ static int public_host(const char *s, size_t len)
 
 static int well_known(const char *s, size_t len)
 {
-    static const char *const known[] = {
-        "NT AUTHORITY", "NT SERVICE",    "BUILTIN",       "SYSTEM",     "LOCAL SERVICE",
-        "LocalSystem",  "NETWORK SERVICE", "LocalService", "NetworkService", "Public",
-        "Default",      "Default User",  "All Users",     "Administrator", "Administrators",
-        "WORKGROUP",    "Window Manager", "Font Driver Host", "N/A",     "NT VIRTUAL MACHINE",
-        "IIS APPPOOL",  "defaultuser0",  "defaultuser100000", "Guest",  "localhost",
-        "unknown",      "Users",         "TrustedInstaller", "None",    "null"};
+    static const char *const known[] = {"NT AUTHORITY",
+                                        "NT SERVICE",
+                                        "BUILTIN",
+                                        "SYSTEM",
+                                        "LOCAL SERVICE",
+                                        "LocalSystem",
+                                        "NETWORK SERVICE",
+                                        "LocalService",
+                                        "NetworkService",
+                                        "Public",
+                                        "Default",
+                                        "Default User",
+                                        "All Users",
+                                        "Administrator",
+                                        "Administrators",
+                                        "WORKGROUP",
+                                        "Window Manager",
+                                        "Font Driver Host",
+                                        "N/A",
+                                        "NT VIRTUAL MACHINE",
+                                        "IIS APPPOOL",
+                                        "defaultuser0",
+                                        "defaultuser100000",
+                                        "Guest",
+                                        "localhost",
+                                        "unknown",
+                                        "Users",
+                                        "TrustedInstaller",
+                                        "None",
+                                        "null"};
     if (len < MIN_NAME)
         return 1;
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
@@ -600,7 +623,7 @@ void wd_redact_apply(wd_redactor *r, const char *s, wd_buf *out)
             wd_buf_putc(out, s[i++]);
             continue;
         }
-        learn_at(r, s, i); /* on sight: profile folders, bundles, URLs */
+        learn_at(r, s, i);                    /* on sight: profile folders, bundles, URLs */
         if ((n = pattern(r, s, i, 1, out))) { /* whole addresses before the names in them */
             i += n;
             continue;

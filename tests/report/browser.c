@@ -103,8 +103,9 @@ static void screenshot(const char *size, int dark, const char *name)
     cr_assert(asprintf(&url, "file://%s", page) > 0);
     cr_assert(asprintf(&shot_arg, "--screenshot=%s", shot) > 0);
     cr_assert(asprintf(&win, "--window-size=%s", size) > 0);
-    const char *extra[] = {shot_arg, win, "--hide-scrollbars",
-                           dark ? "--force-dark-mode" : "--force-light-mode", url, NULL};
+    const char *extra[] = {
+        shot_arg, win, "--hide-scrollbars", dark ? "--force-dark-mode" : "--force-light-mode",
+        url,      NULL};
     cr_expect_eq(chromium(dir, extra, &out, &err), 0, "%s", err);
     size_t len = 0;
     char *png = wdt_read(shot, &len);

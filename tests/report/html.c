@@ -27,8 +27,8 @@ static char *hand_html(wd_model *m, int redact)
     wd_report_options o = {.redact = redact};
     cr_assert_eq(wd_kb_load(NULL, &kb), 0, "%s", wd_error_last());
     cr_assert_eq(wd_report_xml_build(m, kb, &o, &doc), 0, "%s", wd_error_last());
-    cr_assert_eq(wd_xslt_apply(doc, NULL, wd_tpl_report_xsl, wd_tpl_report_xsl_len, &html, &len),
-                 0, "%s", wd_error_last());
+    cr_assert_eq(wd_xslt_apply(doc, NULL, wd_tpl_report_xsl, wd_tpl_report_xsl_len, &html, &len), 0,
+                 "%s", wd_error_last());
     wd_xml_doc_free(doc);
     wd_kb_free(kb);
     return html;
@@ -63,7 +63,8 @@ Test(report_html, each_fix_shows_its_steps_once)
      * in the fixes section, none in the findings */
     const char *fixes = strstr(html, "<section id=\"fixes\"><h2>Fixes <span class=\"count\">");
     cr_assert_not_null(fixes);
-    int n = (int)strtol(fixes + strlen("<section id=\"fixes\"><h2>Fixes <span class=\"count\">"), NULL, 10);
+    int n = (int)strtol(fixes + strlen("<section id=\"fixes\"><h2>Fixes <span class=\"count\">"),
+                        NULL, 10);
     cr_expect_gt(n, 1);
     cr_expect_eq(count(html, "<ol class=\"steps\">"), n);
     const char *findings = strstr(html, "id=\"findings\""), *end = fixes;
@@ -86,9 +87,8 @@ Test(report_html, a_fix_that_already_failed_says_what_to_do_instead)
     /* the first fix is for the cause, and is not the one that failed */
     const char *ff = strstr(html, "id=\"first-fix\"");
     cr_assert_not_null(ff);
-    cr_expect_eq(strncmp(strstr(ff, "First fix to try: "), "First fix to try: Enlarge the recovery",
-                         38),
-                 0);
+    cr_expect_eq(
+        strncmp(strstr(ff, "First fix to try: "), "First fix to try: Enlarge the recovery", 38), 0);
     free(html);
     wd_model_free(m);
 }
@@ -97,7 +97,8 @@ Test(report_html, effects_cite_their_cause_and_causes_their_effects)
 {
     wd_model *m = hand_model();
     char *html = hand_html(m, 0);
-    const char *cause = strstr(html, "id=\"finding-1\""), *effect = strstr(html, "id=\"finding-2\"");
+    const char *cause = strstr(html, "id=\"finding-1\""),
+               *effect = strstr(html, "id=\"finding-2\"");
     cr_assert(cause && effect);
     cr_expect_lt(cause, effect, "the cause is not first");
     cr_expect_not_null(strstr(effect, "Caused by: <a href=\"#finding-1\">KB5034441 fails"));
@@ -112,7 +113,8 @@ Test(report_html, a_known_issue_shows_its_source)
 {
     wd_model *m = hand_model();
     char *html = hand_html(m, 0);
-    const char *box = strstr(html, "<aside class=\"known-issue\" id=\"issue-winre-partition-too-small\">");
+    const char *box =
+        strstr(html, "<aside class=\"known-issue\" id=\"issue-winre-partition-too-small\">");
     cr_assert_not_null(box, "%s", html);
     cr_expect_not_null(strstr(box, "Known issue: The January 2024 Windows Recovery Environment"));
     cr_expect_not_null(strstr(box, "<a href=\"https://support.microsoft.com/help/5034441\" "
@@ -144,7 +146,8 @@ Test(report_html, incomplete_evidence_is_said_plainly)
     char *html = hand_html(m, 0);
     cr_expect_not_null(strstr(html, "class=\"verdict v-incomplete\""));
     cr_expect_not_null(strstr(html, "Incomplete evidence: </strong>1 evidence file could not be "
-                                    "read at all."), "%s", html);
+                                    "read at all."),
+                       "%s", html);
     cr_expect_not_null(strstr(html, "the diagnosis is incomplete"));
     cr_expect_not_null(strstr(html, "Setup.evtx"));
     free(html);

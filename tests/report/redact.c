@@ -26,8 +26,8 @@
 
 /* Every original that must never reach a report. */
 static const char *const secrets[] = {
-    MACHINE, "SECRET7", OTHER, USER, DOMAIN, "contoso", "wsus01", "proxy7", IP4, "fe80::1c2d",
-    "john.doe", "1004336348",
+    MACHINE,  "SECRET7", OTHER, USER,         DOMAIN,     "contoso",
+    "wsus01", "proxy7",  IP4,   "fe80::1c2d", "john.doe", "1004336348",
 };
 
 static void hostile_activity(wd_store *s, wd_op op, wd_outcome out, uint32_t code, const char *time,
@@ -57,12 +57,17 @@ static void hostile_events(wd_store *s)
                     {"url", "http://" WSUS ":8530/Content/AB/x.cab"},
                     {"clientAddress", IP6},
                     {"updateTitle", "Update for " USER " on " MACHINE}};
-    wd_event_rec e = {"System", "Microsoft-Windows-Bits-Client", 59, 4, 301, "2024-03-13T10:01:00Z",
-                      OTHER, f, 5, BUNDLE "\\System.evtx"};
+    wd_event_rec e = {"System", "Microsoft-Windows-Bits-Client", 59,    4,
+                      301,      "2024-03-13T10:01:00Z",          OTHER, f,
+                      5,        BUNDLE "\\System.evtx"};
     cr_assert_eq(wd_store_add_event(s, &e), 0, "%s", wd_error_last());
-    wd_field g[] = {{"updateTitle", "2024-01 Update (KB5034441) for " USER}, {"errorCode", "0x80070643"}};
-    wd_event_rec e20 = {"System", "Microsoft-Windows-WindowsUpdateClient", 20, 2, 302,
-                        "2024-03-13T11:00:00Z", FQDN, g, 2, BUNDLE "\\System.evtx"};
+    wd_field g[] = {{"updateTitle", "2024-01 Update (KB5034441) for " USER},
+                    {"errorCode", "0x80070643"}};
+    wd_event_rec e20 = {"System", "Microsoft-Windows-WindowsUpdateClient",
+                        20,       2,
+                        302,      "2024-03-13T11:00:00Z",
+                        FQDN,     g,
+                        2,        BUNDLE "\\System.evtx"};
     cr_assert_eq(wd_store_add_event(s, &e20), 0, "%s", wd_error_last());
     wd_activity_rec a = {.operation = WD_OP_INSTALL,
                          .outcome = WD_OUT_FAILED,
@@ -96,8 +101,9 @@ static void hostile_rest(wd_store *s)
     };
     for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++)
         cr_assert_eq(wd_store_add_fact(s, &facts[i]), 0, "%s", wd_error_last());
-    wd_service_rec svc = {"wuauserv", "Windows Update (" USER ")", "stopped", "disabled", -1, 1077,
-                          0, BUNDLE "\\services-" MACHINE ".csv"};
+    wd_service_rec svc = {
+        "wuauserv", "Windows Update (" USER ")",        "stopped", "disabled", -1, 1077,
+        0,          BUNDLE "\\services-" MACHINE ".csv"};
     cr_assert_eq(wd_store_add_service(s, &svc), 0, "%s", wd_error_last());
     wd_note_rec n = {BUNDLE "\\Setup.evtx", "record 7",
                      "event of " DOMAIN "\\" USER " from " IP4 " could not be decoded",
@@ -113,12 +119,13 @@ static wd_store *hostile_store(const char *dir, int64_t *snap)
     char *db = wdt_path(dir, "history.db");
     cr_assert_eq(wd_store_open(db, WD_STORE_CREATE, &s), 0, "%s", wd_error_last());
     free(db);
-    cr_assert_eq(wd_store_begin(s, "wudiag diagnose --evidence " BUNDLE " --machine " MACHINE, BUNDLE),
-                 0, "%s", wd_error_last());
+    cr_assert_eq(
+        wd_store_begin(s, "wudiag diagnose --evidence " BUNDLE " --machine " MACHINE, BUNDLE), 0,
+        "%s", wd_error_last());
     const char *log = BUNDLE "\\WindowsUpdate-" MACHINE ".log";
     hostile_activity(s, WD_OP_SCAN, WD_OUT_FAILED, 0x8024402C, "2024-03-10T08:00:00", log, 11,
-                     "* END * Finding updates from http://" WSUS ":8530 via " PROXY " (" IP4 ", " IP6
-                     ") for " USER "_admin, mail " EMAIL ", sid " SID);
+                     "* END * Finding updates from http://" WSUS ":8530 via " PROXY " (" IP4
+                     ", " IP6 ") for " USER "_admin, mail " EMAIL ", sid " SID);
     hostile_activity(s, WD_OP_SCAN, WD_OUT_FAILED, 0x8024402C, "2024-03-11T08:00:00", log, 12,
                      "WSUS server: " WSUS " unreachable from " MACHINE " (" OTHER ")");
     hostile_activity(s, WD_OP_REPAIR, WD_OUT_FAILED, 0x800F081F, "2024-03-12T08:00:00",
@@ -179,8 +186,8 @@ Test(report_redact, no_original_reaches_the_html_the_xml_or_the_json)
         char *text = render(s, snap, dir, formats[i]);
         expect_clean(text, formats[i]);
         /* each kind was there, and is now a placeholder */
-        const char *ph[] = {"MACHINE-1", "MACHINE-2", "USER-1", "DOMAIN-", "HOST-", "IP-1", "IP-2",
-                            "EMAIL-1", "SID-1"};
+        const char *ph[] = {"MACHINE-1", "MACHINE-2", "USER-1",  "DOMAIN-", "HOST-",
+                            "IP-1",      "IP-2",      "EMAIL-1", "SID-1"};
         for (size_t j = 0; j < sizeof ph / sizeof ph[0]; j++)
             cr_expect_not_null(strstr(text, ph[j]), "%s: no %s", formats[i], ph[j]);
         /* what is not a name survives */
@@ -259,21 +266,28 @@ Test(report_redact, redactor_replaces_names_and_patterns_with_stable_placeholder
     static const struct {
         const char *in, *out;
     } cases[] = {
-        {"job of CORP\\bob on PC-7 and pc-7.corp.example.com", "job of DOMAIN-2\\USER-1 on MACHINE-1 and MACHINE-1"},
+        {"job of CORP\\bob on PC-7 and pc-7.corp.example.com",
+         "job of DOMAIN-2\\USER-1 on MACHINE-1 and MACHINE-1"},
         /* whole names only, but also inside longer tokens and paths */
         {"Update for PC-700 by bobby", "Update for PC-700 by bobby"},
         {"bob_admin, bob-laptop, /home/bob/x", "USER-1_admin, USER-1-laptop, /home/USER-1/x"},
         {"C:\\Users\\carol\\AppData and carol", "C:\\Users\\USER-2\\AppData and USER-2"},
-        {"wudiag-evidence-DESKTOP-9X-20240314-101500.zip", "wudiag-evidence-MACHINE-2-20240314-101500.zip"},
+        {"wudiag-evidence-DESKTOP-9X-20240314-101500.zip",
+         "wudiag-evidence-MACHINE-2-20240314-101500.zip"},
         /* addresses, e-mails, SIDs, internal hosts */
-        {"from 10.1.2.3:8080 and fe80::1c2d:3e4f:5a6b:7c8d%12 and ::1", "from IP-1:8080 and IP-2%12 and IP-3"},
+        {"from 10.1.2.3:8080 and fe80::1c2d:3e4f:5a6b:7c8d%12 and ::1",
+         "from IP-1:8080 and IP-2%12 and IP-3"},
         {"mail bob.smith@corp.example.com", "mail EMAIL-1"},
         {"sid S-1-5-21-3623811015-3361044348-30300820-1013 and S-1-5-18", "sid SID-1 and S-1-5-18"},
-        {"http://wsus01.corp.example.com:8530/x and srv2.corp.example.com", "http://HOST-1:8530/x and HOST-2"},
-        {"https://go.microsoft.com/fwlink and download.windowsupdate.com", "https://go.microsoft.com/fwlink and download.windowsupdate.com"},
+        {"http://wsus01.corp.example.com:8530/x and srv2.corp.example.com",
+         "http://HOST-1:8530/x and HOST-2"},
+        {"https://go.microsoft.com/fwlink and download.windowsupdate.com",
+         "https://go.microsoft.com/fwlink and download.windowsupdate.com"},
         /* what only looks like them stays */
-        {"at 07:25:41.804 build 10.0.19041.3930 v1.407.1.0 Agent::Run ab:cd:ef", "at 07:25:41.804 build 10.0.19041.3930 v1.407.1.0 Agent::Run ab:cd:ef"},
-        {"NT AUTHORITY\\SYSTEM and NT SERVICE\\TrustedInstaller", "NT AUTHORITY\\SYSTEM and NT SERVICE\\TrustedInstaller"},
+        {"at 07:25:41.804 build 10.0.19041.3930 v1.407.1.0 Agent::Run ab:cd:ef",
+         "at 07:25:41.804 build 10.0.19041.3930 v1.407.1.0 Agent::Run ab:cd:ef"},
+        {"NT AUTHORITY\\SYSTEM and NT SERVICE\\TrustedInstaller",
+         "NT AUTHORITY\\SYSTEM and NT SERVICE\\TrustedInstaller"},
         /* the same original, the same placeholder */
         {"10.1.2.3 PC-7 bob", "IP-1 MACHINE-1 USER-1"},
     };

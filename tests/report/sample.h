@@ -19,13 +19,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WINRE_TITLE "2024-01 Security Update for Windows 10 Version 22H2 for x64-based Systems (KB5034441)"
-#define FEB_TITLE "2024-02 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems (KB5034763)"
-#define MAR_TITLE "2024-03 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems (KB5035845)"
-#define DEFENDER_TITLE "Security Intelligence Update for Microsoft Defender Antivirus - KB2267602 (Version 1.407.1)"
+#define WINRE_TITLE                                                                                \
+    "2024-01 Security Update for Windows 10 Version 22H2 for x64-based Systems (KB5034441)"
+#define FEB_TITLE                                                                                  \
+    "2024-02 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems (KB5034763)"
+#define MAR_TITLE                                                                                  \
+    "2024-03 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems (KB5035845)"
+#define DEFENDER_TITLE                                                                             \
+    "Security Intelligence Update for Microsoft Defender Antivirus - KB2267602 (Version 1.407.1)"
 #define HOSTILE_TITLE "<script>alert(1)</script>&\"' \x01\x1b[31m\xff\xfe end"
 #define HOSTILE_CLEAN "<script>alert(1)</script>&\"' [31m\xEF\xBF\xBD\xEF\xBF\xBD end"
-#define SAMPLE_BUNDLE "C:\\Users\\alice\\Desktop\\wudiag-evidence-DESKTOP-SECRET-20240314-101500.zip"
+#define SAMPLE_BUNDLE                                                                              \
+    "C:\\Users\\alice\\Desktop\\wudiag-evidence-DESKTOP-SECRET-20240314-101500.zip"
 
 /* One event of System.evtx and, when op is set, the activity it gives. */
 typedef struct sample_ev {
@@ -59,7 +64,10 @@ static void sample_event(wd_store *s, const sample_ev *x, const char *title)
                       .time = x->time,
                       .computer = x->computer,
                       .fields = is_bits ? bits : f,
-                      .nfields = is_bits ? 3 : x->service ? 3 : x->code ? 2 : 1,
+                      .nfields = is_bits      ? 3
+                                 : x->service ? 3
+                                 : x->code    ? 2
+                                              : 1,
                       .source = "System.evtx"};
     cr_assert_eq(wd_store_add_event(s, &e), 0, "%s", wd_error_last());
     if (!x->op)
@@ -85,8 +93,8 @@ static void sample_events(wd_store *s, int hostile)
 {
     static const char *const wu = "Microsoft-Windows-WindowsUpdateClient";
     static const sample_ev evs[] = {
-        {wu, 43, 100, "2024-01-10T10:00:00Z", "DESKTOP-SECRET", WD_OP_INSTALL,
-         WD_OUT_IN_PROGRESS, 0, "KB5034441", WINRE_TITLE, WD_PRODUCT_OS_OTHER, NULL},
+        {wu, 43, 100, "2024-01-10T10:00:00Z", "DESKTOP-SECRET", WD_OP_INSTALL, WD_OUT_IN_PROGRESS,
+         0, "KB5034441", WINRE_TITLE, WD_PRODUCT_OS_OTHER, NULL},
         {wu, 20, 101, "2024-01-10T10:05:00Z", "DESKTOP-SECRET", WD_OP_INSTALL, WD_OUT_FAILED,
          0x80070643, "KB5034441", WINRE_TITLE, WD_PRODUCT_OS_OTHER, NULL},
         {wu, 20, 150, "2024-01-17T10:05:00Z", "DESKTOP-SECRET", WD_OP_INSTALL, WD_OUT_FAILED,
@@ -96,10 +104,12 @@ static void sample_events(wd_store *s, int hostile)
         {wu, 20, 211, "2024-02-14T11:00:00Z", "DESKTOP-SECRET", WD_OP_INSTALL, WD_OUT_FAILED,
          0x800F0922, "KB5034763", FEB_TITLE, WD_PRODUCT_OS_CUMULATIVE, NULL},
         {"Service Control Manager", 7031, 290, "2024-03-10T08:00:00Z", "DESKTOP-SECRET",
-         WD_OP_SERVICE_CRASH, WD_OUT_FAILED, 0, NULL, "The Windows Update service terminated "
-         "unexpectedly.", WD_PRODUCT_UNKNOWN, "wuauserv"},
-        {wu, 19, 300, "2024-03-13T10:00:00Z", "DESKTOP-SECRET", WD_OP_INSTALL, WD_OUT_SUCCEEDED,
-         0, "KB5035845", MAR_TITLE, WD_PRODUCT_OS_CUMULATIVE, NULL},
+         WD_OP_SERVICE_CRASH, WD_OUT_FAILED, 0, NULL,
+         "The Windows Update service terminated "
+         "unexpectedly.",
+         WD_PRODUCT_UNKNOWN, "wuauserv"},
+        {wu, 19, 300, "2024-03-13T10:00:00Z", "DESKTOP-SECRET", WD_OP_INSTALL, WD_OUT_SUCCEEDED, 0,
+         "KB5035845", MAR_TITLE, WD_PRODUCT_OS_CUMULATIVE, NULL},
         {"Microsoft-Windows-Bits-Client", 59, 301, "2024-03-13T10:01:00Z", "OTHER-PC", 0, 0, 0,
          NULL, NULL, WD_PRODUCT_UNKNOWN, NULL},
     };
@@ -127,16 +137,16 @@ static void sample_logs(wd_store *s)
 {
     sample_line(s, WD_OP_VERIFY, WD_OUT_SUCCEEDED, 0, "2024-03-05T08:50:00", "CBS.log", 2665, 3,
                 "Corruption detection complete. numCorruptions = 3");
-    sample_line(s, WD_OP_REPAIR, WD_OUT_FAILED, 0x800F081F, "2024-03-05T09:00:00", "DISM.log",
-                120, -1, "Failed to restore the image health. hr:0x800f081f");
-    sample_line(s, WD_OP_REPAIR, WD_OUT_FAILED, 0x800F081F, "2024-03-06T09:00:00", "DISM.log",
-                340, -1, "Failed to restore the image health. hr:0x800f081f");
-    sample_line(s, WD_OP_REPAIR, WD_OUT_FAILED, 0x800F081F, "2024-03-07T09:00:00", "DISM.log",
-                560, -1, "Failed to restore the image health. hr:0x800f081f");
-    sample_line(s, WD_OP_SCAN, WD_OUT_SUCCEEDED, 0, "2024-03-13T09:00:00", "WindowsUpdate.log",
-                77, 3, "* END * Finding updates CallerId = UpdateOrchestrator Exit code = 0x00000000");
-    sample_line(s, WD_OP_SCAN, WD_OUT_TRACE, 0x8024000C, "2024-03-13T09:00:01",
-                "WindowsUpdate.log", 78, -1, "EEHandler: 0x8024000C");
+    sample_line(s, WD_OP_REPAIR, WD_OUT_FAILED, 0x800F081F, "2024-03-05T09:00:00", "DISM.log", 120,
+                -1, "Failed to restore the image health. hr:0x800f081f");
+    sample_line(s, WD_OP_REPAIR, WD_OUT_FAILED, 0x800F081F, "2024-03-06T09:00:00", "DISM.log", 340,
+                -1, "Failed to restore the image health. hr:0x800f081f");
+    sample_line(s, WD_OP_REPAIR, WD_OUT_FAILED, 0x800F081F, "2024-03-07T09:00:00", "DISM.log", 560,
+                -1, "Failed to restore the image health. hr:0x800f081f");
+    sample_line(s, WD_OP_SCAN, WD_OUT_SUCCEEDED, 0, "2024-03-13T09:00:00", "WindowsUpdate.log", 77,
+                3, "* END * Finding updates CallerId = UpdateOrchestrator Exit code = 0x00000000");
+    sample_line(s, WD_OP_SCAN, WD_OUT_TRACE, 0x8024000C, "2024-03-13T09:00:01", "WindowsUpdate.log",
+                78, -1, "EEHandler: 0x8024000C");
     wd_activity_rec d = {.operation = WD_OP_INSTALL,
                          .outcome = WD_OUT_FAILED,
                          .has_code = 1,
@@ -191,7 +201,7 @@ static void sample_rest(wd_store *s, int with_services)
     cr_assert_eq(wd_store_add_note(s, &n1), 0);
     cr_assert_eq(wd_store_add_note(s, &n2), 0);
     const wd_source_rec src[] = {
-        {"System.evtx", "evtx", 1910, 9, 1},      {"services.csv", "services-csv", 4, 4, 0},
+        {"System.evtx", "evtx", 1910, 9, 1},       {"services.csv", "services-csv", 4, 4, 0},
         {"CBS.log", "cbs-log", 3000, 1, 0},        {"DISM.log", "dism-log", 600, 3, 0},
         {"WindowsUpdate.log", "wulog", 100, 2, 0}, {"update-history.csv", "history-csv", 2, 2, 0},
         {"facts.txt", "facts", 9, 9, 0},
@@ -259,8 +269,8 @@ static inline char **hand_list(size_t n, const char *const *v)
 }
 
 static inline void hand_finding(wd_finding *f, const char *rule, const char *sev, const char *title,
-                         const char *state, size_t nfixes, const char *const *fixes,
-                         const char *failed)
+                                const char *state, size_t nfixes, const char *const *fixes,
+                                const char *failed)
 {
     f->rule = strdup(rule);
     f->severity = strdup(sev);

@@ -132,14 +132,18 @@ Test(report_xml, verdict_has_a_summary_and_a_first_fix_that_did_not_fail)
     xmlDocPtr doc = sample_doc(dir, 0, 1);
     expect(doc, "/r:report/r:verdict/@status", "failing");
     expect(doc, "string-length(/r:report/r:verdict/r:summary) > 20", "true");
-    expect(doc, "substring(/r:report/r:verdict/r:summary, "
-                "string-length(/r:report/r:verdict/r:summary))", ".");
+    expect(doc,
+           "substring(/r:report/r:verdict/r:summary, "
+           "string-length(/r:report/r:verdict/r:summary))",
+           ".");
     expect(doc, "boolean(/r:report/r:verdict/r:first-fix/@name)", "true");
     /* the first fix is described, and is not one the evidence shows failed */
     expect(doc, "//r:fixes/r:fix[@name = /r:report/r:verdict/r:first-fix/@name]/@already-failed",
            "false");
-    expect(doc, "/r:report/r:verdict/r:first-fix = "
-                "//r:fixes/r:fix[@name = /r:report/r:verdict/r:first-fix/@name]/r:title", "true");
+    expect(doc,
+           "/r:report/r:verdict/r:first-fix = "
+           "//r:fixes/r:fix[@name = /r:report/r:verdict/r:first-fix/@name]/r:title",
+           "true");
     xmlFreeDoc(doc);
     wdt_rmtree(dir);
     free(dir);
@@ -158,8 +162,10 @@ Test(report_xml, each_fix_is_described_once_and_findings_refer_to_it)
      * given it is marked, with how often, and what to do instead */
     expect(doc, "count(//r:fix[@name='repair-image'][@already-failed='false'])", "0");
     expect(doc, "count(//r:fix[@name='repair-image'][@failures != 3])", "0");
-    expect(doc, "not(//r:fixes/r:fix[@name='repair-image']) or "
-                "//r:fixes/r:fix[@name='repair-image']/@instead = 'repair-image-source'", "true");
+    expect(doc,
+           "not(//r:fixes/r:fix[@name='repair-image']) or "
+           "//r:fixes/r:fix[@name='repair-image']/@instead = 'repair-image-source'",
+           "true");
     xmlFreeDoc(doc);
     wdt_rmtree(dir);
     free(dir);
@@ -179,8 +185,10 @@ Test(report_xml, evidence_is_labelled_by_file_and_line_or_record)
     expect(doc, "//r:timeline/r:activity[@operation='repair'][last()]/@label", "DISM.log line 120");
     expect(doc, "//r:timeline/r:activity[@kb='KB2267602'][@outcome='failed']/@label",
            "update-history.csv line 5");
-    expect(doc, "count(//r:evidence[@kind='activity'][@label='DISM.log line 120']) >= "
-                "count(//r:finding[@rule='repair-source-missing'])", "true");
+    expect(doc,
+           "count(//r:evidence[@kind='activity'][@label='DISM.log line 120']) >= "
+           "count(//r:finding[@rule='repair-source-missing'])",
+           "true");
     xmlFreeDoc(doc);
     wdt_rmtree(dir);
     free(dir);
@@ -564,8 +572,7 @@ Test(report_xml, example_bundle_report_validates)
     cr_expect_eq(validate(doc), 0, "the example report does not validate");
     expect(doc, "/r:report/r:machine/@name", "DESKTOP-2KGM189");
     expect(doc, "/r:report/r:verdict/@status", "failing");
-    expect(doc, "count(//r:activity[@outcome='failed'][@code='0x80248007'][@kb='KB4025342'])",
-           "4");
+    expect(doc, "count(//r:activity[@outcome='failed'][@code='0x80248007'][@kb='KB4025342'])", "4");
     expect(doc, "//r:updates/r:update[@kb='KB4025342']/@failures", "4");
     expect(doc, "count(//r:sources/r:source[@kind='evtx'])", "1");
     expect(doc, "//r:service[@name='wuauserv']/@expected-start", "manual");
