@@ -8,11 +8,16 @@
 
 /* Documented exit codes. */
 enum {
-    WD_EXIT_HEALTHY = 0,  /* ran; nothing wrong found */
-    WD_EXIT_FAILED = 1,   /* could not run */
-    WD_EXIT_USAGE = 2,    /* bad command line */
-    WD_EXIT_PROBLEMS = 3, /* ran, and found problems */
+    WD_EXIT_HEALTHY = 0,    /* ran; nothing wrong now */
+    WD_EXIT_FAILED = 1,     /* could not run */
+    WD_EXIT_USAGE = 2,      /* bad command line */
+    WD_EXIT_PROBLEMS = 3,   /* ran; verdict failing (updates cannot install) */
+    WD_EXIT_WARNING = 4,    /* ran; verdict warning (something to look at) */
+    WD_EXIT_INCOMPLETE = 5, /* ran; evidence given could not all be read */
 };
+
+/* The exit code a verdict gives. */
+int wd_cli_verdict_exit(const char *verdict);
 
 /* The verbs; each returns an exit code. argv[0] is the verb. */
 int wd_cmd_diagnose(int argc, char **argv);

@@ -110,9 +110,15 @@ static int analyse(wd_store *store, int64_t snap, const wd_report_options *ro, i
     return WD_OK;
 }
 
-static int verdict_exit(const char *verdict)
+int wd_cli_verdict_exit(const char *verdict)
 {
-    return verdict && !strcmp(verdict, "healthy") ? WD_EXIT_HEALTHY : WD_EXIT_PROBLEMS;
+    if (!verdict || !strcmp(verdict, "healthy"))
+        return WD_EXIT_HEALTHY;
+    if (!strcmp(verdict, "warning"))
+        return WD_EXIT_WARNING;
+    if (!strcmp(verdict, "incomplete"))
+        return WD_EXIT_INCOMPLETE;
+    return WD_EXIT_PROBLEMS;
 }
 
 /* ---------------------------------------------------------------- options */
@@ -173,21 +179,27 @@ static void report_options(const options *o, int argc, char **argv, const char *
 /* Prints the one-line summary of a written report; returns the exit code. */
 static int summarize(wd_report *r, const options *o, int64_t snap)
 {
-    const char *verdict = wd_report_verdict(r);
-    size_t n = wd_report_finding_count(r);
+    const char *verdict = wd_report_verdict(r), *fix = wd_report_first_fix(r);
+    size_t n = 0, total = wd_report_finding_count(r);
     FILE *out = strcmp(o->output, "-") ? stdout : stderr;
-    fprintf(out, "snapshot %lld: %s, %zu finding%s", (long long)snap, verdict, n,
-            n == 1 ? "" : "s");
-    if (n) {
-        wd_finding_rec top;
-        wd_report_finding(r, 0, &top);
-        fprintf(out, " (first: %s)", top.title);
+    wd_finding_rec top = {0};
+    for (size_t i = 0; i < total; i++) { /* current problems, not history */
+        wd_finding_rec f;
+        wd_report_finding(r, i, &f);
+        if ((!f.state || !strcmp(f.state, "current")) && strcmp(f.severity, "info"))
+            n++;
     }
+    if (total)
+        wd_report_finding(r, 0, &top);
+    fprintf(out, "snapshot %lld: %s, %zu problem%s now", (long long)snap, verdict, n,
+            n == 1 ? "" : "s");
+    if (n)
+        fprintf(out, " (first: %s; first fix: %s)", top.title, fix ? fix : "-");
     if (strcmp(o->output, "-"))
         fprintf(out, "\nreport written to %s\n", o->output);
     else
         fputc('\n', out);
-    return verdict_exit(verdict);
+    return wd_cli_verdict_exit(verdict);
 }
 
 /* ------------------------------------------------------------------- verbs */
@@ -283,7 +295,7 @@ static int run_collect(int argc, char **argv, const char *verb, int render)
     } else {
         printf("snapshot %lld: %s, %zu findings\n", (long long)snap, wd_report_verdict(r),
                wd_report_finding_count(r));
-        code = verdict_exit(wd_report_verdict(r));
+        code = wd_cli_verdict_exit(wd_report_verdict(r));
     }
 cleanup:
     wd_store_rollback(store); /* no-op once committed */

@@ -12,8 +12,10 @@ static int has(const char *hay, const char *needle)
     if (!hay)
         return 0;
     size_t n = strlen(needle);
+    int lo = tolower((unsigned char)needle[0]), up = toupper((unsigned char)needle[0]);
+    /* the first character tested inline: this runs for every update event */
     for (; *hay; hay++)
-        if (wd_strncaseeq(hay, needle, n))
+        if ((*hay == lo || *hay == up) && wd_strncaseeq(hay, needle, n))
             return 1;
     return 0;
 }
@@ -40,37 +42,81 @@ static int is_driver(const char *title)
     return isdigit((unsigned char)*b) && strchr(b, '.') != NULL;
 }
 
-static wd_product from_title(const char *t)
+/* Titles of .NET Framework updates, not the .NET Native packages the Store
+ * ships with apps ("Microsoft .Net Native Framework Package 1.6"). */
+static int is_dotnet(const char *t)
+{
+    if (has(t, ".NET Native"))
+        return 0;
+    return has(t, ".NET Framework") || has(t, ".NET Core") || has(t, "Microsoft .NET") ||
+           has(t, "NetFx3") || has(t, "NetFx4");
+}
+
+/* Monthly cumulative updates of Windows 10/11 and Server, and the Windows
+ * 7 / 8.1 monthly rollups and security-only updates (not Internet
+ * Explorer's own cumulative updates, nor .NET's, tested before). */
+static int is_os_cumulative(const char *t)
+{
+    if (has(t, "Internet Explorer"))
+        return 0;
+    return has(t, "Cumulative Update") || has(t, "Quality Rollup") ||
+           has(t, "Security Only Quality Update") || has(t, "Security Monthly Quality") ||
+           has(t, "Monthly Rollup");
+}
+
+/* Dynamic updates, WinRE / Safe OS updates and other setup-time updates. */
+static int is_os_setup_update(const char *t)
+{
+    return has(t, "Dynamic Update") || has(t, "Safe OS") || has(t, "Recovery Environment") ||
+           has(t, "WinRE") || has(t, "Setup Update");
+}
+
+static int is_office(const char *t)
+{
+    return has(t, "Microsoft Office") || has(t, "Microsoft 365 Apps") || has(t, "Office 20") ||
+           has(t, "Microsoft Outlook") || has(t, "Microsoft Word") || has(t, "Microsoft Excel") ||
+           has(t, "Microsoft PowerPoint") || has(t, "Microsoft OneNote 20") ||
+           has(t, "Skype for Business 20");
+}
+
+static wd_product from_title(const char *t, int has_kb)
 {
     if (is_store_app(t))
         return WD_PRODUCT_STORE_APP;
     if (has(t, "Malicious Software Removal Tool"))
         return WD_PRODUCT_MSRT;
     if (has(t, "Defender") || has(t, "Security Intelligence Update") ||
-        has(t, "Definition Update") || has(t, "antimalware platform"))
+        has(t, "Definition Update") || has(t, "antimalware platform") ||
+        has(t, "Microsoft Security Essentials"))
         return WD_PRODUCT_DEFENDER;
-    if (has(t, ".NET Framework") || has(t, ".NET Core") || has(t, "Microsoft .NET"))
-        return WD_PRODUCT_DOTNET;
     if (has(t, "Servicing Stack Update"))
         return WD_PRODUCT_SERVICING_STACK;
-    /* the WU client names an upgrade "Windows 11, version 24H2" */
+    /* "Feature update to Windows 10, version 22H2"; Windows 11 titles its
+     * feature updates "Windows 11, version 24H2" */
     if (has(t, "Feature update to Windows") || has(t, "Upgrade to Windows") ||
-        wd_strncaseeq(t, "Windows 10, version ", 20) ||
-        wd_strncaseeq(t, "Windows 11, version ", 20))
+        (has(t, "feature update") && has(t, "Windows")) ||
+        (!has_kb && wd_strncaseeq(t, "Windows 1", 9) && has(t, ", version ")))
         return WD_PRODUCT_FEATURE_UPDATE;
-    if (has(t, "Microsoft Office") || has(t, "Microsoft 365 Apps") || has(t, "Office 20") ||
-        has(t, "Microsoft Outlook") || has(t, "Microsoft Word") || has(t, "Microsoft Excel"))
-        return WD_PRODUCT_OFFICE;
-    if (has(t, "Cumulative Update") || has(t, "Quality Rollup") ||
-        has(t, "Security Only Quality Update") || has(t, "Security Monthly Quality"))
+    if (is_dotnet(t))
+        return WD_PRODUCT_DOTNET;
+    if (is_office(t))
+        return has_kb ? WD_PRODUCT_OFFICE : WD_PRODUCT_STORE_APP;
+    if (is_os_cumulative(t))
         return WD_PRODUCT_OS_CUMULATIVE;
+    if (is_os_setup_update(t))
+        return WD_PRODUCT_OS_OTHER;
     if (is_driver(t))
         return WD_PRODUCT_DRIVER;
-    if (has(t, "Windows") || has(t, "Dynamic Update") || has(t, "Safe OS"))
-        return WD_PRODUCT_OS_OTHER;
-    if (has(t, "Microsoft") || has(t, "Edge") || has(t, "Silverlight") || has(t, "SQL Server"))
+    if (has(t, "Microsoft Edge") || has(t, "Silverlight") || has(t, "SQL Server") ||
+        has(t, "Visual C++") || has(t, "Visual Studio"))
         return WD_PRODUCT_OTHER;
-    return WD_PRODUCT_UNKNOWN;
+    /* Windows updates name their KB; a title without one that is none of the
+     * above is a Store app ("Windows Calculator", "Groove Music") */
+    if (!has_kb)
+        return WD_PRODUCT_STORE_APP;
+    if (has(t, "Windows"))
+        return WD_PRODUCT_OS_OTHER;
+    return WD_PRODUCT_OTHER;
 }
 
 /* CBS package names: Package_for_RollupFix (the cumulative update),
@@ -83,7 +129,9 @@ static wd_product from_package(const char *p)
         return WD_PRODUCT_SERVICING_STACK;
     if (has(p, "DotNetRollup") || has(p, "NetFx"))
         return WD_PRODUCT_DOTNET;
-    if (has(p, "Package_for_KB") || has(p, "Package_for_"))
+    if (has(p, "SafeOS") || has(p, "WinRE"))
+        return WD_PRODUCT_OS_OTHER;
+    if (has(p, "Package_for_KB") || has(p, "Package_for_") || has(p, "Microsoft-Windows-"))
         return WD_PRODUCT_OS_OTHER;
     return WD_PRODUCT_UNKNOWN;
 }
@@ -98,6 +146,8 @@ static wd_product from_kb(const char *kb)
         {"KB890830", WD_PRODUCT_MSRT},     {"KB2267602", WD_PRODUCT_DEFENDER},
         {"KB4052623", WD_PRODUCT_DEFENDER}, {"KB915597", WD_PRODUCT_DEFENDER},
         {"KB2461484", WD_PRODUCT_DEFENDER}, {"KB4023057", WD_PRODUCT_OS_OTHER},
+        {"KB5007651", WD_PRODUCT_DEFENDER}, {"KB3125574", WD_PRODUCT_OS_CUMULATIVE},
+        {"KB5001716", WD_PRODUCT_OS_OTHER}, {"KB4577586", WD_PRODUCT_OS_OTHER},
     };
     for (size_t i = 0; kb && i < sizeof known / sizeof known[0]; i++)
         if (wd_strcaseeq(kb, known[i].kb))
@@ -107,7 +157,11 @@ static wd_product from_kb(const char *kb)
 
 wd_product wd_classify_update(const char *title, const char *kb, const char *package)
 {
-    wd_product p = title && *title ? from_title(title) : WD_PRODUCT_UNKNOWN;
+    char found[32];
+    if ((!kb || !*kb) && title && wd_find_kb(title, found, sizeof found))
+        kb = found;
+    int has_kb = kb && *kb;
+    wd_product p = title && *title ? from_title(title, has_kb) : WD_PRODUCT_UNKNOWN;
     if (p == WD_PRODUCT_UNKNOWN || p == WD_PRODUCT_OS_OTHER) {
         wd_product k = from_kb(kb);
         if (k != WD_PRODUCT_UNKNOWN)

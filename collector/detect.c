@@ -88,6 +88,15 @@ static int is_cbs_style_line(const char *l)
            l[19] == ',';
 }
 
+/* The source column of such a line is DISM (a CBS.log names DISM too, in
+ * "client DISM Package Manager Provider": the column decides). */
+static int is_dism_source(const char *l)
+{
+    const char *p = wd_text_skip_blanks(l + 20);
+    p = wd_text_skip_blanks(wd_text_token_end(p));
+    return !strncmp(p, "DISM", 4) && (p[4] == ' ' || p[4] == '\t' || p[4] == '\0');
+}
+
 static int header_has(const char *line, const char *col)
 {
     /* a CSV header cell, quoted or not, compared case-insensitively */
@@ -137,7 +146,7 @@ static wd_kind detect_text(const char *text, const char *path)
         if (is_wu_log_line(line))
             return WD_KIND_WU_LOG;
         if (is_cbs_style_line(line)) {
-            if (name_has(path, "dism") || strstr(line, " DISM ") || strstr(line, "DISM "))
+            if (name_has(path, "dism") || is_dism_source(line))
                 return WD_KIND_DISM_LOG;
             return WD_KIND_CBS_LOG;
         }

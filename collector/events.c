@@ -1,8 +1,9 @@
 /* events.c - the shared rules for which event-log records wudiag keeps (the
  * Windows Update client, servicing, the Service Control Manager about update
- * services, boots and shutdowns, BITS update jobs) and the failures a kept
- * event means. Used by the .evtx and the event-XML readers alike. */
-#include "internal.h"
+ * services, boots and shutdowns, BITS update jobs). Each kept event is sent
+ * with the activities it means (event_meaning.c). Used by the .evtx, the
+ * event-XML and the live readers alike. */
+#include "events_meaning.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -15,14 +16,6 @@
 
 #define KEY_NAME_MAX 256
 
-typedef enum ev_class {
-    CLASS_NONE = 0,
-    CLASS_WUC,
-    CLASS_SERVICING,
-    CLASS_SCM,
-    CLASS_BOOT,
-    CLASS_BITS,
-} ev_class;
 
 /* ------------------------------------------------------------- the rules */
 
@@ -33,6 +26,7 @@ static const struct {
     {"EventLog", 6005},                       /* event log service started: a boot */
     {"EventLog", 6006},                       /* event log service stopped: a clean shutdown */
     {"EventLog", 6008},                       /* the previous shutdown was unexpected */
+    {"EventLog", 6009},                       /* the OS version, at boot */
     {"Microsoft-Windows-Kernel-General", 12}, /* operating system started */
     {"Microsoft-Windows-Kernel-General", 13}, /* operating system shutting down */
     {"Microsoft-Windows-Kernel-Power", 41},   /* rebooted without a clean shutdown */
@@ -47,31 +41,31 @@ static const char *const bits_markers[] = {
     "Windows Update", "WU Client", "windowsupdate", "update.microsoft", "delivery.mp.microsoft",
 };
 
-static ev_class classify(const char *provider, uint32_t id)
+static wd_ev_class classify(const char *provider, uint32_t id)
 {
     if (!provider)
-        return CLASS_NONE;
+        return WD_EV_NONE;
     if (wd_strcaseeq(provider, P_WUC))
-        return CLASS_WUC;
+        return WD_EV_WUC;
     if (wd_strcaseeq(provider, P_SERVICING))
-        return CLASS_SERVICING;
+        return WD_EV_SERVICING;
     if (wd_strcaseeq(provider, P_BITS))
-        return CLASS_BITS;
+        return WD_EV_BITS;
     if (wd_strcaseeq(provider, P_SCM)) {
         for (size_t i = 0; i < sizeof scm_ids / sizeof scm_ids[0]; i++)
             if (scm_ids[i] == id)
-                return CLASS_SCM;
-        return CLASS_NONE;
+                return WD_EV_SCM;
+        return WD_EV_NONE;
     }
     for (size_t i = 0; i < sizeof boot_events / sizeof boot_events[0]; i++)
         if (boot_events[i].id == id && wd_strcaseeq(boot_events[i].provider, provider))
-            return CLASS_BOOT;
-    return CLASS_NONE;
+            return WD_EV_BOOT;
+    return WD_EV_NONE;
 }
 
 /* ---------------------------------------------------------------- fields */
 
-static const char *field(const wd_event_rec *ev, const char *name)
+const char *wd_ev_field(const wd_event_rec *ev, const char *name)
 {
     for (size_t i = 0; i < ev->nfields; i++)
         if (ev->fields[i].name && ev->fields[i].value && wd_strcaseeq(ev->fields[i].name, name))
@@ -123,36 +117,27 @@ static int key_from_binary(const char *hex, char out[KEY_NAME_MAX])
 
 static const wd_update_service *service_by_any_name(const char *name)
 {
-    if (!name)
-        return NULL;
-    const wd_update_service *s = wd_update_service_find(name);
-    if (s)
-        return s;
-    size_t count;
-    const wd_update_service *all = wd_update_services(&count);
-    for (size_t i = 0; i < count; i++)
-        if (wd_strcaseeq(all[i].display_name, name))
-            return &all[i];
-    return NULL;
+    return wd_update_service_by_any_name(name);
 }
 
 /* The update service an SCM event is about, or NULL. The key name (from
  * <Binary>, or param4 of 7040) is not localised and decides when present;
  * otherwise param1 (param2 for the timeouts 7009/7011, whose param1 is the
- * time) is compared with the key names and the English display names. */
+ * time) is compared with the key names and the display names, English or
+ * localised (common/services.c). */
 static const wd_update_service *scm_service(const wd_event_rec *ev)
 {
-    const char *key = field(ev, "ServiceKeyName");
+    const char *key = wd_ev_field(ev, "ServiceKeyName");
     if (!key && ev->event_id == 7040)
-        key = field(ev, "param4");
+        key = wd_ev_field(ev, "param4");
     if (key)
         return wd_update_service_find(key);
-    const char *name = field(ev, "param1");
+    const char *name = wd_ev_field(ev, "param1");
     if (ev->event_id == 7009 || ev->event_id == 7011)
-        name = field(ev, "param2");
+        name = wd_ev_field(ev, "param2");
     const wd_update_service *s = service_by_any_name(name);
     if (!s && ev->event_id == 7001) /* dependency of the service failed */
-        s = service_by_any_name(field(ev, "param2"));
+        s = service_by_any_name(wd_ev_field(ev, "param2"));
     return s;
 }
 
@@ -175,12 +160,12 @@ int wd_event_wanted(const char *provider, uint32_t event_id)
 {
     if (!provider)
         return 1;
-    ev_class cls = classify(provider, event_id & 0xFFFF);
-    return cls == CLASS_NONE ? 0 : cls == CLASS_SCM || cls == CLASS_BITS ? 2 : 1;
+    wd_ev_class cls = classify(provider, event_id & 0xFFFF);
+    return cls == WD_EV_NONE ? 0 : cls == WD_EV_SCM || cls == WD_EV_BITS ? 2 : 1;
 }
 
 /* Whether a value, whatever its name, names an update service: a key name,
- * an English display name, or <Binary> hex of a key name. */
+ * a display name, or <Binary> hex of a key name. */
 static int names_update_service(const char *v)
 {
     char key[KEY_NAME_MAX];
@@ -190,15 +175,15 @@ static int names_update_service(const char *v)
 int wd_event_wanted_values(const char *provider, uint32_t event_id, const char *const *values,
                            size_t nvalues)
 {
-    ev_class cls = classify(provider, event_id & 0xFFFF);
-    if (cls != CLASS_SCM && cls != CLASS_BITS)
-        return cls != CLASS_NONE || !provider;
+    wd_ev_class cls = classify(provider, event_id & 0xFFFF);
+    if (cls != WD_EV_SCM && cls != WD_EV_BITS)
+        return cls != WD_EV_NONE || !provider;
     for (size_t i = 0; i < nvalues; i++) {
         if (!values[i])
             continue;
-        if (cls == CLASS_SCM && names_update_service(values[i]))
+        if (cls == WD_EV_SCM && names_update_service(values[i]))
             return 1;
-        for (size_t m = 0; cls == CLASS_BITS && m < sizeof bits_markers / sizeof bits_markers[0];
+        for (size_t m = 0; cls == WD_EV_BITS && m < sizeof bits_markers / sizeof bits_markers[0];
              m++)
             if (contains_ci(values[i], bits_markers[m]))
                 return 1;
@@ -208,181 +193,18 @@ int wd_event_wanted_values(const char *provider, uint32_t event_id, const char *
 
 /* ------------------------------------------------------------ keep rule */
 
-static int keep(const wd_event_rec *ev, ev_class cls)
+static int keep(const wd_event_rec *ev, wd_ev_class cls)
 {
     switch (cls) {
-    case CLASS_WUC:
-    case CLASS_BOOT:
+    case WD_EV_WUC:
+    case WD_EV_BOOT:
         return 1;
-    case CLASS_SERVICING:
+    case WD_EV_SERVICING:
         return !ev->channel || wd_strcaseeq(ev->channel, "Setup");
-    case CLASS_SCM:
+    case WD_EV_SCM:
         return scm_service(ev) != NULL;
-    case CLASS_BITS:
+    case WD_EV_BITS:
         return bits_is_update_job(ev);
-    default:
-        return 0;
-    }
-}
-
-/* -------------------------------------------------------------- failures */
-
-/* A failure record with what every event failure shares. */
-static wd_failure_rec failure_base(const wd_event_rec *ev, uint32_t hr, const char *op)
-{
-    wd_failure_rec f;
-    memset(&f, 0, sizeof f);
-    f.hresult = hr;
-    f.origin = "event";
-    f.time = ev->time;
-    f.operation = op;
-    f.computer = ev->computer;
-    f.event_record_id = ev->record_id;
-    f.event_channel = ev->channel;
-    f.source = ev->source;
-    return f;
-}
-
-static int send_failure(const wd_sink *sink, wd_failure_rec *f, wd_buf *context)
-{
-    f->context = wd_buf_ok(context) ? wd_buf_cstr(context) : NULL;
-    int rc = sink->failure ? sink->failure(sink->ctx, f) : 0;
-    wd_buf_free(context);
-    return rc;
-}
-
-static const struct {
-    uint32_t id;
-    const char *operation;
-    const char *label;
-} wuc_failures[] = {
-    {20, "install", "Installation Failure"},
-    {24, "uninstall", "Uninstallation Failure"},
-    {25, "scan", "Scan Failure"},
-    {31, "download", "Download Failure"},
-    {34, "self-update", "Self-update Failure"},
-    {35, "self-update", "Self-update Failure"},
-    {213, "revert", "Revert Failure"},
-    {217, "commit", "Commit Failure"},
-};
-
-static int wuc_failure(const wd_event_rec *ev, const wd_sink *sink)
-{
-    size_t i = 0, n = sizeof wuc_failures / sizeof wuc_failures[0];
-    while (i < n && wuc_failures[i].id != ev->event_id)
-        i++;
-    uint32_t hr;
-    if (i == n || wd_hresult_parse(field(ev, "errorCode"), &hr) || hr == 0)
-        return 0;
-    wd_failure_rec f = failure_base(ev, hr, wuc_failures[i].operation);
-    char kb[32], code[11];
-    f.title = field(ev, "updateTitle");
-    if (!f.title)
-        f.title = field(ev, "updatelist");
-    f.kb = f.title && wd_find_kb(f.title, kb, sizeof kb) ? kb : NULL;
-    f.update_id = field(ev, "updateGuid");
-    wd_hresult_format(hr, code);
-    wd_buf ctx = WD_BUF_INIT;
-    wd_buf_init(&ctx, 4096);
-    wd_buf_printf(&ctx, "Event %u: %s: %s", (unsigned)ev->event_id, wuc_failures[i].label, code);
-    if (f.title)
-        wd_buf_printf(&ctx, " %s", f.title);
-    return send_failure(sink, &f, &ctx);
-}
-
-/* Servicing (CBS) events: 3 and 6 are package failures, and any event with
- * a non-zero ErrorCode failed; the package or KB is PackageIdentifier. */
-static int servicing_failure(const wd_event_rec *ev, const wd_sink *sink)
-{
-    uint32_t hr;
-    if (wd_hresult_parse(field(ev, "ErrorCode"), &hr) || hr == 0)
-        return 0;
-    wd_failure_rec f = failure_base(ev, hr, "servicing");
-    char kb[32], code[11];
-    f.title = field(ev, "PackageIdentifier");
-    if (!f.title)
-        f.title = field(ev, "UpdateName");
-    f.kb = f.title && wd_find_kb(f.title, kb, sizeof kb) ? kb : NULL;
-    f.component = "CBS";
-    wd_hresult_format(hr, code);
-    const char *state = field(ev, "IntendedPackageStateTextized");
-    const char *client = field(ev, "Client");
-    wd_buf ctx = WD_BUF_INIT;
-    wd_buf_init(&ctx, 4096);
-    wd_buf_printf(&ctx, "Event %u: package %s failed", (unsigned)ev->event_id,
-                  f.title ? f.title : "(unnamed)");
-    if (state)
-        wd_buf_printf(&ctx, " to change to the %s state", state);
-    wd_buf_printf(&ctx, ": %s", code);
-    if (client)
-        wd_buf_printf(&ctx, " (client %s)", client);
-    return send_failure(sink, &f, &ctx);
-}
-
-/* An SCM error insertion: "%%2147549471" (a decimal HRESULT), "%%1058" (a
- * Win32 error, made HRESULT_FROM_WIN32), or the number without "%%". A
- * service-specific code (7024) is kept as it is. */
-static int scm_code(const char *s, int win32, uint32_t *hr)
-{
-    if (!s)
-        return WD_EFORMAT;
-    if (s[0] == '%' && s[1] == '%')
-        s += 2;
-    int64_t v;
-    if (wd_parse_i64(s, &v) == 0) {
-        if (v < INT32_MIN || v > (int64_t)UINT32_MAX)
-            return WD_EFORMAT;
-        *hr = (uint32_t)v;
-        if (win32 && v > 0 && v <= 0xFFFF)
-            *hr = 0x80070000u | (uint32_t)v;
-        return WD_OK;
-    }
-    return wd_hresult_parse(s, hr);
-}
-
-static int scm_failure(const wd_event_rec *ev, const wd_sink *sink)
-{
-    const char *what;
-    switch (ev->event_id) {
-    case 7000:
-        what = "failed to start";
-        break;
-    case 7023:
-        what = "terminated with error";
-        break;
-    case 7024:
-        what = "terminated with service-specific error";
-        break;
-    default:
-        return 0;
-    }
-    uint32_t hr;
-    const wd_update_service *svc = scm_service(ev);
-    if (!svc || scm_code(field(ev, "param2"), ev->event_id != 7024, &hr) || hr == 0)
-        return 0;
-    wd_failure_rec f = failure_base(ev, hr, "service");
-    f.component = svc->name;
-    char code[11];
-    wd_hresult_format(hr, code);
-    const char *display = field(ev, "param1");
-    wd_buf ctx = WD_BUF_INIT;
-    wd_buf_init(&ctx, 4096);
-    wd_buf_printf(&ctx, "Event %u: %s (%s) %s %s", (unsigned)ev->event_id,
-                  display ? display : svc->display_name, svc->name, what, code);
-    return send_failure(sink, &f, &ctx);
-}
-
-/* ------------------------------------------------------------------ emit */
-
-static int derive_failures(const wd_event_rec *ev, ev_class cls, const wd_sink *sink)
-{
-    switch (cls) {
-    case CLASS_WUC:
-        return wuc_failure(ev, sink);
-    case CLASS_SERVICING:
-        return servicing_failure(ev, sink);
-    case CLASS_SCM:
-        return scm_failure(ev, sink);
     default:
         return 0;
     }
@@ -396,7 +218,7 @@ static int add_key_name(const wd_event_rec *ev, char key[KEY_NAME_MAX], wd_event
 {
     *out = *ev;
     *fields = NULL;
-    if (field(ev, "ServiceKeyName") || !key_from_binary(field(ev, "Binary"), key))
+    if (wd_ev_field(ev, "ServiceKeyName") || !key_from_binary(wd_ev_field(ev, "Binary"), key))
         return 0;
     *fields = malloc((ev->nfields + 1) * sizeof **fields);
     if (!*fields)
@@ -412,19 +234,20 @@ static int add_key_name(const wd_event_rec *ev, char key[KEY_NAME_MAX], wd_event
 
 int wd_event_emit(const wd_event_rec *ev, const wd_sink *sink)
 {
-    ev_class cls = classify(ev->provider, ev->event_id);
-    if (cls == CLASS_NONE)
+    wd_ev_class cls = classify(ev->provider, ev->event_id);
+    if (cls == WD_EV_NONE)
         return 0;
     char key[KEY_NAME_MAX];
     wd_event_rec rec = *ev;
     wd_field *fields = NULL;
-    if (cls == CLASS_SCM && add_key_name(ev, key, &rec, &fields))
+    if (cls == WD_EV_SCM && add_key_name(ev, key, &rec, &fields))
         return WD_ENOMEM;
     int rc = 0;
     if (keep(&rec, cls)) {
+        const wd_update_service *svc = cls == WD_EV_SCM ? scm_service(&rec) : NULL;
         rc = sink->event ? sink->event(sink->ctx, &rec) : 0;
         if (rc == 0)
-            rc = derive_failures(&rec, cls, sink);
+            rc = wd_event_meaning(&rec, cls, svc ? svc->name : NULL, sink);
         /* 1: kept; a sink's non-zero answer is passed on as a negative code */
         rc = rc == 0 ? 1 : rc < 0 ? rc : WD_ERROR;
     }

@@ -1,13 +1,22 @@
 /* facts.c - reads the key=value facts file capture-evidence.ps1 writes
  * ("wudiag-facts 1", then machine.name=..., os.build=..., disk.system.*,
- * capture.time, elevated=...); every well-formed line becomes a fact. */
+ * capture.time, elevated=...); every well-formed line becomes a fact. The
+ * Windows version lines are made the typed os.* facts (osfacts.c): the
+ * product corrected by the build, os.display_version sent as os.version. */
 #include "internal.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define FACTS_VERSION 1
 #define KEY_MAX 128
+
+/* The lines that say what Windows this is, kept until the end. */
+static const char *const os_keys[] = {"os.product", "os.edition", "os.installation_type",
+                                      "os.display_version", "os.version", "os.build",
+                                      "os.ubr", "machine.name"};
+#define OS_KEYS (sizeof os_keys / sizeof os_keys[0])
 
 typedef struct {
     wd_input *in;
@@ -15,7 +24,31 @@ typedef struct {
     wd_source_rec *sum;
     uint64_t line;
     int started;
+    char *os[OS_KEYS];
 } facts_ctx;
+
+/* Keeps the value of a Windows version key; 1 if k is one. */
+static int os_line(facts_ctx *c, const char *k, const char *v)
+{
+    for (size_t i = 0; i < OS_KEYS; i++)
+        if (!strcmp(k, os_keys[i])) {
+            free(c->os[i]);
+            c->os[i] = wd_strdup(v);
+            c->sum->kept++;
+            return 1;
+        }
+    return 0;
+}
+
+static int os_facts(facts_ctx *c)
+{
+    char **o = c->os;
+    wd_os_info info = {o[0], o[1], o[2], o[3] ? o[3] : o[4], NULL, o[5], o[6], o[7]};
+    int rc = wd_os_facts(&info, c->in->path, c->sink);
+    for (size_t i = 0; i < OS_KEYS; i++)
+        free(o[i]);
+    return rc;
+}
 
 static int bad_line(facts_ctx *c, const char *reason)
 {
@@ -51,6 +84,8 @@ static int fact_line(facts_ctx *c, char *s)
     size_t vn = strlen(v);
     while (vn && isspace((unsigned char)v[vn - 1]))
         v[--vn] = '\0';
+    if (os_line(c, k, v))
+        return 0;
     wd_fact_rec f = {k, v, c->in->path, NULL};
     int rc = c->sink->fact ? c->sink->fact(c->sink->ctx, &f) : 0;
     if (rc == 0)
@@ -90,7 +125,7 @@ static int one_line(facts_ctx *c, char *s)
 
 int wd_source_facts(wd_input *in, const wd_sink *sink, wd_source_rec *summary)
 {
-    facts_ctx c = {in, sink, summary, 0, 0};
+    facts_ctx c = {in, sink, summary, 0, 0, {NULL}};
     wd_lines *l = NULL;
     wd_buf copy = WD_BUF_INIT;
     const char *line;
@@ -108,6 +143,9 @@ int wd_source_facts(wd_input *in, const wd_sink *sink, wd_source_rec *summary)
     }
     if (rc == 0 && r < 0)
         rc = wd_note(sink, WD_NOTE_UNREADABLE, in->path, wd_error_last(), NULL);
+    int orc = os_facts(&c);
+    if (rc == 0)
+        rc = orc;
     summary->errors += wd_lines_cut(l);
     wd_buf_free(&copy);
     wd_lines_free(l);

@@ -1,6 +1,7 @@
 /* history_csv.c - reads the update history as CSV (QueryHistory rows written
- * by capture-evidence.ps1, or Get-WUHistory exports): each row becomes a
- * "history" fact, and each failed or aborted row with a code a failure. */
+ * by capture-evidence.ps1, or Get-WUHistory exports): each row becomes an
+ * activity (install or uninstall; the outcome from ResultCode, the code from
+ * HResult, the update's id, title, KB and product). */
 #include "internal.h"
 
 #include <ctype.h>
@@ -99,37 +100,43 @@ static int history_date(const char *s, char out[WD_TIME_MAX])
 
 /* ------------------------------------------------------------ code words */
 
-/* 1 install, 2 uninstall, or the words PowerShell prints. */
-static const char *operation_name(const char *v)
+/* UpdateOperation 1 install, 2 uninstall, or the words PowerShell prints. */
+static wd_op operation_of(const char *v)
 {
     int64_t n;
     if (!v || !*v)
-        return NULL;
+        return WD_OP_UNKNOWN;
     if (wd_parse_i64(v, &n) == 0)
-        return n == 1 ? "install" : n == 2 ? "uninstall" : NULL;
+        return n == 1 ? WD_OP_INSTALL : n == 2 ? WD_OP_UNINSTALL : WD_OP_UNKNOWN;
     if (wd_strncaseeq(v, "uo", 2)) /* the UpdateOperation enum: uoInstallation */
         v += 2;
     if (wd_strncaseeq(v, "Uninstall", 9))
-        return "uninstall";
+        return WD_OP_UNINSTALL;
     if (wd_strncaseeq(v, "Install", 7))
-        return "install";
-    return NULL;
+        return WD_OP_INSTALL;
+    return WD_OP_UNKNOWN;
 }
 
-/* OperationResultCode 0..5 or its name ("Succeeded", "orcFailed"). */
-static const char *result_name(const char *v)
+/* OperationResultCode 0..5 or its name ("Succeeded", "orcFailed"):
+ * 0 not started and 1 in progress say the operation has no end yet, 3
+ * succeeded with errors is a success whose code is kept, 5 aborted is a
+ * cancel. *errors is set for 3. */
+static wd_outcome outcome_of(const char *v, int *errors)
 {
-    static const char *const names[] = {"not-started",           "in-progress", "succeeded",
-                                        "succeeded-with-errors", "failed",      "aborted"};
+    static const wd_outcome outs[] = {WD_OUT_IN_PROGRESS, WD_OUT_IN_PROGRESS, WD_OUT_SUCCEEDED,
+                                      WD_OUT_SUCCEEDED,   WD_OUT_FAILED,      WD_OUT_CANCELLED};
     static const char *const words[] = {"NotStarted",          "InProgress", "Succeeded",
                                         "SucceededWithErrors", "Failed",     "Aborted"};
     int64_t n;
     char w[32];
     size_t o = 0;
+    *errors = 0;
     if (!v || !*v)
-        return "unknown";
-    if (wd_parse_i64(v, &n) == 0)
-        return n >= 0 && n <= 5 ? names[n] : "unknown";
+        return WD_OUT_UNKNOWN;
+    if (wd_parse_i64(v, &n) == 0) {
+        *errors = n == 3;
+        return n >= 0 && n <= 5 ? outs[n] : WD_OUT_UNKNOWN;
+    }
     if (wd_strncaseeq(v, "orc", 3))
         v += 3;
     for (; *v && o + 1 < sizeof w; v++)
@@ -137,9 +144,11 @@ static const char *result_name(const char *v)
             w[o++] = *v;
     w[o] = '\0';
     for (size_t i = 0; i < 6; i++)
-        if (wd_strcaseeq(w, words[i]))
-            return names[i];
-    return "unknown";
+        if (wd_strcaseeq(w, words[i])) {
+            *errors = i == 3;
+            return outs[i];
+        }
+    return WD_OUT_UNKNOWN;
 }
 
 /* ------------------------------------------------------------------- rows */
@@ -182,69 +191,85 @@ static int machine_fact(hist_ctx *h)
 }
 
 /* The update GUID, unless the export wrote the COM object's type name. */
-static const char *update_id(const hist_ctx *h)
+static int update_id(const hist_ctx *h, char out[WD_GUID_MAX])
 {
     const char *v = get(h, h->k.update_id);
-    return *v && !strchr(v, '_') && !strchr(v, ' ') ? v : NULL;
+    return *v && !strchr(v, '_') && !strchr(v, ' ') && wd_update_id_normalize(v, out);
 }
 
-static int send_failure(hist_ctx *h, uint32_t hr, const char *time, const char *op, const char *kb)
-{
-    const char *title = get(h, h->k.title);
-    wd_failure_rec f = {0};
-    f.hresult = hr;
-    f.origin = "history";
-    f.time = *time ? time : NULL;
-    f.operation = op;
-    f.title = *title ? title : NULL;
-    f.kb = *kb ? kb : NULL;
-    f.update_id = update_id(h);
-    f.context = wd_buf_cstr(&h->value);
-    f.source = h->in->path;
-    f.line = wd_csv_line(h->csv);
-    return h->sink->failure ? h->sink->failure(h->sink->ctx, &f) : 0;
-}
-
-/* The code of a row: 0 when missing; a note when it is not a code. */
-static int row_hresult(hist_ctx *h, uint32_t *hr)
+/* The code of a row: *has 0 when missing; a note when it is not a code. */
+static int row_hresult(hist_ctx *h, uint32_t *hr, int *has)
 {
     const char *v = get(h, h->k.hresult);
     *hr = 0;
-    if (!*v || wd_hresult_parse(v, hr) == 0)
+    *has = 0;
+    if (!*v)
         return 0;
+    if (wd_hresult_parse(v, hr) == 0) {
+        *has = 1;
+        return 0;
+    }
     return note(h, "HResult is not a failure code");
+}
+
+/* "Install failed: 0x80070643 2024-04 Cumulative Update ... (row 3)". */
+static void row_detail(hist_ctx *h, const wd_activity_rec *a, int errors)
+{
+    wd_buf_reset(&h->value);
+    wd_buf_printf(&h->value, "%s %s", wd_op_name(a->operation),
+                  errors ? "succeeded with errors" : wd_outcome_name(a->outcome));
+    if (a->has_code) {
+        char code[11];
+        wd_hresult_format(a->code, code);
+        wd_buf_printf(&h->value, ": %s", code);
+    }
+    if (a->title)
+        wd_buf_printf(&h->value, " %s", a->title);
 }
 
 static int emit_row(hist_ctx *h)
 {
     const char *date = get(h, h->k.date), *title = get(h, h->k.title);
-    const char *result = result_name(get(h, h->k.result));
-    const char *op = operation_name(get(h, h->k.operation));
-    char time[WD_TIME_MAX], kb[32] = "", hrtext[11];
+    int errors, has_code;
+    wd_outcome out = outcome_of(get(h, h->k.result), &errors);
+    char time[WD_TIME_MAX], kb[32] = "", id[WD_GUID_MAX];
     uint32_t hr;
     int rc = 0;
-    if (!*date && !*title && !strcmp(result, "unknown")) {
+    if (!*date && !*title && out == WD_OUT_UNKNOWN) {
         h->sum->errors++;
         return note(h, "row without update data");
     }
     if (history_date(date, time) != 0)
         rc = note(h, "date not understood");
     if (rc == 0)
-        rc = row_hresult(h, &hr);
+        rc = row_hresult(h, &hr, &has_code);
     if (rc)
         return rc;
     if (!wd_find_kb(get(h, h->k.kb), kb, sizeof kb))
         wd_find_kb(title, kb, sizeof kb);
-    wd_hresult_format(hr, hrtext);
-    wd_buf_reset(&h->value);
-    wd_buf_printf(&h->value, "%s|%s|%s|%s|%s|%s", time, op ? op : "unknown", result, hrtext, kb,
-                  title);
-    wd_fact_rec f = {"history", wd_buf_cstr(&h->value), h->in->path, NULL};
-    rc = h->sink->fact ? h->sink->fact(h->sink->ctx, &f) : 0;
+    wd_activity_rec a = {0};
+    a.operation = operation_of(get(h, h->k.operation));
+    a.outcome = out;
+    /* a success row's HResult is 0 or a success code: kept as given */
+    a.has_code = has_code && (hr != 0 || out != WD_OUT_FAILED);
+    a.code = hr;
+    a.time = *time ? time : NULL;
+    a.update_id = update_id(h, id) ? id : NULL;
+    a.kb = *kb ? kb : NULL;
+    a.title = *title ? title : NULL;
+    a.product = wd_classify_update(a.title, a.kb, NULL);
+    if (a.product == WD_PRODUCT_FEATURE_UPDATE && a.operation == WD_OP_INSTALL)
+        a.operation = WD_OP_FEATURE_UPDATE;
+    a.count = -1;
+    a.component = "history";
+    a.where.kind = WD_LOC_ROW;
+    a.where.source = h->in->path;
+    a.where.line = wd_csv_line(h->csv);
+    row_detail(h, &a, errors);
+    a.detail = wd_buf_ok(&h->value) ? wd_buf_cstr(&h->value) : NULL;
+    rc = h->sink->activity ? h->sink->activity(h->sink->ctx, &a) : 0;
     if (rc == 0)
         h->sum->kept++;
-    if (rc == 0 && hr != 0 && (!strcmp(result, "failed") || !strcmp(result, "aborted")))
-        rc = send_failure(h, hr, time, op, kb);
     return rc;
 }
 

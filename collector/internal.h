@@ -117,6 +117,52 @@ int wd_note(const wd_sink *sink, wd_note_kind kind, const char *source, const ch
  * evidence gives (each may be NULL). The one place this is decided. */
 wd_product wd_classify_update(const char *title, const char *kb, const char *package);
 
+/* What a source knows of the Windows version (each may be NULL): the
+ * CurrentVersion values, or their facts.txt copies. */
+typedef struct wd_os_info {
+    const char *product_name;      /* ProductName, as written */
+    const char *edition;           /* EditionID */
+    const char *installation_type; /* InstallationType ("Client", "Server") */
+    const char *display_version;   /* DisplayVersion ("22H2") */
+    const char *release_id;        /* ReleaseId ("1703"), when no DisplayVersion */
+    const char *build;             /* CurrentBuild, else CurrentBuildNumber */
+    const char *ubr;               /* UBR */
+    const char *computer;          /* the computer name */
+} wd_os_info;
+
+/* The product a build and edition are, appended to out: build 22000 or
+ * later is Windows 11 whatever ProductName says; a server by its edition,
+ * installation type or name. The one place this is decided (osfacts.c). */
+int wd_os_product(const char *product_name, const char *build, const char *edition,
+                  const char *installation_type, wd_buf *out);
+/* Sends os.build, os.ubr, os.edition, os.version, os.product and
+ * machine.name for what o holds. */
+int wd_os_facts(const wd_os_info *o, const char *source, const wd_sink *sink);
+
+/* The Windows Update policy values (SOFTWARE\Policies\...\WindowsUpdate
+ * and \AU) that decide where and how updates come. */
+typedef struct wd_wu_policy {
+    const char *wu_server, *wu_status_server, *use_wu_server; /* WUServer, ... */
+    const char *no_auto_update, *au_options;                   /* AU key */
+    int seen; /* the policy key was read (absent values mean "not set") */
+} wd_wu_policy;
+
+/* Sends wu.server / wu.status_server (the WSUS server when UseWUServer is
+ * 1, "none" when the policy does not use one) and wu.au_setting. */
+int wd_wu_policy_facts(const wd_wu_policy *p, const char *source, const wd_sink *sink);
+
+/* Whether a service listing holds the whole machine: fed each service,
+ * then sends services.listing = "complete" (at least
+ * WD_LISTING_COMPLETE_MIN services, RpcSs, EventLog, PlugPlay and
+ * DcomLaunch among them, stopped ones too) or "partial". */
+#define WD_LISTING_COMPLETE_MIN 40
+typedef struct wd_listing {
+    size_t count, stopped;
+    unsigned core;
+} wd_listing;
+void wd_listing_add(wd_listing *l, const char *name, const char *state);
+int wd_listing_fact(const wd_listing *l, const char *source, const wd_sink *sink);
+
 /* ------------------------------------------------------------- detection */
 
 typedef enum wd_kind {
@@ -161,11 +207,11 @@ int wd_source_facts(wd_input *in, const wd_sink *sink, wd_source_rec *summary);
 /* ------------------------------------------------------- event filtering */
 
 /* The shared rules for which events wudiag keeps and what a kept event
- * means, applied to a decoded event by both the .evtx and the XML readers:
- * decides whether to keep it, sends it to the sink, and derives failure
- * records (WindowsUpdateClient 20/24/25/31/..., Servicing 3/6 with an
- * ErrorCode). Returns 1 if kept, 0 if not, or the sink's non-zero code
- * (negative). */
+ * means, applied to a decoded event by the .evtx, the XML and the live
+ * readers: decides whether to keep it, sends it to the sink, then the
+ * activities it means (event_meaning.c, docs/activities.md) and the facts
+ * it states (the OS build at boot). Returns 1 if kept, 0 if not, or the
+ * sink's non-zero code (negative). */
 int wd_event_emit(const wd_event_rec *ev, const wd_sink *sink);
 
 /* The cheap first test of the same rules, on what a reader knows before it

@@ -1,6 +1,7 @@
 /* live_registry.c - the registry and the system drive, live: pending-reboot
- * keys, Windows Update policy values, the OS version from CurrentVersion, the
- * machine name and free space on the system drive, all as facts. */
+ * keys, Windows Update policy values (raw, and as wu.server / wu.au_setting),
+ * the OS version from CurrentVersion and the machine name (as the typed os.*
+ * facts of osfacts.c), and free space on the system drive, all as facts. */
 #ifdef _WIN32
 #include "live.h"
 
@@ -157,46 +158,68 @@ static int pending_renames(const wd_sink *sink)
     return fact(sink, "reboot.pending.file_rename", err == ERROR_SUCCESS && size > 4 ? "1" : "0");
 }
 
-static int current_version(const wd_sink *sink)
-{
-    static const struct {
-        const wchar_t *value, *fallback;
-        const char *fact;
-    } map[] = {
-        {L"ProductName", NULL, "os.product"},
-        {L"DisplayVersion", L"ReleaseId", "os.display_version"},
-        {L"CurrentBuild", L"CurrentBuildNumber", "os.build"},
-        {L"UBR", NULL, "os.ubr"},
-        {L"EditionID", NULL, "os.edition"},
-    };
-    HKEY k;
-    LONG err = open_key(KEY_CURRENT_VERSION, &k);
-    if (err != ERROR_SUCCESS)
-        return key_note(sink, KEY_CURRENT_VERSION, err);
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < sizeof map / sizeof map[0]; i++) {
-        char *v = read_value(k, map[i].value);
-        if (!v && map[i].fallback)
-            v = read_value(k, map[i].fallback);
-        rc = fact(sink, map[i].fact, v);
-        free(v);
-    }
-    RegCloseKey(k);
-    return rc;
-}
-
-static int machine_name(const wd_sink *sink)
+/* The computer name, or NULL (a note is sent). Free with free(). */
+static char *machine_name(const wd_sink *sink, int *rc)
 {
     wchar_t name[MAX_COMPUTERNAME_LENGTH + 64];
     DWORD n = sizeof name / sizeof name[0];
     if (!GetComputerNameExW(ComputerNameNetBIOS, name, &n)) {
         char why[320];
         wd_live_error_text(GetLastError(), why, sizeof why);
-        return wd_note(sink, WD_NOTE_PARTIAL, SRC, why, "GetComputerNameExW");
+        *rc = wd_note(sink, WD_NOTE_PARTIAL, SRC, why, "GetComputerNameExW");
+        return NULL;
     }
-    char *s = wd_live_utf8(name, (int)n);
-    int rc = fact(sink, "machine.name", s);
-    free(s);
+    return wd_live_utf8(name, (int)n);
+}
+
+/* CurrentVersion and the computer name as the typed os.* facts. */
+static int current_version(const wd_sink *sink)
+{
+    static const wchar_t *const names[] = {
+        L"ProductName", L"EditionID",          L"InstallationType", L"DisplayVersion",
+        L"ReleaseId",   L"CurrentBuild",       L"UBR",              L"CurrentBuildNumber"};
+    char *v[sizeof names / sizeof names[0]] = {NULL};
+    int rc = 0;
+    char *computer = machine_name(sink, &rc);
+    HKEY k;
+    LONG err = open_key(KEY_CURRENT_VERSION, &k);
+    if (err != ERROR_SUCCESS && rc == 0)
+        rc = key_note(sink, KEY_CURRENT_VERSION, err);
+    for (size_t i = 0; err == ERROR_SUCCESS && i < sizeof names / sizeof names[0]; i++)
+        v[i] = read_value(k, names[i]);
+    if (err == ERROR_SUCCESS)
+        RegCloseKey(k);
+    wd_os_info info = {v[0], v[1], v[2], v[3], v[4], v[5] ? v[5] : v[7], v[6], computer};
+    if (rc == 0)
+        rc = wd_os_facts(&info, SRC, sink);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        free(v[i]);
+    free(computer);
+    return rc;
+}
+
+/* WUServer, UseWUServer, NoAutoUpdate and AUOptions as wu.* facts. */
+static int policy_meaning(const wd_sink *sink)
+{
+    HKEY wu, au;
+    int has_wu = open_key(KEY_WU_POLICY, &wu) == ERROR_SUCCESS;
+    int has_au = open_key(KEY_AU_POLICY, &au) == ERROR_SUCCESS;
+    char *server = has_wu ? read_value(wu, L"WUServer") : NULL;
+    char *status = has_wu ? read_value(wu, L"WUStatusServer") : NULL;
+    char *use = has_au ? read_value(au, L"UseWUServer") : NULL;
+    char *no_auto = has_au ? read_value(au, L"NoAutoUpdate") : NULL;
+    char *options = has_au ? read_value(au, L"AUOptions") : NULL;
+    if (has_wu)
+        RegCloseKey(wu);
+    if (has_au)
+        RegCloseKey(au);
+    wd_wu_policy p = {server, status, use, no_auto, options, has_wu || has_au};
+    int rc = wd_wu_policy_facts(&p, SRC, sink);
+    free(server);
+    free(status);
+    free(use);
+    free(no_auto);
+    free(options);
     return rc;
 }
 
@@ -226,9 +249,7 @@ static int system_disk(const wd_sink *sink)
 
 int wd_live_registry(const wd_sink *sink)
 {
-    int rc = machine_name(sink);
-    if (rc == 0)
-        rc = current_version(sink);
+    int rc = current_version(sink);
     if (rc == 0)
         rc = pending_key(sink, "reboot.pending.wu",
                          L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\"
@@ -243,6 +264,8 @@ int wd_live_registry(const wd_sink *sink)
         rc = policy_values(sink, KEY_WU_POLICY);
     if (rc == 0)
         rc = policy_values(sink, KEY_AU_POLICY);
+    if (rc == 0)
+        rc = policy_meaning(sink);
     if (rc == 0)
         rc = system_disk(sink);
     if (rc == 0)

@@ -104,6 +104,11 @@ int wd_live_services(const wd_sink *sink)
         rc = emit(sink, scm, &list[i]);
     free(list);
     CloseServiceHandle(scm);
+    /* SERVICE_STATE_ALL of SERVICE_WIN32: the whole machine, by construction */
+    if (rc == 0 && !failed && sink->fact) {
+        wd_fact_rec f = {"services.listing", "complete", SRC, NULL};
+        rc = sink->fact(sink->ctx, &f);
+    }
     if (rc == 0)
         rc = wd_live_summary(sink, SRC, "live-scm", count, count, (uint64_t)failed);
     return rc;

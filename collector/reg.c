@@ -29,8 +29,10 @@ enum key_kind {
 enum value_type { VAL_SZ, VAL_DWORD, VAL_MULTI, VAL_BINARY, VAL_DELETE };
 
 typedef struct {
-    char *product, *display, *release, *build, *build_number, *ubr, *edition;
+    char *product, *display, *release, *build, *build_number, *ubr, *edition, *install_type;
     char *computer, *active_computer;
+    char *wu_server, *wu_status_server, *use_wu_server, *no_auto_update, *au_options;
+    int policy_seen;
 } os_info;
 
 typedef struct {
@@ -367,7 +369,8 @@ static int remember(reg_ctx *c, const char *name, const char *v)
               {"CurrentBuild", offsetof(os_info, build)},
               {"CurrentBuildNumber", offsetof(os_info, build_number)},
               {"UBR", offsetof(os_info, ubr)},
-              {"EditionID", offsetof(os_info, edition)}};
+              {"EditionID", offsetof(os_info, edition)},
+              {"InstallationType", offsetof(os_info, install_type)}};
     if (c->kind == KEY_COMPUTER_NAME || c->kind == KEY_ACTIVE_COMPUTER_NAME) {
         if (!wd_strcaseeq(name, "ComputerName"))
             return 0;
@@ -380,6 +383,23 @@ static int remember(reg_ctx *c, const char *name, const char *v)
             return 1;
         }
     return 0;
+}
+
+/* The policy values that decide the update server and Automatic Updates. */
+static void remember_policy(reg_ctx *c, const char *name, const char *v)
+{
+    static const struct {
+        const char *name;
+        size_t off;
+    } pv[] = {{"WUServer", offsetof(os_info, wu_server)},
+              {"WUStatusServer", offsetof(os_info, wu_status_server)},
+              {"UseWUServer", offsetof(os_info, use_wu_server)},
+              {"NoAutoUpdate", offsetof(os_info, no_auto_update)},
+              {"AUOptions", offsetof(os_info, au_options)}};
+    c->os.policy_seen = 1;
+    for (size_t i = 0; i < sizeof pv / sizeof pv[0]; i++)
+        if (wd_strcaseeq(name, pv[i].name))
+            keep((char **)((char *)&c->os + pv[i].off), v);
 }
 
 static int service_value(reg_ctx *c, const char *name, const char *v)
@@ -407,6 +427,7 @@ static int on_value(reg_ctx *c, const char *name, enum value_type type, const ch
         wd_buf_printf(&key, "policy.wu.%s", name);
         rc = wd_buf_ok(&key) ? fact(c, wd_buf_cstr(&key), v) : WD_ENOMEM;
         wd_buf_free(&key);
+        remember_policy(c, name, v);
         kept = 1;
     } else if (c->kind == KEY_SESSION_MANAGER && *v &&
                (wd_strcaseeq(name, "PendingFileRenameOperations") ||
@@ -448,16 +469,14 @@ static int value_line(reg_ctx *c, const char *s, uint64_t line)
 static int finish(reg_ctx *c)
 {
     const os_info *o = &c->os;
-    const char *display = o->display ? o->display : o->release;
-    const char *build = o->build ? o->build : o->build_number;
-    const char *name = o->computer ? o->computer : o->active_computer;
-    const char *keys[] = {"os.product", "os.display_version", "os.build",
-                          "os.ubr",     "os.edition",         "machine.name"};
-    const char *vals[] = {o->product, display, build, o->ubr, o->edition, name};
-    int rc = 0;
-    for (size_t i = 0; i < 6 && rc == 0; i++)
-        if (vals[i])
-            rc = fact(c, keys[i], vals[i]);
+    wd_os_info info = {o->product, o->edition, o->install_type, o->display, o->release,
+                       o->build ? o->build : o->build_number, o->ubr,
+                       o->computer ? o->computer : o->active_computer};
+    int rc = wd_os_facts(&info, c->in->path, c->sink);
+    wd_wu_policy pol = {o->wu_server,      o->wu_status_server, o->use_wu_server,
+                        o->no_auto_update, o->au_options,       o->policy_seen};
+    if (rc == 0)
+        rc = wd_wu_policy_facts(&pol, c->in->path, c->sink);
     if (rc == 0 && o->computer && o->active_computer &&
         !wd_strcaseeq(o->computer, o->active_computer))
         rc = fact(c, "reboot.pending.computer_rename", "true");
@@ -581,9 +600,11 @@ int wd_source_reg(wd_input *in, const wd_sink *sink, wd_source_rec *summary)
         rc = wd_note(sink, WD_NOTE_UNREADABLE, in->path, wd_error_last(), NULL);
     else if ((rc = read_all(c, l)) == 0)
         rc = finish(c);
-    char **strs[] = {&c->os.product, &c->os.display,      &c->os.release,
-                     &c->os.build,   &c->os.build_number, &c->os.ubr,
-                     &c->os.edition, &c->os.computer,     &c->os.active_computer};
+    char **strs[] = {&c->os.product,        &c->os.display,          &c->os.release,
+                     &c->os.build,          &c->os.build_number,     &c->os.ubr,
+                     &c->os.edition,        &c->os.install_type,     &c->os.computer,
+                     &c->os.active_computer, &c->os.wu_server,       &c->os.wu_status_server,
+                     &c->os.use_wu_server,  &c->os.no_auto_update,   &c->os.au_options};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         free(*strs[i]);
     wd_buf_free(&c->logical);

@@ -129,7 +129,7 @@ static int machine_fact(const wd_csv *c, const columns *k, wd_input *in, const w
 }
 
 static int emit_row(const wd_csv *c, const columns *k, wd_input *in, const wd_sink *sink,
-                    wd_source_rec *sum)
+                    wd_source_rec *sum, wd_listing *listing)
 {
     char name[512], display[1024], state[64];
     const char *n = value(c, k->name, name, sizeof name);
@@ -152,6 +152,7 @@ static int emit_row(const wd_csv *c, const columns *k, wd_input *in, const wd_si
     int rc = sink->service ? sink->service(sink->ctx, &rec) : 0;
     if (rc == 0)
         sum->kept++;
+    wd_listing_add(listing, rec.name, rec.state);
     return rc;
 }
 
@@ -160,6 +161,7 @@ int wd_source_services_csv(wd_input *in, const wd_sink *sink, wd_source_rec *sum
     wd_csv *c = NULL;
     columns k;
     int rc = 0, r = 0, machine_sent = 0;
+    wd_listing listing = {0};
     if (wd_csv_open(&c, in))
         return wd_note(sink, WD_NOTE_UNREADABLE, in->path, wd_error_last(), NULL);
     find_columns(c, &k);
@@ -174,10 +176,12 @@ int wd_source_services_csv(wd_input *in, const wd_sink *sink, wd_source_rec *sum
         summary->records++;
         rc = machine_fact(c, &k, in, sink, &machine_sent);
         if (rc == 0)
-            rc = emit_row(c, &k, in, sink, summary);
+            rc = emit_row(c, &k, in, sink, summary, &listing);
     }
     if (rc == 0 && r < 0)
         rc = wd_note(sink, WD_NOTE_UNREADABLE, in->path, wd_error_last(), NULL);
+    if (rc == 0)
+        rc = wd_listing_fact(&listing, in->path, sink);
     wd_csv_free(c);
     return rc;
 }

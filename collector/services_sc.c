@@ -208,6 +208,7 @@ static int parse_line(sc_ctx *c, char *p)
 
 static int emit_all(sc_ctx *c)
 {
+    wd_listing listing = {0};
     for (size_t i = 0; i < c->n; i++) {
         svc *s = &c->v[i];
         wd_service_rec rec = {s->name,
@@ -221,9 +222,10 @@ static int emit_all(sc_ctx *c)
         int rc = c->sink->service ? c->sink->service(c->sink->ctx, &rec) : 0;
         if (rc)
             return rc;
+        wd_listing_add(&listing, rec.name, rec.state);
         c->sum->kept++;
     }
-    return 0;
+    return wd_listing_fact(&listing, c->in->path, c->sink);
 }
 
 static int read_lines(sc_ctx *c, wd_lines *l)

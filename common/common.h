@@ -141,5 +141,9 @@ typedef struct wd_update_service {
 const wd_update_service *wd_update_services(size_t *count);
 /* The entry for a key name (case-insensitive), or NULL. */
 const wd_update_service *wd_update_service_find(const char *name);
+/* The entry for a key name or a display name, English or localised (the
+ * names Windows shows in German, French, Spanish and Italian; SCM events
+ * name services by their display name in the system language), or NULL. */
+const wd_update_service *wd_update_service_by_any_name(const char *name);
 
 #endif

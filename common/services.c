@@ -1,6 +1,7 @@
 /* services.c - the services Windows Update depends on and their default
- * start types (windows-update-facts.md, section 1.1). Shared by the
- * collector (which SCM events to keep) and the report (actual vs expected). */
+ * start types (windows-update-facts.md, section 1.1), and the display names
+ * Windows gives them in other languages. Shared by the collector (which SCM
+ * events to keep, and which service they mean) and the report. */
 #include "common.h"
 
 #include <stddef.h>
@@ -37,5 +38,56 @@ const wd_update_service *wd_update_service_find(const char *name)
     for (size_t i = 0; i < sizeof services / sizeof services[0]; i++)
         if (wd_strcaseeq(services[i].name, name))
             return &services[i];
+    return NULL;
+}
+
+/* Display names in other languages, as Windows 10/11 shows them (German
+ * names checked against Microsoft's German documentation and real exports;
+ * the others from Microsoft's localised documentation). Display names that
+ * stay English in a language ("Windows Update", "Windows Modules Installer"
+ * in German) are matched by the English table. */
+static const struct {
+    const char *name, *display;
+} localised[] = {
+    {"BITS", "Intelligenter Hintergrund\xc3\xbc" "bertragungsdienst"},
+    {"BITS", "Service de transfert intelligent en arri\xc3\xa8re-plan"},
+    {"BITS", "Servicio de transferencia inteligente en segundo plano"},
+    {"BITS", "Servizio trasferimento intelligente in background"},
+    {"CryptSvc", "Kryptografiedienste"},
+    {"CryptSvc", "Kryptografische Dienste"},
+    {"CryptSvc", "Services de chiffrement"},
+    {"CryptSvc", "Servicios de cifrado"},
+    {"CryptSvc", "Servizi di crittografia"},
+    {"DoSvc", "\xc3\x9c" "bermittlungsoptimierung"},
+    {"DoSvc", "Optimisation de livraison"},
+    {"DoSvc", "Optimizaci\xc3\xb3n de distribuci\xc3\xb3n"},
+    {"TrustedInstaller", "Programme d'installation pour les modules Windows"},
+    {"TrustedInstaller", "Instalador de m\xc3\xb3" "dulos de Windows"},
+    {"RpcSs", "Remoteprozeduraufruf (RPC)"},
+    {"RpcSs", "Appel de proc\xc3\xa9" "dure distante (RPC)"},
+    {"RpcSs", "Llamada a procedimiento remoto (RPC)"},
+    {"EventLog", "Windows-Ereignisprotokoll"},
+    {"EventLog", "Journal d'\xc3\xa9v\xc3\xa9nements Windows"},
+    {"Schedule", "Aufgabenplanung"},
+    {"Schedule", "Planificateur de t\xc3\xa2" "ches"},
+    {"BFE", "Basisfiltermodul"},
+    {"BFE", "Moteur de filtrage de base"},
+    {"mpssvc", "Windows Defender Firewall"},
+    {"mpssvc", "Windows-Firewall"},
+    {"mpssvc", "Pare-feu Windows Defender"},
+    {"DcomLaunch", "DCOM-Server-Prozessstart"},
+};
+
+const wd_update_service *wd_update_service_by_any_name(const char *name)
+{
+    const wd_update_service *s = wd_update_service_find(name);
+    if (s || !name)
+        return s;
+    for (size_t i = 0; i < sizeof services / sizeof services[0]; i++)
+        if (wd_strcaseeq(services[i].display_name, name))
+            return &services[i];
+    for (size_t i = 0; i < sizeof localised / sizeof localised[0]; i++)
+        if (wd_strcaseeq(localised[i].display, name))
+            return wd_update_service_find(localised[i].name);
     return NULL;
 }

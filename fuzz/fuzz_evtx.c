@@ -6,6 +6,7 @@
  *   -DWUDIAG_SANITIZE=ON -DWUDIAG_BUILD_TESTS=OFF -DCMAKE_C_FLAGS=-fsanitize=fuzzer-no-link
  * Run:   build-fuzz/fuzz/fuzz_evtx -max_len=300000 fuzz/corpus/evtx */
 #include "collector.h"
+#include "fuzz_activity.h"
 
 #include <string.h>
 
@@ -32,13 +33,19 @@ static int on_event(void *ctx, const wd_event_rec *r)
     return 0;
 }
 
-static int on_failure(void *ctx, const wd_failure_rec *r)
+static int on_activity(void *ctx, const wd_activity_rec *r)
 {
     size_t *n = ctx;
-    *n += touch(r->time) + touch(r->kb) + touch(r->title) + touch(r->context) +
-          touch(r->component) + touch(r->operation) + touch(r->update_id) +
-          touch(r->event_channel) + touch(r->computer);
+    *n += fuzz_activity_touch(r);
     return 0;
+}
+
+/* these readers say what happened as activities, never as failure records */
+static int on_failure(void *ctx, const wd_failure_rec *r)
+{
+    (void)ctx;
+    (void)r;
+    __builtin_trap();
 }
 
 static int on_note(void *ctx, const wd_note_rec *r)
@@ -60,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t n = 0;
-    wd_sink sink = {&n, NULL, on_event, on_failure, NULL, on_note, on_source, NULL};
+    wd_sink sink = {&n, NULL, on_event, on_failure, NULL, on_note, on_source, on_activity};
     wd_collect_buffer(data, size, "fuzz.evtx", &sink);
     return 0;
 }

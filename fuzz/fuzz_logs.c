@@ -26,6 +26,8 @@ static int on_activity(void *ctx, const wd_activity_rec *r)
           touch(r->component) + touch(r->detail) + touch(r->computer) + touch(r->where.source) +
           touch(wd_op_name(r->operation)) + touch(wd_outcome_name(r->outcome)) +
           touch(wd_product_name(r->product));
+    if (r->operation >= WD_OP_COUNT || r->outcome >= WD_OUT_COUNT)
+        __builtin_trap();
     return 0;
 }
 

@@ -2,6 +2,7 @@
  * it: wd_lines (every encoding), the CSV parser, sc queryex, services CSV,
  * update history CSV, .reg exports and the facts file. */
 #include "internal.h"
+#include "fuzz_activity.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -25,14 +26,19 @@ static int on_service(void *ctx, const wd_service_rec *r)
     return 0;
 }
 
+static int on_activity(void *ctx, const wd_activity_rec *r)
+{
+    (void)ctx;
+    touched += fuzz_activity_touch(r);
+    return 0;
+}
+
+/* these readers say what happened as activities, never as failure records */
 static int on_failure(void *ctx, const wd_failure_rec *r)
 {
     (void)ctx;
-    touch(r->time);
-    touch(r->title);
-    touch(r->kb);
-    touch(r->context);
-    return 0;
+    (void)r;
+    __builtin_trap();
 }
 
 static int on_fact(void *ctx, const wd_fact_rec *r)
@@ -69,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const wd_source_fn readers[] = {wd_source_sc_queryex, wd_source_services_csv,
                                            wd_source_history_csv, wd_source_reg, wd_source_facts};
-    wd_sink sink = {NULL, on_service, NULL, on_failure, on_fact, on_note, NULL, NULL};
+    wd_sink sink = {NULL, on_service, NULL, on_failure, on_fact, on_note, NULL, on_activity};
     lines(data, size);
     for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
         wd_input in;

@@ -19,7 +19,7 @@ enum {
 /* A subject being folded: the public part plus what folding needs. */
 typedef struct fsubj {
     wd_m_subject s;
-    int64_t first_fail_ref, ring[RING], success_ref, pending_ref, progress_ref;
+    int64_t first_fail_ref, ring[RING], success_ref, pending_ref, progress_ref, start_ref;
     size_t nring;
     char minute[17]; /* "YYYY-MM-DDTHH:MM" of the newest failure (attempts) */
 } fsubj;
@@ -39,6 +39,7 @@ typedef struct fold {
     size_t nstreams, streams_dropped;
     line_best lines[MAX_LINES];
     size_t nlines;
+    char last_boot[WD_TIME_MAX]; /* the newest start of the system */
     fsubj cur; /* the update subject being folded in pass B */
     int have_cur;
     wd_fold_totals totals;
@@ -107,6 +108,7 @@ int wd_subject_of(const wd_activity_row *row, wd_subject_kind *kind, wd_buf *key
         return 1;
     case WD_OP_SERVICE_CRASH:
     case WD_OP_SERVICE_START:
+    case WD_OP_SERVICE_CHANGE:
         if (!r->service || !*r->service)
             return 0;
         *kind = WD_SUBJ_SERVICE;
@@ -223,11 +225,38 @@ static void on_success(fold *f, fsubj *x, const wd_activity_row *row)
     }
 }
 
+static int is_start_type(const char *t)
+{
+    static const char *const types[] = {"disabled", "auto", "delayed-auto", "manual", "boot",
+                                        "system"};
+    for (size_t i = 0; t && i < sizeof types / sizeof types[0]; i++)
+        if (!strcmp(t, types[i]))
+            return 1;
+    return 0;
+}
+
+/* A state or start-type change of a service is not an outcome: a crashed
+ * service that the SCM started again has not been shown to work. Only the
+ * start type it was set to is remembered. */
+static void service_change(fold *f, fsubj *x, const wd_activity_row *row)
+{
+    const wd_activity_rec *r = &row->rec;
+    if (!is_start_type(r->target))
+        return;
+    x->start_ref = row->id;
+    set_str(f, &x->s.start_type, r->target);
+    set_str(f, &x->s.start_time, r->time);
+}
+
 /* Applies one activity to a subject: the newest outcome decides. */
 static void step(fold *f, fsubj *x, const wd_activity_row *row)
 {
     const wd_activity_rec *r = &row->rec;
     wd_m_subject *s = &x->s;
+    if (r->operation == WD_OP_SERVICE_CHANGE) {
+        service_change(f, x, row);
+        return;
+    }
     s->activities++;
     set_str(f, &s->last_time, r->time);
     fill_identity(f, x, r);
@@ -369,6 +398,7 @@ static void free_subject(wd_m_subject *s)
     free(s->key), free(s->kb), free(s->title), free(s->update_id), free(s->line);
     free(s->first_failure), free(s->last_failure), free(s->last_success), free(s->last_time);
     free(s->pending_since), free(s->superseded_by), free(s->target);
+    free(s->start_type), free(s->start_time);
     memset(s, 0, sizeof *s);
 }
 
@@ -378,9 +408,13 @@ static void set_refs(fsubj *x)
 {
     wd_m_subject *s = &x->s;
     s->nrefs = 0;
+    if (x->start_ref && s->start_type && !strcmp(s->start_type, "disabled"))
+        s->refs[s->nrefs++] = x->start_ref;
     if (x->first_fail_ref)
         s->refs[s->nrefs++] = x->first_fail_ref;
     size_t n = x->nring < RING ? x->nring : RING;
+    if (n > WD_SUBJECT_REFS - s->nrefs - 2)
+        n = WD_SUBJECT_REFS - s->nrefs - 2;
     for (size_t i = 0; i < n; i++)
         s->refs[s->nrefs++] = x->ring[(x->nring - n + i) % RING];
     if (x->success_ref && s->nrefs < WD_SUBJECT_REFS)
@@ -391,12 +425,25 @@ static void set_refs(fsubj *x)
         s->refs[s->nrefs++] = x->progress_ref;
 }
 
+/* An install that waited for a restart is done once the system started
+ * again after it (a failure of its completion would be a newer outcome). */
+static void restarted(fold *f, wd_m_subject *s)
+{
+    if (s->state != WD_ST_PENDING_REBOOT || !s->pending_since || !f->last_boot[0] ||
+        strcmp(f->last_boot, s->pending_since) <= 0)
+        return;
+    s->state = s->failures ? WD_ST_RESOLVED : WD_ST_OK;
+    set_str(f, &s->last_success, f->last_boot);
+}
+
 static int emit(fold *f, fsubj *x)
 {
-    if (x->s.kind == WD_SUBJ_UPDATE)
+    if (x->s.kind == WD_SUBJ_UPDATE) {
+        restarted(f, &x->s);
         supersede(f, &x->s);
+    }
     if (x->s.state == WD_ST_NONE && x->s.successes == 0 && x->s.failures == 0 &&
-        x->s.activities == 0)
+        x->s.activities == 0 && !x->s.start_type)
         return 0;
     set_refs(x);
     if (f->oom)
@@ -419,6 +466,8 @@ static int pass_time(void *ctx, const wd_activity_row *row)
         f->totals.failed++;
     if (r->time && (!f->totals.first_time[0] || strcmp(r->time, f->totals.first_time) < 0))
         snprintf(f->totals.first_time, WD_TIME_MAX, "%s", r->time);
+    if (r->operation == WD_OP_BOOT && r->time && strcmp(r->time, f->last_boot) > 0)
+        snprintf(f->last_boot, WD_TIME_MAX, "%s", r->time);
     if (r->outcome == WD_OUT_SUCCEEDED && is_update_work(r->operation)) {
         if (r->time && strcmp(r->time, f->totals.last_success) > 0)
             snprintf(f->totals.last_success, WD_TIME_MAX, "%s", r->time);

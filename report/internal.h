@@ -107,6 +107,8 @@ typedef struct wd_m_subject {
     size_t failures, attempts, successes, activities;
     char *first_failure, *last_failure, *last_success, *last_time, *pending_since;
     char *superseded_by;   /* title of the update that superseded it */
+    char *start_type;      /* services: the newest start type an event set */
+    char *start_time;      /* ... and when */
     char *target;          /* target of the newest failure (file, feature, source) */
     int64_t count;         /* the newest count stated (corruptions found); -1 none */
     int64_t refs[WD_SUBJECT_REFS]; /* activity rows: first failure, newest

@@ -181,6 +181,8 @@ static void copy_subject(loader *l, wd_m_subject *to, const wd_m_subject *from)
     to->pending_since = dup(l, from->pending_since);
     to->superseded_by = dup(l, from->superseded_by);
     to->target = dup(l, from->target);
+    to->start_type = dup(l, from->start_type);
+    to->start_time = dup(l, from->start_time);
 }
 
 /* Keeps the subjects the judgement needs: every one that is not simply
@@ -191,7 +193,8 @@ static int on_subject(void *ctx, const wd_m_subject *s)
     wd_model *m = l->m;
     m->subjects_total++;
     m->by_state[s->kind][s->state]++;
-    if (s->state == WD_ST_OK || s->state == WD_ST_NONE)
+    int disabled = s->start_type && !strcmp(s->start_type, "disabled");
+    if ((s->state == WD_ST_OK || s->state == WD_ST_NONE) && !disabled)
         return 0;
     if (m->nsubjects >= WD_MODEL_MAX_SUBJECTS) {
         m->subjects_dropped++;
@@ -317,6 +320,7 @@ static void free_subject(wd_m_subject *s)
     free(s->key), free(s->kb), free(s->title), free(s->update_id), free(s->line);
     free(s->first_failure), free(s->last_failure), free(s->last_success), free(s->last_time);
     free(s->pending_since), free(s->superseded_by), free(s->target);
+    free(s->start_type), free(s->start_time);
 }
 
 void wd_model_free(wd_model *m)

@@ -297,6 +297,44 @@ static const char *subject_field(const eval *e, const wd_m_subject *s, const cha
                        tmp);
     if (!strcmp(f, "time"))
         return s->last_time;
+    if (!strcmp(f, "start-type"))
+        return s->start_type;
+    if (!strcmp(f, "start-time"))
+        return s->start_time;
+    if (!strcmp(f, "listed-start")) { /* what a service listing says, when there is one */
+        const wd_m_service *sv = s->kind == WD_SUBJ_SERVICE ? wd_model_service(e->m, s->key) : NULL;
+        return sv ? sv->start_type : NULL;
+    }
+    if (!strcmp(f, "display")) {
+        const wd_update_service *u = wd_update_service_find(s->key);
+        return u ? u->display_name : s->key;
+    }
+    if (!strcmp(f, "store-problem")) { /* what the newest failure of the store says */
+        if (s->op == WD_OP_SFC && s->count > 0)
+            snprintf(tmp, TMP, "System File Checker could not repair %lld file(s)",
+                     (long long)s->count);
+        else if (s->op == WD_OP_SFC)
+            snprintf(tmp, TMP, "System File Checker could not repair every file");
+        else if (s->op == WD_OP_VERIFY && s->count > 0)
+            snprintf(tmp, TMP, "The component store is damaged (%lld corruption(s) found)",
+                     (long long)s->count);
+        else if (s->op == WD_OP_VERIFY)
+            snprintf(tmp, TMP, "The component store is damaged");
+        else if (s->has_code)
+            snprintf(tmp, TMP, "Repairing the component store failed with 0x%08X", s->code);
+        else
+            snprintf(tmp, TMP, "Repairing the component store failed");
+        return tmp;
+    }
+    if (!strcmp(f, "code-note")) {
+        if (!s->has_code || !s->code)
+            return "";
+        char c[11], sbuf[TMP];
+        const char *sym = code_text(e, s->code, "symbol", sbuf);
+        wd_hresult_format(s->code, c);
+        snprintf(tmp, TMP, ", %s %s", c, sym);
+        return tmp;
+    }
     if (!strcmp(f, "count-note")) {
         if (s->count > 0 && s->target)
             snprintf(tmp, TMP, ", %lld found, e.g. %s", (long long)s->count, s->target);
@@ -476,8 +514,16 @@ static const char *global(const eval *e, const char *f, char *tmp)
     if (!strcmp(f, "unreadable"))
         return fmt_num(tmp, (double)(m->notes_by_kind[WD_NOTE_UNREADABLE] +
                                      m->notes_by_kind[WD_NOTE_LIMIT]));
-    if (!strcmp(f, "computers"))
-        return fmt_num(tmp, (double)m->ncomputers);
+    if (!strcmp(f, "computers")) { /* those with a real share of the records: a setup name
+                                       seen for a few minutes before the rename is not one */
+        int64_t total = 0;
+        size_t n = 0;
+        for (size_t i = 0; i < m->ncomputers; i++)
+            total += m->computers[i].records;
+        for (size_t i = 0; i < m->ncomputers; i++)
+            n += m->computers[i].records >= 20 && m->computers[i].records * 10 >= total;
+        return fmt_num(tmp, (double)n);
+    }
     if (!strcmp(f, "computer-list")) {
         size_t len = 0;
         tmp[0] = '\0';

@@ -100,7 +100,10 @@ static void prepare_act(wd_store *s, const wd_activity_rec *r, act *a)
         a->uid = a->update_id;
     a->count = r->count < 0 ? -1 : r->count;
     if (about_update(r->operation))
-        a->subject = nz(r->kb) ? r->kb : a->uid ? a->uid : nz(r->title);
+        a->subject = nz(r->kb)      ? r->kb
+                     : nz(r->title) ? r->title /* Store apps change ids, keep titles */
+                     : a->uid       ? a->uid
+                                    : nz(r->package);
     a->ident = identity(a);
     const wd_evidence_loc *w = &r->where;
     if (w->kind == WD_LOC_EVENT && s->last_event_row && w->record_id == s->last_event_record &&

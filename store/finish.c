@@ -196,7 +196,8 @@ static int machine_id(wd_store *s, const char *name, int64_t *id)
 
 /* Activities with an update id but no KB, title or product take them from
  * the snapshot's others with the same update id; then the subject follows
- * (a KB found this way becomes the subject). */
+ * (a KB, else a title, found this way becomes the subject: Store apps
+ * change update id between download and install but keep their title). */
 static const char *const complete_sql[] = {
     "UPDATE activity SET kb = coalesce(activity.kb, i.kb),"
     " title = coalesce(activity.title, i.title),"
@@ -209,9 +210,9 @@ static const char *const complete_sql[] = {
     " AND ((activity.kb IS NULL AND i.kb IS NOT NULL)"
     " OR (activity.title IS NULL AND i.title IS NOT NULL)"
     " OR (activity.product = 'unknown' AND i.product IS NOT NULL))",
-    "UPDATE activity SET subject = coalesce(kb, update_id, title)"
+    "UPDATE activity SET subject = coalesce(kb, title, update_id, package)"
     " WHERE snapshot_id = ?1 AND update_id IS NOT NULL AND subject IS NOT NULL"
-    " AND subject IS NOT coalesce(kb, update_id, title)",
+    " AND subject IS NOT coalesce(kb, title, update_id, package)",
 };
 
 static int run_snap(wd_store *s, const char *sql)

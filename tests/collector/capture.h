@@ -4,7 +4,8 @@
  *   F key=value
  *   X 0xHRESULT|origin|time|operation|title|kb|line
  *   N location: reason
- *   R path|kind|records|kept|errors */
+ *   R path|kind|records|kept|errors
+ *   A operation|outcome|code|time|kb|update_id|product|title|line */
 #ifndef WD_TEST_CAPTURE_H
 #define WD_TEST_CAPTURE_H
 
@@ -18,7 +19,7 @@
 
 typedef struct {
     wd_buf text;
-    size_t services, facts, failures, notes;
+    size_t services, facts, failures, notes, activities;
     wd_source_rec sum; /* counts of the last source */
 } capture;
 
@@ -49,6 +50,19 @@ static inline int cap_failure(void *ctx, const wd_failure_rec *r)
                          (unsigned long long)r->line);
 }
 
+static inline int cap_activity(void *ctx, const wd_activity_rec *r)
+{
+    capture *c = ctx;
+    char code[11] = "-";
+    if (r->has_code)
+        wd_hresult_format(r->code, code);
+    c->activities++;
+    return wd_buf_printf(&c->text, "A %s|%s|%s|%s|%s|%s|%s|%s|%llu\n", wd_op_name(r->operation),
+                         wd_outcome_name(r->outcome), code, NS(r->time), NS(r->kb),
+                         NS(r->update_id), wd_product_name(r->product), NS(r->title),
+                         (unsigned long long)r->where.line);
+}
+
 static inline int cap_note(void *ctx, const wd_note_rec *r)
 {
     capture *c = ctx;
@@ -67,7 +81,7 @@ static inline int cap_source(void *ctx, const wd_source_rec *r)
 
 static inline wd_sink cap_sink(capture *c)
 {
-    wd_sink s = {c, cap_service, NULL, cap_failure, cap_fact, cap_note, cap_source, NULL};
+    wd_sink s = {c, cap_service, NULL, cap_failure, cap_fact, cap_note, cap_source, cap_activity};
     return s;
 }
 

@@ -43,6 +43,10 @@ static const struct {
      WD_KIND_DISM_LOG},
     {"renamed.txt", "2023-05-22 07:23:32, Warning               DISM   DISM Provider Store\r\n",
      WD_KIND_DISM_LOG},
+    /* a CBS.log that names DISM as a session's client is still a CBS.log */
+    {"CBS.log", "2023-09-20 11:05:40, Info                  CBS    Session: 31056412_3521830164 "
+                "initialized by client DISM Package Manager Provider\r\n",
+     WD_KIND_CBS_LOG},
     {"o.log", "Windows Update log, decoded by Get-WindowsUpdateLog\r\n\r\n"
               "2024-04-11 12:48:04.6269606 1980  8444  Agent           x\r\n", WD_KIND_WU_LOG},
     {"p.log", "partial line without a date\r\n"

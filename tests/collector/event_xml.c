@@ -33,9 +33,11 @@ static const struct {
     const char *rel;
     unsigned records, kept;
 } VARIANTS[] = {
-    {"tests/fixtures/event_xml/system-wu.wevtutil.xml", 94, 71},
-    {"tests/fixtures/event_xml/system-wu.pyevtx.xml", 94, 71},
-    {"tests/fixtures/event_xml/system-wu.eventviewer-utf16le.xml", 94, 71},
+    /* kept: 65 update client, 4 SCM of update services, EventLog 6005 and
+     * 6009, Kernel-General 12 */
+    {"tests/fixtures/event_xml/system-wu.wevtutil.xml", 94, 72},
+    {"tests/fixtures/event_xml/system-wu.pyevtx.xml", 94, 72},
+    {"tests/fixtures/event_xml/system-wu.eventviewer-utf16le.xml", 94, 72},
     {"tests/fixtures/event_xml/system-wu.toxml-utf16be.xml", 5, 5},
 };
 
@@ -64,7 +66,7 @@ Test(collector_event_xml, rootless_wevtutil_export_reads_every_event)
     wd_source_rec sum;
     run_fixture(VARIANTS[0].rel, &c, &sum);
     cr_assert_eq(sum.records, 94);
-    cr_assert_eq(sum.kept, 71);
+    cr_assert_eq(sum.kept, 72);
     cr_assert_eq(sum.errors, 0);
     cr_assert_eq(c.notes.n, 0, "note: %s", c.notes.n ? c.notes.items[0] : "");
     cr_assert_eq(cap_count(&c.events, "|Microsoft-Windows-WindowsUpdateClient|"), 65);
@@ -90,19 +92,39 @@ Test(collector_event_xml, every_variant_yields_the_same_install_failures)
     }
 }
 
-Test(collector_event_xml, install_failures_become_failure_records)
+Test(collector_event_xml, install_failures_become_failed_install_activities)
 {
     for (size_t v = 0; v < sizeof VARIANTS / sizeof VARIANTS[0]; v++) {
         capture c = {0};
         wd_source_rec sum;
         run_fixture(VARIANTS[v].rel, &c, &sum);
-        cr_assert_eq(c.failures.n, 5, "%s", VARIANTS[v].rel);
-        cr_assert_eq(cap_count(&c.failures, "0x80248007|event|2017-07-"), 4);
-        cr_assert_eq(cap_count(&c.failures, "|install|KB4025342|"), 4);
-        cr_assert_eq(cap_count(&c.failures, "0x80246013|event|2017-12-18T13:48:00."), 1);
-        cr_assert_eq(cap_count(&c.failures, "|install|KB890830|"), 1);
+        cr_assert_eq(c.failures.n, 0, "%s", VARIANTS[v].rel);
+        cr_assert_eq(cap_count(&c.activities, "|failed|"), 5, "%s", VARIANTS[v].rel);
+        cr_assert_eq(cap_count(&c.activities, "install|failed|0x80248007|2017-07-"), 4);
+        cr_assert_eq(cap_count(&c.activities, "|KB4025342|25ACAE93-40D4-4E62-814C-EFB2F29F1BCA|"
+                                              "os-cumulative|"),
+                     v < 3 ? 6 : 4, "%s", VARIANTS[v].rel); /* and its 43 and 44 */
+        cr_assert_eq(cap_count(&c.activities, "install|failed|0x80246013|2017-12-18T13:48:00."), 1);
+        cr_assert_eq(cap_count(&c.activities, "|KB890830|87A7119E-B6A6-4CC3-B1D7-7FDE36FE6621|msrt|"),
+                     1, "%s", VARIANTS[v].rel);
         cap_free(&c);
     }
+}
+
+Test(collector_event_xml, every_kept_event_of_the_real_export_has_its_activities)
+{
+    capture c = {0};
+    wd_source_rec sum;
+    run_fixture(VARIANTS[0].rel, &c, &sum);
+    cr_assert_eq(cap_count(&c.activities, "install|succeeded|"), 20);
+    cr_assert_eq(cap_count(&c.activities, "install|in-progress|"), 20);
+    cr_assert_eq(cap_count(&c.activities, "download|in-progress|"), 20);
+    cr_assert_eq(cap_count(&c.activities, "boot|succeeded|"), 2);
+    /* each activity points at its event: System.evtx#record */
+    cr_assert_eq(cap_count(&c.activities, "/system-wu.wevtutil.xml#561|"), 1);
+    cr_assert_eq(c.failures.n, 0);
+    cr_assert_eq(cap_count(&c.facts, "os.build=15063"), 2); /* 6009 and Kernel-General 12 */
+    cap_free(&c);
 }
 
 Test(collector_event_xml, binary_and_qualifiers_from_the_real_export)
@@ -206,8 +228,8 @@ Test(collector_event_xml, truncated_export_keeps_whole_events)
         p = strchr(p, '\n') + 1;
     size_t cut = (size_t)(p - data) + 300;
     cr_assert_eq(cap_run_mem(wd_source_event_xml, data, cut, &c, &sum), 0);
-    cr_assert_eq(c.events.n, 21); /* the kept ones among the first 40 */
-    cr_assert_eq(sum.kept, 21);
+    cr_assert_eq(c.events.n, 22); /* the kept ones among the first 40 */
+    cr_assert_eq(sum.kept, 22);
     cr_assert_eq(sum.records, 41);
     cr_assert_eq(sum.errors, 1);
     cr_assert_eq(cap_count(&c.notes, "|line 41|"), 1, "%s", c.notes.n ? c.notes.items[0] : "");
@@ -357,7 +379,9 @@ Test(collector_event_xml, regression_fuzz_first_chunk_into_an_empty_window)
     cr_assert_eq(sum.records, 2);
     cr_assert_eq(sum.kept, 1);
     cr_assert_eq(sum.errors, 1);
-    cr_assert_eq(cap_count(&c.failures, "0x800F0984|event|2022-11-20T10:01:02.123456Z|"), 1);
+    cr_assert_eq(cap_count(&c.activities,
+                           "servicing|failed|0x800F0984|2022-11-20T10:01:02.123456Z|KB5020683|"),
+                 1);
     free(path);
     cap_free(&c);
 }
@@ -379,5 +403,79 @@ Test(collector_event_xml, the_note_names_the_line_of_the_damage_in_a_multiline_e
     cr_assert_eq(sum.errors, 1);
     cr_assert_eq(c.notes.n, 1);
     cr_assert_str_eq(c.notes.items[0], "mem.txt|line 5|Opening and ending tag mismatch: Level and Lvl");
+    cap_free(&c);
+}
+
+/* ------------------------------------------ written exports (SOURCES.md) */
+
+Test(collector_event_xml, setup_servicing_events_and_store_repair)
+{
+    capture c = {0};
+    wd_source_rec sum;
+    run_fixture("tests/fixtures/event_xml/setup-servicing.wevtutil.xml", &c, &sum);
+    cr_assert_eq(sum.records, 7);
+    cr_assert_eq(sum.kept, 7);
+    cr_assert_eq(c.activities.n, 7);
+    /* UserData leaves by name: the package, the code, the repair counts */
+    cr_assert_eq(cap_count(&c.activities, "servicing|in-progress|-|2024-04-10T02:58:11.417226Z|"
+                                          "KB5036893|-|unknown|-|Installed|KB5036893|-1|"),
+                 1);
+    cr_assert_eq(cap_count(&c.activities, "servicing|failed|0x800F0922|2024-04-10T03:12:44.091220Z|"
+                                          "KB5036893|"),
+                 1);
+    cr_assert_eq(cap_count(&c.activities, "repair|in-progress|-|"), 1);
+    cr_assert_eq(cap_count(&c.activities, "repair|succeeded|0x00000000|2024-04-10T03:21:47.120553Z|"
+                                          "-|-|unknown|-|component store|-|0|"),
+                 1);
+    cr_assert_eq(cap_count(&c.activities, "servicing|pending-reboot|0x00000000|"), 1);
+    cr_assert_eq(cap_count(&c.activities, "servicing|succeeded|0x00000000|2024-04-11T03:19:58."), 1);
+    cr_assert_eq(cap_count(&c.activities, "setup-servicing.wevtutil.xml#184|"), 1);
+    cap_free(&c);
+}
+
+Test(collector_event_xml, german_service_control_manager_events)
+{
+    capture c = {0};
+    wd_source_rec sum;
+    run_fixture("tests/fixtures/event_xml/system-german-scm.utf16.xml", &c, &sum);
+    cr_assert_eq(sum.records, 9);
+    cr_assert_eq(sum.kept, 9);
+    cr_assert_eq(c.notes.n, 0);
+    /* with <Binary>: key and state from it; without: the German words */
+    cr_assert_eq(cap_count(&c.activities, "service-change|succeeded|-|2024-03-04T07:02:11.662931Z|"
+                                          "-|-|unknown|wuauserv|running|"),
+                 1);
+    cr_assert_eq(cap_count(&c.activities, "service-change|succeeded|-|2024-03-04T08:15:04.220998Z|"
+                                          "-|-|unknown|BITS|stopped|"),
+                 1);
+    cr_assert_eq(cap_count(&c.activities, "|CryptSvc|running|"), 1);
+    cr_assert_eq(cap_count(&c.activities, "service-crash|failed|-|2024-03-04T07:40:55.312057Z|-|-|"
+                                          "unknown|wuauserv|-|-|1|"),
+                 1);
+    cr_assert_eq(cap_count(&c.activities, "|wuauserv|disabled|"), 1);
+    cr_assert_eq(cap_count(&c.activities, "service-start|failed|0x80070422|"), 1);
+    cr_assert_eq(cap_count(&c.facts, "os.build=19045"), 2);
+    cr_assert_eq(cap_count(&c.facts, "os.ubr=4046"), 1);
+    cap_free(&c);
+}
+
+Test(collector_event_xml, windows7_update_client_templates)
+{
+    capture c = {0};
+    wd_source_rec sum;
+    run_fixture("tests/fixtures/event_xml/win7-update.wevtutil.xml", &c, &sum);
+    cr_assert_eq(sum.kept, 6);
+    /* 18 lists two updates: both downloaded */
+    cr_assert_eq(cap_count(&c.activities, "download|succeeded|-|2016-11-09T08:02:15.587000Z|"), 2);
+    cr_assert_eq(cap_count(&c.activities, "install|failed|0x80070643|2016-11-10T03:14:02.743000Z|"
+                                          "KB3197868|1C9D0B6F-0E1A-4D4B-9E1B-6A5C2F3E4D5A|"
+                                          "os-cumulative|"),
+                 1);
+    cr_assert_eq(cap_count(&c.activities, "scan|failed|0x8024402C|"), 1);
+    cr_assert_eq(cap_count(&c.activities, "install|succeeded|-|2016-11-12T03:10:55.221000Z|"
+                                          "KB3197868|"),
+                 1);
+    cr_assert_eq(cap_count(&c.activities, "install|pending-reboot|-|2016-11-12T03:11:02Z|KB3197868|"),
+                 1);
     cap_free(&c);
 }

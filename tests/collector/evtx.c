@@ -1,6 +1,7 @@
 /* evtx.c - tests of the .evtx reader on the real logs of the shared corpus:
- * exact failures and counts, every corpus file, truncated and damaged logs,
- * and python-evtx as the oracle for the Windows Update client events. */
+ * exact failed activities and counts, every corpus file, truncated and
+ * damaged logs, and python-evtx as the oracle for the Windows Update client
+ * events. */
 #include <criterion/criterion.h>
 
 #include "internal.h"
@@ -32,11 +33,14 @@ typedef struct wuc_tuple {
     char kb[32];     /* from updateTitle, "" when none */
 } wuc_tuple;
 
+/* A failed activity, its strings copied. */
 typedef struct got_failure {
     uint32_t hr;
-    char *origin, *time, *operation, *title, *kb, *update_id, *context, *channel, *computer,
-        *component;
+    int has_code;
+    char *time, *operation, *title, *kb, *update_id, *detail, *channel, *computer, *component,
+        *service;
     uint64_t record_id;
+    uint32_t event_id;
 } got_failure;
 
 typedef struct collected {
@@ -45,6 +49,8 @@ typedef struct collected {
     char sum_path[1024], sum_kind[32];
     got_failure failures[64];
     size_t nfailures;
+    size_t activities;
+    size_t by_kind[WD_OP_COUNT][WD_OUT_COUNT]; /* activities by operation and outcome */
     wd_buf notes; /* "location: reason\n" each */
     size_t nnotes;
     wuc_tuple *wuc;
@@ -117,24 +123,37 @@ static int on_event(void *ctx, const wd_event_rec *r)
     return 0;
 }
 
-static int on_failure(void *ctx, const wd_failure_rec *r)
+static int on_activity(void *ctx, const wd_activity_rec *r)
 {
     collected *c = ctx;
-    if (c->nfailures == sizeof c->failures / sizeof c->failures[0])
+    c->activities++;
+    c->by_kind[r->operation][r->outcome]++;
+    cr_assert_eq(r->where.kind, WD_LOC_EVENT);
+    if (r->outcome != WD_OUT_FAILED || c->nfailures == sizeof c->failures / sizeof c->failures[0])
         return 0;
     got_failure *f = &c->failures[c->nfailures++];
-    f->hr = r->hresult;
-    f->origin = dup_or_null(r->origin);
+    f->hr = r->code;
+    f->has_code = r->has_code;
     f->time = dup_or_null(r->time);
-    f->operation = dup_or_null(r->operation);
+    f->operation = dup_or_null(wd_op_name(r->operation));
     f->title = dup_or_null(r->title);
     f->kb = dup_or_null(r->kb);
     f->update_id = dup_or_null(r->update_id);
-    f->context = dup_or_null(r->context);
-    f->channel = dup_or_null(r->event_channel);
+    f->detail = dup_or_null(r->detail);
+    f->channel = dup_or_null(r->where.channel);
     f->computer = dup_or_null(r->computer);
     f->component = dup_or_null(r->component);
-    f->record_id = r->event_record_id;
+    f->service = dup_or_null(r->service);
+    f->record_id = r->where.record_id;
+    f->event_id = r->where.event_id;
+    return 0;
+}
+
+static int on_failure(void *ctx, const wd_failure_rec *r)
+{
+    (void)ctx;
+    (void)r;
+    cr_assert_fail("the .evtx reader sends activities, never failure records");
     return 0;
 }
 
@@ -160,7 +179,7 @@ static int on_source(void *ctx, const wd_source_rec *r)
 
 static wd_sink sink_for(collected *c)
 {
-    wd_sink s = {c, NULL, on_event, on_failure, NULL, on_note, on_source, NULL};
+    wd_sink s = {c, NULL, on_event, on_failure, NULL, on_note, on_source, on_activity};
     return s;
 }
 
@@ -168,8 +187,8 @@ static void collected_free(collected *c)
 {
     for (size_t i = 0; i < c->nfailures; i++) {
         got_failure *f = &c->failures[i];
-        char *all[] = {f->origin,    f->time,    f->operation, f->title,    f->kb,
-                       f->update_id, f->context, f->channel,   f->computer, f->component};
+        char *all[] = {f->time,    f->operation, f->title,     f->kb,        f->update_id,
+                       f->detail,  f->channel,   f->computer,  f->component, f->service};
         for (size_t j = 0; j < sizeof all / sizeof all[0]; j++)
             free(all[j]);
     }
@@ -226,15 +245,16 @@ static void assert_system_failures(const collected *c)
         cr_assert_str_eq(f->kb, SYSTEM_FAILURES[i].kb);
         cr_assert_str_eq(f->title, SYSTEM_FAILURES[i].title);
         cr_assert_str_eq(f->operation, "install");
-        cr_assert_str_eq(f->origin, "event");
+        cr_assert_eq(f->event_id, 20);
+        cr_assert_str_eq(f->component, WUC);
         cr_assert_str_eq(f->channel, "System");
         cr_assert_str_eq(f->computer, "DESKTOP-2KGM189");
         char ctx[128];
         snprintf(ctx, sizeof ctx, "Event 20: Installation Failure: %s ",
                  SYSTEM_FAILURES[i].code_hex);
-        cr_assert(strncmp(f->context, ctx, strlen(ctx)) == 0, "context: %s", f->context);
+        cr_assert(strncmp(f->detail, ctx, strlen(ctx)) == 0, "detail: %s", f->detail);
     }
-    cr_assert_str_eq(c->failures[0].update_id, "{25ACAE93-40D4-4E62-814C-EFB2F29F1BCA}");
+    cr_assert_str_eq(c->failures[0].update_id, "25ACAE93-40D4-4E62-814C-EFB2F29F1BCA");
 }
 
 Test(collector_evtx, system_evtx_yields_1881_records_and_five_install_failures)
@@ -248,6 +268,13 @@ Test(collector_evtx, system_evtx_yields_1881_records_and_five_install_failures)
     cr_assert_eq(c.sum.kept, c.events);
     cr_assert_eq(c.nwuc, 377, "Windows Update client events: %zu", c.nwuc);
     assert_system_failures(&c);
+    /* EVENT-HISTOGRAM.txt: 116 installed (19), 119 started (43), 137
+     * downloads started (44); one feature update among none */
+    size_t installed = c.by_kind[WD_OP_INSTALL][WD_OUT_SUCCEEDED];
+    cr_assert_eq(installed, 116, "installed: %zu", installed);
+    cr_assert_eq(c.by_kind[WD_OP_INSTALL][WD_OUT_IN_PROGRESS], 119);
+    cr_assert_eq(c.by_kind[WD_OP_DOWNLOAD][WD_OUT_IN_PROGRESS], 137);
+    cr_assert_eq(c.by_kind[WD_OP_BOOT][WD_OUT_SUCCEEDED], 6); /* 3 x 6005 and 3 x 12 */
     collected_free(&c);
 }
 
@@ -296,7 +323,7 @@ Test(collector_evtx, log_inside_a_zip_bundle_reads_like_the_file)
     free(dir);
 }
 
-Test(collector_evtx, update_orchestrator_crash_becomes_a_service_failure)
+Test(collector_evtx, update_orchestrator_crash_becomes_a_service_crash)
 {
     collected c;
     collect_corpus("omerbenamram-evtx-samples/2-vss_7-System.evtx", &c);
@@ -304,19 +331,22 @@ Test(collector_evtx, update_orchestrator_crash_becomes_a_service_failure)
     size_t service = 0, install = 0;
     for (size_t i = 0; i < c.nfailures; i++) {
         got_failure *f = &c.failures[i];
-        if (strcmp(f->operation, "service") == 0) {
+        if (strcmp(f->operation, "service-crash") == 0) {
             service++;
             cr_assert_eq(f->hr, 0x8001011F);
-            cr_assert_str_eq(f->component, "UsoSvc");
-            cr_assert(strstr(f->context, "Update Orchestrator Service (UsoSvc) terminated"), "%s",
-                      f->context);
+            cr_assert_str_eq(f->service, "UsoSvc");
+            cr_assert(strstr(f->detail, "Update Orchestrator Service (UsoSvc) terminated"), "%s",
+                      f->detail);
         } else if (strcmp(f->operation, "install") == 0) {
             install++;
             cr_assert_eq(f->hr, 0x8024001E);
         }
     }
-    cr_assert_gt(service, 0);
-    cr_assert_gt(install, 0);
+    cr_assert_eq(service, 1);
+    cr_assert_eq(install, 2);
+    cr_assert_eq(c.nfailures, 3);
+    /* the feature update to 1803 went in */
+    cr_assert_eq(c.by_kind[WD_OP_FEATURE_UPDATE][WD_OUT_SUCCEEDED], 1);
     collected_free(&c);
 }
 
@@ -330,6 +360,14 @@ Test(collector_evtx, windows7_system_log_keeps_update_service_state_changes)
     /* 7036 of Windows Modules Installer, BITS, Windows Update... by key name */
     cr_assert_gt(c.scm_update_events, 100, "SCM events kept: %zu", c.scm_update_events);
     cr_assert_lt(c.scm_update_events, 1288, "SCM events kept: %zu", c.scm_update_events);
+    /* every kept SCM event is a state change of an update service */
+    cr_assert_eq(c.by_kind[WD_OP_SERVICE_CHANGE][WD_OUT_SUCCEEDED], c.scm_update_events);
+    /* 18 x 7 ready, 2 + 5 + 1 installed, 22 lists 7 pending a restart */
+    cr_assert_eq(c.by_kind[WD_OP_INSTALL][WD_OUT_SUCCEEDED], 8);
+    cr_assert_eq(c.by_kind[WD_OP_INSTALL][WD_OUT_PENDING_REBOOT], 7);
+    /* the only failures: two unexpected shutdowns, each told by 6008 and 41 */
+    cr_assert_eq(c.nfailures, 4);
+    cr_assert_eq(c.by_kind[WD_OP_SHUTDOWN][WD_OUT_FAILED], 4);
     collected_free(&c);
 }
 

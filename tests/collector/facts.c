@@ -16,6 +16,9 @@ Test(collector_facts, utf16_facts_file_gives_every_key)
     /* unknown keys are kept too, values may hold '=' and ':' */
     cap_has(&c, "F disk.system.drive=C:");
     cap_has(&c, "F proxy.winhttp=Direct access (no proxy server).");
+    /* the Windows version lines as the typed os.* facts */
+    cap_has(&c, "F os.product=Windows 10 Pro");
+    cap_has(&c, "F os.ubr=4291");
     cr_assert_eq(c.facts, 11);
     cap_has(&c, "R facts/facts.txt|facts|11|11|0");
     cap_free(&c);
@@ -32,6 +35,22 @@ Test(collector_facts, blanks_are_trimmed_and_cr_stripped)
     cap_has(&c, "F query=a=b");
     cr_assert_eq(c.facts, 3);
     cr_assert_eq(c.notes, 0);
+    cap_free(&c);
+}
+
+Test(collector_facts, product_follows_the_build_and_display_version_is_the_version)
+{
+    const char t[] = "wudiag-facts 1\nmachine.name=PC-11\nos.product=Windows 10 Enterprise\n"
+                     "os.display_version=24H2\nos.build=26100\nos.ubr=2605\n"
+                     "os.edition=Enterprise\n";
+    capture c;
+    cap_run(&c, wd_source_facts, t, sizeof t - 1);
+    cap_has(&c, "F os.product=Windows 11 Enterprise");
+    cap_has(&c, "F os.version=24H2");
+    cap_has(&c, "F os.edition=Enterprise");
+    cap_has(&c, "F machine.name=PC-11");
+    cap_lacks(&c, "os.display_version");
+    cr_assert_eq(c.facts, 6);
     cap_free(&c);
 }
 

@@ -30,10 +30,11 @@ Test(collector_reg, current_version_gives_os_facts)
     capture c;
     cap_collect_fixture(&c, "reg/currentversion.reg");
     cap_has(&c, "F os.product=Windows 10 Pro");
-    cap_has(&c, "F os.display_version=22H2");
+    cap_has(&c, "F os.version=22H2");
     cap_has(&c, "F os.build=19045");
     cap_has(&c, "F os.ubr=4291");
     cap_has(&c, "F os.edition=Professional");
+    cap_lacks(&c, "os.display_version");
     cr_assert_eq(c.facts, 5, "%s", cap_text(&c));
     cr_assert_eq(c.sum.errors, 0, "%s", cap_text(&c));
     cap_free(&c);
@@ -54,7 +55,11 @@ Test(collector_reg, regedit4_policy_values_become_policy_facts)
     /* a deleted value and the values under a deleted key are not facts */
     cap_lacks(&c, "RescheduleWaitTime");
     cap_lacks(&c, "Ignored");
-    cr_assert_eq(c.facts, 15, "%s", cap_text(&c));
+    /* what they mean: a WSUS server, updates installed on a schedule */
+    cap_has(&c, "F wu.server=http://wsus01.corp.contoso.com:8530");
+    cap_has(&c, "F wu.status_server=http://wsus01.corp.contoso.com:8530");
+    cap_has(&c, "F wu.au_setting=auto");
+    cr_assert_eq(c.facts, 18, "%s", cap_text(&c));
     cap_has(&c, "R reg/wu-policy-regedit4.reg|reg|20|15|0");
     cap_free(&c);
 }
@@ -67,9 +72,63 @@ Test(collector_reg, display_version_falls_back_to_release_id_whatever_the_order)
                      "\"UBR\"=dword:000001f6\n";
     capture c;
     cap_run(&c, wd_source_reg, t, sizeof t - 1);
-    cap_has(&c, "F os.display_version=1703");
+    cap_has(&c, "F os.version=1703");
     cap_has(&c, "F os.build=15063");
     cap_has(&c, "F os.ubr=502");
+    cap_has(&c, "F os.product=Windows 10");
+    cap_free(&c);
+}
+
+Test(collector_reg, windows_11_is_windows_11_whatever_product_name_says)
+{
+    const char t[] = "Windows Registry Editor Version 5.00\n\n"
+                     "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion]\n"
+                     "\"ProductName\"=\"Windows 10 Pro\"\n\"EditionID\"=\"Professional\"\n"
+                     "\"DisplayVersion\"=\"23H2\"\n\"CurrentBuild\"=\"22631\"\n"
+                     "\"CurrentBuildNumber\"=\"22631\"\n\"UBR\"=dword:00000cf5\n";
+    capture c;
+    cap_run(&c, wd_source_reg, t, sizeof t - 1);
+    cap_has(&c, "F os.product=Windows 11 Pro");
+    cap_has(&c, "F os.build=22631");
+    cap_has(&c, "F os.ubr=3317");
+    cap_has(&c, "F os.version=23H2");
+    cap_lacks(&c, "Windows 10");
+    cap_free(&c);
+}
+
+Test(collector_reg, servers_keep_their_product_name)
+{
+    const char t[] = "Windows Registry Editor Version 5.00\n\n"
+                     "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion]\n"
+                     "\"ProductName\"=\"Windows Server 2022 Standard\"\n"
+                     "\"EditionID\"=\"ServerStandard\"\n\"InstallationType\"=\"Server\"\n"
+                     "\"CurrentBuild\"=\"20348\"\n";
+    capture c;
+    cap_run(&c, wd_source_reg, t, sizeof t - 1);
+    cap_has(&c, "F os.product=Windows Server 2022 Standard");
+    cap_has(&c, "F os.edition=ServerStandard");
+    cap_free(&c);
+    const char u[] = "Windows Registry Editor Version 5.00\n\n"
+                     "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion]\n"
+                     "\"EditionID\"=\"ServerDatacenter\"\n\"CurrentBuild\"=\"26100\"\n";
+    cap_run(&c, wd_source_reg, u, sizeof u - 1);
+    cap_has(&c, "F os.product=Windows Server 2025");
+    cap_free(&c);
+}
+
+Test(collector_reg, wsus_address_without_use_wu_server_is_not_in_use)
+{
+    const char t[] = "REGEDIT4\n\n"
+                     "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate]\n"
+                     "\"WUServer\"=\"http://old-wsus:8530\"\n"
+                     "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate\\AU]\n"
+                     "\"UseWUServer\"=dword:00000000\n\"NoAutoUpdate\"=dword:00000001\n";
+    capture c;
+    cap_run(&c, wd_source_reg, t, sizeof t - 1);
+    cap_has(&c, "F policy.wu.WUServer=http://old-wsus:8530");
+    cap_has(&c, "F wu.server=none");
+    cap_has(&c, "F wu.au_setting=disabled-by-policy");
+    cap_lacks(&c, "wu.status_server");
     cap_free(&c);
 }
 

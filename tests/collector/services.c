@@ -36,6 +36,55 @@ Test(collector_services, sc_qc_blocks_merge_start_type_into_queryex_state)
     cap_free(&c);
 }
 
+/* An sc queryex text of n services: the core ones first, then "svcN";
+ * stopped ones when with_stopped. */
+static char *sc_listing(int n, int with_stopped)
+{
+    static const char *const core[] = {"RpcSs", "EventLog", "PlugPlay", "DcomLaunch", "wuauserv"};
+    wd_buf b = WD_BUF_INIT;
+    for (int i = 0; i < n; i++) {
+        int stopped = with_stopped && i % 3 == 2;
+        if (i < 5)
+            wd_buf_printf(&b, "SERVICE_NAME: %s\n", core[i]);
+        else
+            wd_buf_printf(&b, "SERVICE_NAME: svc%d\n", i);
+        wd_buf_printf(&b, "DISPLAY_NAME: Service %d\n        STATE              : %s\n"
+                          "        WIN32_EXIT_CODE    : %s\n        PID                : %d\n\n",
+                      i, stopped ? "1  STOPPED" : "4  RUNNING", stopped ? "1077  (0x435)" : "0  (0x0)",
+                      stopped ? 0 : 1000 + i);
+    }
+    return wd_buf_detach(&b);
+}
+
+Test(collector_services, a_whole_machine_listing_is_complete)
+{
+    char *t = sc_listing(120, 1);
+    capture c;
+    cap_run(&c, wd_source_sc_queryex, t, strlen(t));
+    cr_assert_eq(c.services, 120);
+    cap_has(&c, "F services.listing=complete");
+    /* a stopped service's exit code reaches its record */
+    cap_has(&c, "S wuauserv|Service 4|running|unknown|1004|0|-1");
+    cap_has(&c, "S svc5|Service 5|stopped|unknown|0|1077|-1");
+    cap_free(&c);
+    free(t);
+}
+
+Test(collector_services, running_only_or_few_services_are_a_partial_listing)
+{
+    char *running = sc_listing(120, 0); /* sc queryex without state= all */
+    capture c;
+    cap_run(&c, wd_source_sc_queryex, running, strlen(running));
+    cap_has(&c, "F services.listing=partial");
+    cap_free(&c);
+    char *three = sc_listing(3, 1);
+    cap_run(&c, wd_source_sc_queryex, three, strlen(three));
+    cap_has(&c, "F services.listing=partial");
+    cap_free(&c);
+    free(running);
+    free(three);
+}
+
 Test(collector_services, sc_queryex_utf16_with_localised_display_names)
 {
     const char *text = "\r\nSERVICE_NAME: BITS\r\nDISPLAY_NAME: Intelligenter "
@@ -107,7 +156,9 @@ Test(collector_services, cim_csv_gives_states_start_modes_and_machine)
     cap_has(&c, "S DoSvc|Delivery Optimization|running|delayed-auto|1272|0|0");
     cap_has(&c, "S W32Time|Windows Time|stopped|manual|0|0|0");
     cap_has(&c, "R services/services-cim.csv|services-csv|27|27|0");
-    cr_assert_eq(c.facts, 1);
+    /* 27 services, without PlugPlay: a filtered listing */
+    cap_has(&c, "F services.listing=partial");
+    cr_assert_eq(c.facts, 2);
     cap_free(&c);
 }
 
@@ -122,7 +173,9 @@ Test(collector_services, get_service_german_utf16_semicolon)
                 "bermittlungsoptimierung|running|auto|-1|-1|-1");
     cap_has(&c, "S wuauserv|Windows Update|stopped|disabled|-1|-1|-1");
     /* MachineName "." is not a machine name */
-    cr_assert_eq(c.facts, 0);
+    cap_lacks(&c, "machine.name");
+    cap_has(&c, "F services.listing=partial");
+    cr_assert_eq(c.facts, 1);
     cap_has(&c, "R services/get-service-de-utf16.csv|services-csv|7|7|0");
     cap_free(&c);
 }

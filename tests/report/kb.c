@@ -186,11 +186,15 @@ Test(report_kb, broken_kb_files_are_refused_with_file_and_line)
         {"rules.txt", "rule r\nfrom once\nwhere a ?? b\n", "rules.txt line 3"},
         {"rules.txt", "rule r\nfrom once\nseverity info\ntitle t\nexplain e\nfixes free-disk\n",
          "has no \"end\""},
-        {"rules.txt", "rule r\nfrom events\nunless followed-by @x\n", "rules.txt line 3"},
-        {"rules.txt",
-         "rule r\nfrom facts\nunless later 19\nseverity info\ntitle t\n"
-         "explain e\nfixes free-disk\nend\n",
-         "applies to events only"},
+        {"rules.txt", "rule r\nfrom events\n", "rules.txt line 2: unknown source: events"},
+        {"rules.txt", "rule r\nfrom subjects\nexplains nothing 1\n", "rules.txt line 3"},
+        {"rules.txt", "rule r\nfrom subjects\nstate maybe\n", "state is current or resolved"},
+        {"known-issues.txt", "issue x\ncode 0x80070643\ntitle t\ncause c\nworkaround w\n"
+         "source s\nfixes nope\nend\n", "fixes names an unknown fix"},
+        {"known-issues.txt", "issue x\ntitle t\ncause c\nworkaround w\nsource s\nend\n",
+         "needs a code or kb list"},
+        {"fixes.txt", "fix a\ntitle A\nwhy W\ntried-by nothing\nstep any: s\nend\n",
+         "tried-by names no known operation"},
         {"win32.tsv", "x\ty\n", "win32.tsv line 1"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

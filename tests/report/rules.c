@@ -13,7 +13,7 @@
  *                                    k: service target count package update session
  *   fact KEY | VALUE [| TIME]
  *   note KIND | SOURCE | REASON
- *   computer NAME                    an event naming that computer
+ *   computer NAME [| N]              N events (default 1) naming that computer
  *   past VERDICT                     an earlier snapshot of the machine
  * Expectations (EVIDENCE: activity:N, service:N, fact:N = the Nth such line):
  *   expect RULE | SEVERITY | EVIDENCE | FIXES
@@ -165,9 +165,12 @@ static void add_line(fixture_db *d, const char *kind, char **f, uint64_t lineno)
         cr_assert_eq(wd_store_add_note(d->s, &r), 0, "%s", wd_error_last());
     } else if (!strcmp(kind, "computer")) {
         static uint64_t rec = 1;
-        wd_event_rec e = {"System", "EventLog", 6005, 4, rec++, d->capture_time, f[0], NULL, 0,
-                          "System.evtx"};
-        cr_assert_eq(wd_store_add_event(d->s, &e), 0, "%s", wd_error_last());
+        long n = val(f[1]) ? strtol(f[1], NULL, 10) : 1;
+        for (long i = 0; i < n; i++) {
+            wd_event_rec e = {"System", "EventLog", 6005, 4, rec++, d->capture_time, f[0], NULL, 0,
+                              "System.evtx"};
+            cr_assert_eq(wd_store_add_event(d->s, &e), 0, "%s", wd_error_last());
+        }
     } else {
         cr_assert_fail("unknown fixture line '%s'", kind);
     }

@@ -119,13 +119,15 @@ static int subjects(void *ctx, const wd_activity_row *a)
     return 0;
 }
 
-Test(store_activity, subject_is_kb_else_update_id_else_title_for_updates_only)
+Test(store_activity, subject_is_kb_else_title_else_update_id_for_updates_only)
 {
     int64_t id;
     texts t = {""};
     wd_activity_rec r[] = {
         {.operation = WD_OP_INSTALL, .kb = "KB1", .update_id = "AAAAAAAA-AAAA-AAAA-AAAA-AAAAAAAAAAAA", .title = "T", .count = -1},
         {.operation = WD_OP_DOWNLOAD, .update_id = "bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb", .title = "T", .count = -1},
+        {.operation = WD_OP_DOWNLOAD, .update_id = "cccccccc-cccc-cccc-cccc-cccccccccccc", .count = -1},
+        {.operation = WD_OP_SERVICING, .package = "Package_for_RollupFix~31bf3856ad364e35~amd64~~19041.1", .count = -1},
         {.operation = WD_OP_UNINSTALL, .title = "Some title", .count = -1},
         {.operation = WD_OP_INSTALL, .kb = "", .count = -1},
         {.operation = WD_OP_SERVICE_CRASH, .service = "wuauserv", .kb = "KB2", .count = -1},
@@ -137,7 +139,10 @@ Test(store_activity, subject_is_kb_else_update_id_else_title_for_updates_only)
         cr_assert_eq(wd_store_add_activity(s, &r[i]), WD_OK, "%s", wd_error_last());
     cr_assert_eq(wd_store_commit(s, &id), WD_OK);
     cr_assert_eq(wd_store_activities(s, id, NULL, subjects, &t), WD_OK);
-    cr_assert_str_eq(t.all, "KB1;BBBBBBBB-BBBB-BBBB-BBBB-BBBBBBBBBBBB;Some title;-;-;-;-;");
+    /* Store apps change update id between download and install and keep
+     * their title: the title follows them; a package alone names one too */
+    cr_assert_str_eq(t.all, "KB1;T;CCCCCCCC-CCCC-CCCC-CCCC-CCCCCCCCCCCC;"
+                            "Package_for_RollupFix~31bf3856ad364e35~amd64~~19041.1;Some title;-;-;-;-;");
     /* "" is stored as NULL */
     cr_assert_eq(st_query(db, "SELECT count(*) FROM activity WHERE kb = ''"), 0);
 }
