@@ -152,12 +152,15 @@ static int parse(int argc, char **argv, const char *verb, const char *allowed, o
         }
         return wd_cli_usage(verb, "unknown option '%s'", argv[i]);
     }
-    if (o->format && strcmp(o->format, "html") && strcmp(o->format, "xml"))
-        return wd_cli_usage(verb, "--format must be html or xml, not '%s'", o->format);
+    if (o->format && strcmp(o->format, "html") && strcmp(o->format, "xml") &&
+        strcmp(o->format, "json"))
+        return wd_cli_usage(verb, "--format must be html, xml or json, not '%s'", o->format);
     if (!o->format)
         o->format = "html";
     if (!o->output)
-        o->output = !strcmp(o->format, "xml") ? "report.xml" : "report.html";
+        o->output = !strcmp(o->format, "xml")    ? "report.xml"
+                    : !strcmp(o->format, "json") ? "report.json"
+                                                 : "report.html";
     return 0;
 }
 
@@ -203,7 +206,7 @@ static int summarize(wd_report *r, const options *o, int64_t snap)
 
 static const char diagnose_help[] =
     "usage: wudiag diagnose [--evidence PATH] [--machine NAME] [--db FILE] [-o FILE]\n"
-    "                       [--format html|xml] [--redact] [--kb DIR] [--template FILE]\n\n"
+    "                       [--format html|xml|json] [--redact] [--kb DIR] [--template FILE]\n\n"
     "Collects the evidence (a folder or .zip captured with capture-evidence.ps1; on\n"
     "Windows without --evidence, the live system), stores it as a snapshot in the\n"
     "history database, analyses it and writes the report. A run whose report cannot\n"
@@ -213,9 +216,10 @@ static const char diagnose_help[] =
     "                    evidence gives, else a fingerprint of it, unnamed-XXXXXXXX)\n"
     "  --db FILE         history database (default: $XDG_DATA_HOME/wudiag/history.db,\n"
     "                    %ProgramData%\\wudiag\\history.db on Windows)\n"
-    "  -o, --output FILE report file (default report.html or report.xml; - for stdout)\n"
-    "  --format FMT      html (default) or xml\n"
-    "  --redact          replace machine names, user names and SIDs in the report\n"
+    "  -o, --output FILE report file (default report.html, .xml or .json; - for stdout)\n"
+    "  --format FMT      html (default), or xml or json (the full report)\n"
+    "  --redact          replace machine, user, domain and internal host names, IP and\n"
+    "                    e-mail addresses and SIDs in the report with placeholders\n"
     "  --kb DIR          use the knowledge base files in DIR instead of the built-in one\n"
     "  --template FILE   use FILE instead of the built-in report.xsl\n\n"
     "exit codes: 0 healthy, 1 could not run, 2 usage error, 3 problems found\n";
@@ -230,7 +234,7 @@ static const char collect_help[] =
 
 static const char report_help[] =
     "usage: wudiag report [--snapshot ID|latest] [--machine NAME] [--db FILE] [-o FILE]\n"
-    "                     [--format html|xml] [--redact] [--kb DIR] [--template FILE]\n\n"
+    "                     [--format html|xml|json] [--redact] [--kb DIR] [--template FILE]\n\n"
     "Renders the report of a stored snapshot (default: the latest one, of --machine\n"
     "when given). Works on a read-only database.\n\n"
     "exit codes: 0 healthy, 1 could not run, 2 usage error, 3 problems found\n";

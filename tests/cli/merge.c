@@ -86,7 +86,7 @@ static char *normalised_report(const char *db, const char *snapshot)
                           "-o", xml, NULL};
     const char *drop[] = {"<command-line>", "<generated>", "<database>", "<snapshot id="};
     const char *kinds[] = {"=\"failure-", "=\"event-", "=\"service-", "=\"fact-", "=\"note-",
-                           "=\"source-"};
+                           "=\"source-", "=\"activity-"};
     size_t n = 0, k = 0;
     cr_assert_eq(run(argv, NULL, NULL), 3, "report of %s snapshot %s", db, snapshot);
     text = wdt_read(xml, &n);
