@@ -14,6 +14,7 @@
 
   <xsl:output method="html" encoding="UTF-8" indent="no"
               doctype-system="about:legacy-compat"/>
+  <xsl:key name="fact-value" match="r:fact/r:value" use="concat(generate-id(..), '|', @source, '|', .)"/>
 
   <xsl:key name="fix" match="r:fixes/r:fix" use="@name"/>
   <xsl:key name="issue" match="r:known-issues/r:known-issue" use="@name"/>
@@ -119,16 +120,23 @@
     </xsl:if>
   </xsl:template>
 
-  <!-- evidence that names more than one computer is said, never merged -->
+  <!-- evidence that names more than one computer is said, never merged; a
+       name seen for a few records only (the setup name before the PC got its
+       own) is mentioned quietly, as the judgement (several-computers) decides -->
   <xsl:template match="r:machine" mode="computers">
-    <p class="notice" id="computers">
-      <strong>The evidence names <xsl:value-of select="count(r:computer)"/> computers: </strong>
+    <xsl:variable name="several" select="/r:report/r:findings/r:finding[@rule = 'several-computers']"/>
+    <p id="computers">
+      <xsl:attribute name="class"><xsl:choose><xsl:when test="$several">notice</xsl:when><xsl:otherwise>dim</xsl:otherwise></xsl:choose></xsl:attribute>
+      <xsl:choose>
+        <xsl:when test="$several"><strong>The evidence names <xsl:value-of select="count(r:computer)"/> computers: </strong></xsl:when>
+        <xsl:otherwise>A few records name another computer (likely this PC's name before it was renamed): </xsl:otherwise>
+      </xsl:choose>
       <xsl:for-each select="r:computer">
         <xsl:if test="position() &gt; 1">, </xsl:if>
         <xsl:value-of select="@name"/>
         <span class="dim"> (<xsl:value-of select="@records"/> records<xsl:if test="@main = 'true'">, this machine</xsl:if>)</span>
       </xsl:for-each>
-      <xsl:text>. Records of another computer may not describe this one.</xsl:text>
+      <xsl:if test="$several"><xsl:text>. Records of another computer may not describe this one.</xsl:text></xsl:if>
     </p>
   </xsl:template>
 
@@ -530,12 +538,13 @@
                 <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
                 <td data-label="Service"><strong><xsl:value-of select="@name"/></strong><br/>
                   <span class="dim"><xsl:value-of select="@display-name"/></span></td>
-                <td data-label="State">
+                <td data-label="State" class="word">
                   <xsl:value-of select="@state"/>
                   <xsl:if test="not(@state)"><span class="dim">not in the evidence</span></xsl:if>
                 </td>
-                <td data-label="Start type"><xsl:value-of select="@start-type"/></td>
-                <td data-label="Windows default"><xsl:value-of select="@expected-start"/></td>
+                <td data-label="Start type" class="word"><xsl:value-of select="@start-type"/></td>
+                <td data-label="Windows default" class="word"><xsl:value-of select="@expected-start"/>
+                  <xsl:if test="not(@expected-start) and @state"><span class="dim">depends on the version</span></xsl:if></td>
                 <td data-label="Reading"><span class="status"><xsl:value-of select="@status"/></span>
                   <xsl:text> </xsl:text><xsl:value-of select="."/></td>
               </tr>
@@ -557,8 +566,12 @@
             <thead><tr><th>Key</th><th>Value</th><th>From</th></tr></thead>
             <tbody>
               <xsl:for-each select="r:fact">
-                <xsl:variable name="n" select="count(r:value)"/>
-                <xsl:for-each select="r:value">
+                <!-- the same value from the same source (an event at every boot) is
+                     shown once, with how often; its other rows keep their anchors -->
+                <xsl:variable name="distinct" select="r:value[generate-id() = generate-id(key('fact-value', concat(generate-id(..), '|', @source, '|', .))[1])]"/>
+                <xsl:variable name="n" select="count($distinct)"/>
+                <xsl:for-each select="$distinct">
+                  <xsl:variable name="same" select="key('fact-value', concat(generate-id(..), '|', @source, '|', .))"/>
                   <tr id="{@id}">
                     <xsl:if test="../@conflict = 'true'"><xsl:attribute name="class">conflict</xsl:attribute></xsl:if>
                     <xsl:if test="position() = 1">
@@ -567,8 +580,10 @@
                     </xsl:if>
                     <td data-label="Value" class="wrap"><xsl:value-of select="."/></td>
                     <td data-label="From" class="dim">
+                      <xsl:for-each select="$same[position() &gt; 1]"><span id="{@id}"/></xsl:for-each>
                       <xsl:value-of select="@label"/>
                       <xsl:if test="@time"><xsl:text>, </xsl:text><xsl:call-template name="time"><xsl:with-param name="t" select="@time"/></xsl:call-template></xsl:if>
+                      <xsl:if test="count($same) &gt; 1"><xsl:text> (and </xsl:text><xsl:value-of select="count($same) - 1"/><xsl:text> more time(s))</xsl:text></xsl:if>
                     </td>
                   </tr>
                 </xsl:for-each>
@@ -867,6 +882,7 @@ td.num { font-variant-numeric: tabular-nums; }
 td.time { white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.wrap { overflow-wrap: anywhere; }
 td.time, td.when { overflow-wrap: normal; }
+td.word { overflow-wrap: normal; white-space: nowrap; }
 .state { font-weight: 600; }
 .s-failing { color: var(--bad); }
 .s-pending-reboot, .s-in-progress { color: var(--info); }
