@@ -156,9 +156,12 @@ Test(report_html, incomplete_evidence_is_said_plainly)
 
 Test(report_html, evidence_of_several_computers_is_said)
 {
+    /* one record names OTHER-PC: said, quietly (a name seen for a few records is
+     * not a second machine; the several-computers rule decides when it is) */
     char *dir = wdt_tempdir();
     char *html = sample_render(dir, "html", 0, 0, 1);
-    cr_expect_not_null(strstr(html, "The evidence names 2 computers: </strong>DESKTOP-SECRET"));
+    cr_expect_not_null(strstr(html, "A few records name another computer"), "%s", html);
+    cr_expect_null(strstr(html, "The evidence names 2 computers"));
     cr_expect_not_null(strstr(html, "OTHER-PC"));
     free(html);
     wdt_rmtree(dir);
