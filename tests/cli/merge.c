@@ -50,7 +50,8 @@ static void collect_both(void)
     const char *b[] = {"collect", "--evidence", evtx, "--db", b_db, NULL};
     cr_assert_eq(run(a, NULL, NULL), 3); /* stored, and problems found */
     cr_assert_eq(run(a, NULL, NULL), 3); /* stored, and problems found */
-    cr_assert_eq(run(b, NULL, NULL), 3);
+    /* healthy: its Store app failures installed later, its one crash was at a restart */
+    cr_assert_eq(run(b, NULL, NULL), 0);
     free(bundle), free(evtx);
 }
 
@@ -86,9 +87,11 @@ static char *normalised_report(const char *db, const char *snapshot)
                           "-o", xml, NULL};
     const char *drop[] = {"<command-line>", "<generated>", "<database>", "<snapshot id="};
     const char *kinds[] = {"=\"failure-", "=\"event-", "=\"service-", "=\"fact-", "=\"note-",
-                           "=\"source-"};
+                           "=\"source-", "=\"activity-"};
     size_t n = 0, k = 0;
-    cr_assert_eq(run(argv, NULL, NULL), 3, "report of %s snapshot %s", db, snapshot);
+    int code = run(argv, NULL, NULL);
+    cr_assert(code == 0 || (code >= 3 && code <= 5), "report of %s snapshot %s: exit %d", db,
+              snapshot, code);
     text = wdt_read(xml, &n);
     cr_assert_not_null(text);
     out = calloc(n + 1, 1);
@@ -126,8 +129,8 @@ static void assert_refs_resolve(const char *db, const char *snapshot)
     char *xml = wdt_path(dir, "refs.xml"), *text;
     const char *argv[] = {"report", "--db", db, "--snapshot", snapshot, "--format", "xml",
                           "-o", xml, NULL};
-    int refs = 0;
-    cr_assert_eq(run(argv, NULL, NULL), 3);
+    int refs = 0, code = run(argv, NULL, NULL);
+    cr_assert(code == 0 || (code >= 3 && code <= 5), "exit %d", code);
     text = wdt_read(xml, NULL);
     for (const char *p = strstr(text, " ref=\""); p; p = strstr(p + 1, " ref=\"")) {
         char id[96];
@@ -200,7 +203,11 @@ Test(cli_merge, old_files_report_diff_and_merge_with_new_ones)
     cr_assert_eq(run(report, &out, &err), 3, "%s", err);
     free(out), free(err);
     char *text = wdt_read(xml, NULL);
-    cr_assert_not_null(strstr(text, "<failures count=\"4\""), "%s", text);
+    /* the v2 file's four failure rows read as four failed activities */
+    size_t failed = 0;
+    for (const char *p = text; (p = strstr(p, "outcome=\"failed\"")) != NULL; p++)
+        failed++;
+    cr_assert_eq(failed, 4, "%s", text);
     cr_assert_not_null(strstr(text, "0x80070427"), "%s", text);
     free(text);
     const char *diff[] = {"diff", "1", "2", "--db", old, NULL};

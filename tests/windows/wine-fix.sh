@@ -1,4 +1,4 @@
-# wine-fix.sh - (4) `wudiag.exe fix` under Wine, sourced by wine-tests.sh (it
+# wine-fix.sh - (5) `wudiag.exe fix` under Wine, sourced by wine-tests.sh (it
 # uses check, winpath, $exe, $work, $here and WINEPREFIX from there). Wine runs
 # real services: wuauserv and BITS are Wine's own; UsoSvc, CryptSvc and
 # TrustedInstaller (which Wine lacks) are testsvc.exe, a tiny service built
