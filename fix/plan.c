@@ -143,6 +143,28 @@ static const char *ordinal(size_t k)
     return k < 8 ? names[k] : "later";
 }
 
+/* enable-service: a service a finding names, with the start type Windows
+ * gives it on this build; one whose default wudiag does not know is left
+ * to be done by hand (said among the step's reasons). */
+static int add_service(build *b, wd_fix_step *s, const char *service)
+{
+    const wd_update_service *known = wd_update_service_find(service);
+    const char *dflt = known ? wd_report_expected_start(b->r, known->name) : NULL;
+    const char *name = known ? known->name : service;
+    if (has_str(s->services, s->nservices, name))
+        return WD_OK;
+    if (!dflt) {
+        char why[300];
+        snprintf(why, sizeof why, "%s: its default start type is not known for this Windows "
+                 "version, so wudiag does not set it; see the finding", name);
+        return has_str(s->reasons, s->nreasons, why) ? WD_OK
+                                                     : push_str(&s->reasons, &s->nreasons, why);
+    }
+    size_t n = s->nservices;
+    int rc = push_str(&s->services, &n, name);
+    return rc ? rc : push_str(&s->defaults, &s->nservices, dflt);
+}
+
 /* Adds what finding i says about one of its automatable fixes (the k-th). */
 static int add_use(build *b, const wd_finding_rec *f, const char *service, const char *fix,
                    size_t k, const wd_report_fix *info)
@@ -161,15 +183,8 @@ static int add_use(build *b, const wd_finding_rec *f, const char *service, const
     char reason[600];
     snprintf(reason, sizeof reason, "%s fix for: %s", ordinal(k), f->title ? f->title : f->rule);
     rc = push_str(&s->reasons, &s->nreasons, reason);
-    if (!rc && s->kind == WD_FIXK_ENABLE_SERVICE && service) {
-        const wd_update_service *known = wd_update_service_find(service);
-        if (known && !has_str(s->services, s->nservices, known->name)) {
-            size_t n = s->nservices;
-            rc = push_str(&s->services, &n, known->name);
-            if (!rc)
-                rc = push_str(&s->defaults, &s->nservices, known->expected_start);
-        }
-    }
+    if (!rc && s->kind == WD_FIXK_ENABLE_SERVICE && service)
+        rc = add_service(b, s, service);
     return rc;
 }
 

@@ -157,6 +157,11 @@ const char *wd_report_finding_service(const wd_report *r, size_t i)
     return i < r->m->nfindings ? r->m->findings[i].service : NULL;
 }
 
+const char *wd_report_expected_start(const wd_report *r, const char *service)
+{
+    return wd_model_expected_start(r->m, service);
+}
+
 int wd_report_managed(const wd_report *r, const char **server)
 {
     if (server)

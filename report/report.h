@@ -50,6 +50,9 @@ int wd_report_fix_find(const wd_report *r, const char *id, wd_report_fix *out);
 /* The findings, most severe first (strings owned by r). */
 size_t wd_report_finding_count(const wd_report *r);
 void wd_report_finding(const wd_report *r, size_t i, wd_finding_rec *out);
+/* The start type Windows gives a service on the snapshot's build, or NULL
+ * when unknown or different between the versions the build may be. */
+const char *wd_report_expected_start(const wd_report *r, const char *service);
 /* The service finding i is about (a per-service finding), or NULL. */
 const char *wd_report_finding_service(const wd_report *r, size_t i);
 
