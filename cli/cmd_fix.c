@@ -78,12 +78,13 @@ static int parse(int argc, char **argv, options *o)
         int m = 0;
         if (flag(argv[i], o))
             continue;
-        const char **slot = (m = wd_cli_opt(argc, argv, &i, "--db", &v, "fix")) ? &o->db
+        const char **slot = (m = wd_cli_opt(argc, argv, &i, "--db", &v, "fix"))     ? &o->db
                             : (m = wd_cli_opt(argc, argv, &i, "--step", &v, "fix")) ? &o->step
-                            : (m = wd_cli_opt(argc, argv, &i, "--evidence", &v, "fix")) ? &o->evidence
-                            : (m = wd_cli_opt(argc, argv, &i, "--kb", &v, "fix")) ? &o->kb
+                            : (m = wd_cli_opt(argc, argv, &i, "--evidence", &v, "fix"))
+                                ? &o->evidence
+                            : (m = wd_cli_opt(argc, argv, &i, "--kb", &v, "fix"))      ? &o->kb
                             : (m = wd_cli_opt(argc, argv, &i, "--timeout", &v, "fix")) ? &timeout
-                                                                                     : NULL;
+                                                                                       : NULL;
         if (m < 0)
             return WD_EXIT_USAGE;
         if (!slot)
@@ -102,8 +103,10 @@ static int parse(int argc, char **argv, options *o)
     if (o->force && !o->undo)
         return wd_cli_usage("fix", "--force is for --undo");
     if (o->step && wd_fix_kind_parse(o->step) < 0)
-        return wd_cli_usage("fix", "--step takes restart-services, enable-service, "
-                                   "reset-components or restart-pending, not '%s'", o->step);
+        return wd_cli_usage("fix",
+                            "--step takes restart-services, enable-service, "
+                            "reset-components or restart-pending, not '%s'",
+                            o->step);
     return 0;
 }
 
@@ -141,8 +144,8 @@ static void print(const wd_buf *b)
 /* ---------------------------------------------------------- diagnosing */
 
 /* Diagnoses (evidence or live) and commits (unless keep is 0: dry run). */
-static int diagnose(wd_store *s, const options *o, int keep, int argc, char **argv,
-                    int64_t *snap, wd_report **r)
+static int diagnose(wd_store *s, const options *o, int keep, int argc, char **argv, int64_t *snap,
+                    wd_report **r)
 {
     int rc = wd_cli_diagnose_open(s, o->evidence, o->kb, argc, argv, snap, r);
     if (!rc && keep)
@@ -207,9 +210,8 @@ static int rediagnose(wd_store *s, const options *o, int argc, char **argv, int6
 
 static void print_outcome(const wd_fix_outcome *out)
 {
-    printf("\n%zu action%s done, %zu unchanged, %zu skipped, %zu refused, %zu failed.\n",
-           out->done, out->done == 1 ? "" : "s", out->unchanged, out->skipped, out->refused,
-           out->failed);
+    printf("\n%zu action%s done, %zu unchanged, %zu skipped, %zu refused, %zu failed.\n", out->done,
+           out->done == 1 ? "" : "s", out->unchanged, out->skipped, out->refused, out->failed);
     if (out->stopped && out->message[0])
         printf("The plan stopped: %s\n", out->message);
     if (out->prompted)
@@ -250,8 +252,9 @@ static int dry_run(wd_fix_os *os, wd_store *s, const options *o, int argc, char 
     int rc = diagnose(s, o, 0, argc, argv, &snap, &r);
     if (!rc)
         rc = plan_and_carry(os, s, 0, r, o, &out);
-    int code = rc == WD_EUSAGE ? WD_EXIT_USAGE : rc ? WD_EXIT_FAILED
-                                                   : wd_cli_verdict_exit(wd_report_verdict(r));
+    int code = rc == WD_EUSAGE ? WD_EXIT_USAGE
+               : rc            ? WD_EXIT_FAILED
+                               : wd_cli_verdict_exit(wd_report_verdict(r));
     if (rc)
         wd_cli_error(NULL);
     else if (os && os->elevated(os) == 0)
@@ -281,8 +284,9 @@ static int fix(wd_fix_os *os, wd_store *s, const options *o, int64_t run, int ar
     }
     if (!verdict && r)
         verdict = wd_report_verdict(r);
-    int code = rc == WD_EUSAGE ? WD_EXIT_USAGE : rc || out.failed ? WD_EXIT_FAILED
-                                                                 : wd_cli_verdict_exit(verdict);
+    int code = rc == WD_EUSAGE    ? WD_EXIT_USAGE
+               : rc || out.failed ? WD_EXIT_FAILED
+                                  : wd_cli_verdict_exit(verdict);
     const char *msg = rc ? wd_error_last() : out.message[0] ? out.message : NULL;
     if (rc)
         wd_cli_error(NULL);
@@ -333,7 +337,9 @@ static int undo(wd_fix_os *os, wd_store *s, const options *o, int argc, char **a
     else
         print_outcome(&out);
     if (run && wd_store_fix_end(s, run, rc || out.stopped ? "stopped" : "done",
-                                rc ? wd_error_last() : out.message[0] ? out.message : NULL))
+                                rc               ? wd_error_last()
+                                : out.message[0] ? out.message
+                                                 : NULL))
         wd_cli_error(NULL);
     return rc || out.failed || out.refused ? WD_EXIT_FAILED : WD_EXIT_HEALTHY;
 }

@@ -64,20 +64,26 @@ static void by_hand(const wd_fix_op *op, wd_buf *out)
         wd_buf_putc(out, '.');
     switch (op->kind) {
     case WD_FOP_STOP:
-        wd_buf_printf(out, " By hand: stop %s in services.msc (or restart the PC), then run "
-                           "wudiag fix again.", op->target);
+        wd_buf_printf(out,
+                      " By hand: stop %s in services.msc (or restart the PC), then run "
+                      "wudiag fix again.",
+                      op->target);
         break;
     case WD_FOP_START:
-        wd_buf_printf(out, " By hand: start %s in services.msc; if it will not start, restart "
-                           "the PC.", op->target);
+        wd_buf_printf(out,
+                      " By hand: start %s in services.msc; if it will not start, restart "
+                      "the PC.",
+                      op->target);
         break;
     case WD_FOP_SET_START:
         wd_buf_printf(out, " By hand: in services.msc set the Startup type of %s to %s.",
                       op->target, op->arg);
         break;
     case WD_FOP_RENAME:
-        wd_buf_printf(out, " By hand: from an administrator prompt, with the update services "
-                           "stopped, rename \"%s\" to \"%s\".", op->target, op->arg);
+        wd_buf_printf(out,
+                      " By hand: from an administrator prompt, with the update services "
+                      "stopped, rename \"%s\" to \"%s\".",
+                      op->target, op->arg);
         break;
     case WD_FOP_RMDIR:
         wd_buf_printf(out, " By hand: move \"%s\" aside, then run wudiag fix --undo again.",
@@ -155,8 +161,9 @@ static int run_op(wd_fix_exec *x, int64_t step_no, const char *fix, const wd_fix
         wd_buf_puts(&msg, op->note);
     op_state(x->os, op, !*failed, &after);
     rec.after = after.len ? wd_buf_cstr(&after) : NULL;
-    rec.result = result_of(op, *failed, strcmp(wd_buf_cstr(&before), wd_buf_cstr(&after)) != 0 ||
-                                            op->kind == WD_FOP_RENAME);
+    rec.result = result_of(op, *failed,
+                           strcmp(wd_buf_cstr(&before), wd_buf_cstr(&after)) != 0 ||
+                               op->kind == WD_FOP_RENAME);
     rec.error = *failed ? x->os->error : 0;
     rec.message = msg.len ? wd_buf_cstr(&msg) : NULL;
     rec.undo = !*failed ? undo_of(op, rec.before) : NULL;
@@ -209,8 +216,8 @@ static int restore(wd_fix_exec *x, int64_t step_no, const char *fix, const wd_fi
         int failed = 0;
         if (!left_stopped(ops, upto, order[i]))
             continue;
-        wd_fix_op op = {WD_FOP_START, (char *)order[i], NULL,
-                        "started again after the failure above", 0, 0};
+        wd_fix_op op = {
+            WD_FOP_START, (char *)order[i], NULL, "started again after the failure above", 0, 0};
         char saved[512];
         snprintf(saved, sizeof saved, "%s", x->out->message);
         rc = run_op(x, step_no, fix, &op, &failed);

@@ -26,27 +26,27 @@ const char *wd_fix_kind_name(wd_fix_kind k);
 int wd_fix_kind_parse(const char *name);
 
 typedef enum wd_fix_status {
-    WD_FIXS_DO = 0,          /* carried out (after confirmation) */
-    WD_FIXS_REFUSED,         /* not on this PC (why says why) */
-    WD_FIXS_FAILED_BEFORE,   /* the evidence shows it already failed: only
-                                when asked for by name (--step) */
-    WD_FIXS_AFTER_RESTART,   /* comes after a restart the plan asks for first */
-    WD_FIXS_BY_HAND,         /* nothing wudiag can do for it here (why) */
+    WD_FIXS_DO = 0,        /* carried out (after confirmation) */
+    WD_FIXS_REFUSED,       /* not on this PC (why says why) */
+    WD_FIXS_FAILED_BEFORE, /* the evidence shows it already failed: only
+                              when asked for by name (--step) */
+    WD_FIXS_AFTER_RESTART, /* comes after a restart the plan asks for first */
+    WD_FIXS_BY_HAND,       /* nothing wudiag can do for it here (why) */
 } wd_fix_status;
 
 const char *wd_fix_status_name(wd_fix_status s); /* "do", "refused", ... */
 
 /* One step of a plan: one fix, for every finding that calls for it. */
 typedef struct wd_fix_step {
-    char *fix;        /* the fix id */
-    char *title;      /* its title in fixes.txt */
+    char *fix;   /* the fix id */
+    char *title; /* its title in fixes.txt */
     wd_fix_kind kind;
     wd_fix_status status;
-    char *why;        /* for every status but DO: why; NULL */
-    char **services;  /* enable-service: the services the findings name */
-    char **defaults;  /* ... and the start type Windows gives each */
+    char *why;       /* for every status but DO: why; NULL */
+    char **services; /* enable-service: the services the findings name */
+    char **defaults; /* ... and the start type Windows gives each */
     size_t nservices;
-    char **reasons;   /* "1st fix for: <finding title>", one per finding */
+    char **reasons; /* "1st fix for: <finding title>", one per finding */
     size_t nreasons;
 } wd_fix_step;
 
@@ -61,19 +61,21 @@ typedef struct wd_fix_plan {
     size_t n;
     wd_fix_manual *manual;
     size_t nmanual;
-    int managed;        /* policy or a WSUS server manages the PC's updates */
-    char *server;       /* the WSUS server, or NULL */
-    char *verdict;      /* of the diagnosis it comes from */
-    size_t findings;    /* current findings */
+    int managed;     /* policy or a WSUS server manages the PC's updates */
+    char *server;    /* the WSUS server, or NULL */
+    char *verdict;   /* of the diagnosis it comes from */
+    size_t findings; /* current findings */
+    size_t effects;  /* ... of which effects of another (their cause's
+                        fixes are theirs) */
 } wd_fix_plan;
 
 /* Builds the plan from a report's current findings: in their ranked order,
  * each finding's fixes in its order, only fixes fixes.txt marks "auto",
- * each once. A fix the evidence shows already failed never comes first (it
- * is kept for --step only); an "unmanaged" fix is refused on a managed PC;
- * steps after a restart prompt wait for the restart. only (may be NULL)
- * keeps that one fix, and refuses (WD_EUSAGE) a fix no current finding
- * calls for. Free with wd_fix_plan_free. */
+ * each once; a finding another one explains (its cause) adds nothing of its
+ * own: fixing the cause is what it calls for. A fix the evidence shows already failed never comes
+ * first (it is kept for --step only); an "unmanaged" fix is refused on a managed PC; steps after a
+ * restart prompt wait for the restart. only (may be NULL) keeps that one fix, and refuses
+ * (WD_EUSAGE) a fix no current finding calls for. Free with wd_fix_plan_free. */
 int wd_fix_plan_build(const wd_report *r, const char *only, wd_fix_plan **out);
 void wd_fix_plan_free(wd_fix_plan *p); /* NULL-safe */
 /* The steps that will be carried out. */
@@ -86,8 +88,8 @@ void wd_fix_plan_text(const wd_fix_plan *p, wd_buf *out);
 /* A service as the service control manager shows it now. */
 typedef struct wd_fix_svc {
     int exists;
-    char state[24];  /* records.h names: "running", "stopped", ... */
-    char start[16];  /* "auto", "delayed-auto", "manual", "disabled", ... */
+    char state[24]; /* records.h names: "running", "stopped", ... */
+    char start[16]; /* "auto", "delayed-auto", "manual", "disabled", ... */
 } wd_fix_svc;
 
 /* What carrying out needs from the operating system. Every call returns
@@ -142,9 +144,9 @@ typedef struct wd_fix_options {
 /* What a run did. */
 typedef struct wd_fix_outcome {
     size_t done, unchanged, skipped, failed, refused;
-    int prompted;        /* asked for a restart */
-    int stopped;         /* a step failed or was refused: the rest was not done */
-    char message[512];   /* why it stopped, and what to do by hand */
+    int prompted;      /* asked for a restart */
+    int stopped;       /* a step failed or was refused: the rest was not done */
+    char message[512]; /* why it stopped, and what to do by hand */
 } wd_fix_outcome;
 
 /* Carries out the plan's steps in order through os, journaling every

@@ -20,23 +20,23 @@ extern const char *const wd_fix_reset_stop[4];
 extern const char *const wd_fix_reset_start[4];
 
 typedef enum wd_fix_opkind {
-    WD_FOP_CHECK = 0,   /* nothing to change (note says why), or a refusal */
-    WD_FOP_STOP,        /* stop a service and wait */
-    WD_FOP_START,       /* start a service and wait */
-    WD_FOP_SET_START,   /* set a start type (arg) */
-    WD_FOP_RENAME,      /* rename a folder (path -> arg) */
-    WD_FOP_RMDIR,       /* remove an empty folder */
-    WD_FOP_PROMPT,      /* ask the user to restart */
+    WD_FOP_CHECK = 0, /* nothing to change (note says why), or a refusal */
+    WD_FOP_STOP,      /* stop a service and wait */
+    WD_FOP_START,     /* start a service and wait */
+    WD_FOP_SET_START, /* set a start type (arg) */
+    WD_FOP_RENAME,    /* rename a folder (path -> arg) */
+    WD_FOP_RMDIR,     /* remove an empty folder */
+    WD_FOP_PROMPT,    /* ask the user to restart */
 } wd_fix_opkind;
 
 /* One operation: what the journal records as one row. */
 typedef struct wd_fix_op {
     wd_fix_opkind kind;
-    char *target;      /* service name or folder path */
-    char *arg;         /* start type, or the new folder path */
-    char *note;        /* CHECK: what was found; PROMPT: the text */
-    int refuse;        /* CHECK: the step cannot be carried out (note says why) */
-    int64_t undoes;    /* undo: the journal row it reverses; 0 */
+    char *target;   /* service name or folder path */
+    char *arg;      /* start type, or the new folder path */
+    char *note;     /* CHECK: what was found; PROMPT: the text */
+    int refuse;     /* CHECK: the step cannot be carried out (note says why) */
+    int64_t undoes; /* undo: the journal row it reverses; 0 */
 } wd_fix_op;
 
 typedef struct wd_fix_ops {

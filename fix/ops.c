@@ -55,7 +55,7 @@ static int refuse(wd_fix_ops *ops, const char *target, const char *note)
 
 const char *wd_fix_op_action(wd_fix_opkind kind)
 {
-    static const char *const names[] = {"check",         "stop-service",  "start-service",
+    static const char *const names[] = {"check",          "stop-service",  "start-service",
                                         "set-start-type", "rename-folder", "remove-empty-folder",
                                         "prompt-restart"};
     return kind <= WD_FOP_PROMPT ? names[kind] : "check";
@@ -227,8 +227,8 @@ int wd_fix_expand(wd_fix_os *os, const wd_fix_step *step, const char *stamp, wd_
 {
     switch (step->kind) {
     case WD_FIXK_RESTART_SERVICES:
-        return stop_start(os, wd_fix_restart_stop, wd_fix_restart_start,
-                          N(wd_fix_restart_stop), NULL, out);
+        return stop_start(os, wd_fix_restart_stop, wd_fix_restart_start, N(wd_fix_restart_stop),
+                          NULL, out);
     case WD_FIXK_ENABLE_SERVICE:
         return expand_enable(os, step, out);
     case WD_FIXK_RESET_COMPONENTS:

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const kind_names[WD_FIXK_COUNT] = {
-    "restart-services", "enable-service", "reset-components", "restart-pending"};
+static const char *const kind_names[WD_FIXK_COUNT] = {"restart-services", "enable-service",
+                                                      "reset-components", "restart-pending"};
 
 const char *wd_fix_kind_name(wd_fix_kind k)
 {
@@ -155,8 +155,10 @@ static int add_service(build *b, wd_fix_step *s, const char *service)
         return WD_OK;
     if (!dflt) {
         char why[300];
-        snprintf(why, sizeof why, "%s: its default start type is not known for this Windows "
-                 "version, so wudiag does not set it; see the finding", name);
+        snprintf(why, sizeof why,
+                 "%s: its default start type is not known for this Windows "
+                 "version, so wudiag does not set it; see the finding",
+                 name);
         return has_str(s->reasons, s->nreasons, why) ? WD_OK
                                                      : push_str(&s->reasons, &s->nreasons, why);
     }
@@ -351,6 +353,10 @@ int wd_fix_plan_build(const wd_report *r, const char *only, wd_fix_plan **out)
         if (f.state && strcmp(f.state, "current"))
             continue;
         b.p->findings++;
+        if (f.cause) { /* an effect: fixing its cause is what it calls for */
+            b.p->effects++;
+            continue;
+        }
         rc = add_finding(&b, i);
     }
     if (!rc)

@@ -108,8 +108,7 @@ static int dry_step(wd_fix_exec *x, const wd_fix_ops *ops)
         const wd_fix_op *op = &ops->v[i];
         wd_buf_reset(&line);
         wd_fix_op_text(op, &line);
-        wd_fix_say(x->ui, "   %s%s", op->kind == WD_FOP_CHECK ? "" : "would ",
-                   wd_buf_cstr(&line));
+        wd_fix_say(x->ui, "   %s%s", op->kind == WD_FOP_CHECK ? "" : "would ", wd_buf_cstr(&line));
         if (op->kind == WD_FOP_CHECK && op->refuse) {
             snprintf(x->out->message, sizeof x->out->message, "%s", op->note);
             x->out->stopped = 1;
@@ -163,8 +162,9 @@ static int steps(wd_fix_exec *x, const wd_fix_plan *p, const size_t *order, size
         wd_fix_say(x->ui, "%lld. %s: %s", (long long)no, s->fix, s->title);
         int yes = ask(x, p, order[k]);
         if (yes <= 0) {
-            rc = journal_skip(x, no, s, "skipped", yes < 0 ? "you stopped the plan here"
-                                                           : "you chose not to carry it out");
+            rc = journal_skip(x, no, s, "skipped",
+                              yes < 0 ? "you stopped the plan here"
+                                      : "you chose not to carry it out");
             stop = yes < 0;
             continue;
         }

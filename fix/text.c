@@ -73,6 +73,11 @@ void wd_fix_plan_text(const wd_fix_plan *p, wd_buf *out)
             wd_buf_puts(out, "Not carried out:\n");
         wd_buf_printf(out, "  - %s (%s): %s\n", s->fix, wd_fix_status_name(s->status), s->why);
     }
+    if (p->effects)
+        wd_buf_printf(out,
+                      "(%zu finding%s %s effects of the ones above: fixing the cause should "
+                      "resolve them, and the diagnosis after the fix shows whether it did.)\n",
+                      p->effects, p->effects == 1 ? "" : "s", p->effects == 1 ? "is" : "are");
     if (p->nmanual)
         wd_buf_puts(out, "By hand (the first fix of these findings is one wudiag does not "
                          "carry out; see the report):\n");

@@ -63,8 +63,8 @@ static int refuse_one(wd_fix_ops *ops, const char *target, const char *note)
 /* --------------------------------------------------------------- folders */
 
 /* The ops that put one renamed folder back. */
-static int rename_back(wd_fix_os *os, const undoable *u, const wd_fix_options *o,
-                       const char *stamp, wd_fix_ops *out)
+static int rename_back(wd_fix_os *os, const undoable *u, const wd_fix_options *o, const char *stamp,
+                       wd_fix_ops *out)
 {
     int exists = 0, empty = 0, moved = 0, moved_empty = 0;
     char note[1200];
@@ -83,7 +83,8 @@ static int rename_back(wd_fix_os *os, const undoable *u, const wd_fix_options *o
         snprintf(note, sizeof note,
                  "%s has files again (Windows made it anew after the reset), so %s was not put "
                  "back; to put it back anyway run wudiag fix --undo --force, which moves the new "
-                 "folder aside (renamed, never deleted)", orig, u->after);
+                 "folder aside (renamed, never deleted)",
+                 orig, u->after);
         return refuse_one(out, orig, note);
     }
     if (exists && empty)
@@ -140,8 +141,8 @@ static int around(wd_fix_os *os, const wd_fix_ops *middle, wd_fix_ops *out)
 
 /* ------------------------------------------------------------------ undo */
 
-static int build_ops(wd_fix_os *os, const undo_list *l, const wd_fix_options *o,
-                     const char *stamp, wd_fix_ops *out)
+static int build_ops(wd_fix_os *os, const undo_list *l, const wd_fix_options *o, const char *stamp,
+                     wd_fix_ops *out)
 {
     wd_fix_ops folders = {0};
     int rc = WD_OK;
@@ -176,8 +177,10 @@ int wd_fix_undo(wd_fix_os *os, wd_store *s, int64_t run_id, int64_t fix_run,
     if (l.oom)
         rc = wd_error_set(WD_ENOMEM, "out of memory reading the fix journal");
     if (!rc && !l.n)
-        wd_fix_say(ui, "Nothing to undo: fix run %lld changed no start type and renamed no "
-                       "folder that is not undone already.", (long long)fix_run);
+        wd_fix_say(ui,
+                   "Nothing to undo: fix run %lld changed no start type and renamed no "
+                   "folder that is not undone already.",
+                   (long long)fix_run);
     if (!rc && l.n)
         rc = build_ops(os, &l, o, stamp, &ops);
     if (!rc && l.n) {

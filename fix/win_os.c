@@ -139,26 +139,40 @@ static int win_windir(wd_fix_os *os, wd_buf *out)
 static const char *state_name(DWORD s)
 {
     switch (s) {
-    case SERVICE_STOPPED: return "stopped";
-    case SERVICE_START_PENDING: return "start-pending";
-    case SERVICE_STOP_PENDING: return "stop-pending";
-    case SERVICE_RUNNING: return "running";
-    case SERVICE_CONTINUE_PENDING: return "continue-pending";
-    case SERVICE_PAUSE_PENDING: return "pause-pending";
-    case SERVICE_PAUSED: return "paused";
-    default: return "unknown";
+    case SERVICE_STOPPED:
+        return "stopped";
+    case SERVICE_START_PENDING:
+        return "start-pending";
+    case SERVICE_STOP_PENDING:
+        return "stop-pending";
+    case SERVICE_RUNNING:
+        return "running";
+    case SERVICE_CONTINUE_PENDING:
+        return "continue-pending";
+    case SERVICE_PAUSE_PENDING:
+        return "pause-pending";
+    case SERVICE_PAUSED:
+        return "paused";
+    default:
+        return "unknown";
     }
 }
 
 static const char *start_name(DWORD s, int delayed)
 {
     switch (s) {
-    case SERVICE_BOOT_START: return "boot";
-    case SERVICE_SYSTEM_START: return "system";
-    case SERVICE_AUTO_START: return delayed ? "delayed-auto" : "auto";
-    case SERVICE_DEMAND_START: return "manual";
-    case SERVICE_DISABLED: return "disabled";
-    default: return "unknown";
+    case SERVICE_BOOT_START:
+        return "boot";
+    case SERVICE_SYSTEM_START:
+        return "system";
+    case SERVICE_AUTO_START:
+        return delayed ? "delayed-auto" : "auto";
+    case SERVICE_DEMAND_START:
+        return "manual";
+    case SERVICE_DISABLED:
+        return "disabled";
+    default:
+        return "unknown";
     }
 }
 
@@ -208,7 +222,8 @@ static int start_type(SC_HANDLE h, DWORD *start, int *delayed)
     free(cfg);
     SERVICE_DELAYED_AUTO_START_INFO d = {0};
     if (ok && *start == SERVICE_AUTO_START &&
-        QueryServiceConfig2W(h, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, (BYTE *)&d, sizeof d, &need))
+        QueryServiceConfig2W(h, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, (BYTE *)&d, sizeof d,
+                             &need))
         *delayed = d.fDelayedAutostart != 0;
     return ok ? WD_OK : WD_ERROR;
 }
@@ -270,13 +285,12 @@ static int win_stop(wd_fix_os *os, const char *name, unsigned timeout_s)
         !ControlService(h, SERVICE_CONTROL_STOP, &ss)) {
         DWORD err = GetLastError();
         if (err != ERROR_SERVICE_NOT_ACTIVE)
-            rc = fail(os, err, what,
-                      err == ERROR_DEPENDENT_SERVICES_RUNNING
-                          ? "services that depend on it are running"
-                      : err == ERROR_INVALID_SERVICE_CONTROL ||
-                              err == ERROR_SERVICE_CANNOT_ACCEPT_CTRL
-                          ? "it does not take a stop request now"
-                          : NULL);
+            rc = fail(
+                os, err, what,
+                err == ERROR_DEPENDENT_SERVICES_RUNNING ? "services that depend on it are running"
+                : err == ERROR_INVALID_SERVICE_CONTROL || err == ERROR_SERVICE_CANNOT_ACCEPT_CTRL
+                    ? "it does not take a stop request now"
+                    : NULL);
     }
     if (!rc && (rc = wait_for(os, h, name, SERVICE_STOPPED, timeout_s, &st)) > 0) {
         os->error = ERROR_SERVICE_REQUEST_TIMEOUT;
@@ -306,8 +320,10 @@ static int win_start(wd_fix_os *os, const char *name, unsigned timeout_s)
         if (st.dwCurrentState == SERVICE_STOPPED) {
             os->error = st.dwWin32ExitCode;
             error_text(st.dwWin32ExitCode, code, sizeof code);
-            rc = wd_error_set(WD_ERROR, "%s: it stopped again right after starting (exit code: "
-                              "%s)", what, code);
+            rc = wd_error_set(WD_ERROR,
+                              "%s: it stopped again right after starting (exit code: "
+                              "%s)",
+                              what, code);
         } else {
             os->error = ERROR_SERVICE_REQUEST_TIMEOUT;
             rc = wd_error_set(WD_ERROR, "%s: it did not start within %u seconds (it is %s)", what,
@@ -322,10 +338,10 @@ static int win_set_start(wd_fix_os *os, const char *name, const char *type)
 {
     int missing;
     char what[200];
-    DWORD start = !strcmp(type, "manual")     ? SERVICE_DEMAND_START
-                  : !strcmp(type, "disabled") ? SERVICE_DISABLED
+    DWORD start = !strcmp(type, "manual")                                  ? SERVICE_DEMAND_START
+                  : !strcmp(type, "disabled")                              ? SERVICE_DISABLED
                   : !strcmp(type, "auto") || !strcmp(type, "delayed-auto") ? SERVICE_AUTO_START
-                                                                            : (DWORD)-1;
+                                                                           : (DWORD)-1;
     if (start == (DWORD)-1)
         return wd_error_set(WD_EUSAGE, "wudiag fix does not set a start type of %s", type);
     SC_HANDLE h = open_service(os, name, SERVICE_CHANGE_CONFIG | SERVICE_QUERY_CONFIG, &missing);

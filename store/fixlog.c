@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RUN_COLUMNS                                                                        \
-    "id, kind, machine, undoes, snapshot_id, after_snapshot_id, started_at, ended_at, "    \
+#define RUN_COLUMNS                                                                                \
+    "id, kind, machine, undoes, snapshot_id, after_snapshot_id, started_at, ended_at, "            \
     "state, message, command_line, pid, process_started"
-#define STEP_COLUMNS                                                                       \
-    "id, run_id, seq, step, fix, action, target, started_at, ended_at, before, after, "    \
+#define STEP_COLUMNS                                                                               \
+    "id, run_id, seq, step, fix, action, target, started_at, ended_at, before, after, "            \
     "result, error, message, undo, undone_by"
 
 /* ------------------------------------------------------------- helpers */
@@ -21,8 +21,7 @@
 static int writable(wd_store *s)
 {
     if (s->readonly)
-        return wd_error_set(WD_EREADONLY, "cannot write the fix journal to %s: read-only",
-                            s->path);
+        return wd_error_set(WD_EREADONLY, "cannot write the fix journal to %s: read-only", s->path);
     if (s->snap)
         return wd_error_set(WD_EUSAGE, "the fix journal is not written while a snapshot is open");
     return WD_OK;
@@ -139,8 +138,8 @@ int wd_store_fix_runs(wd_store *s, const char *machine,
     return query_runs(s, machine ? "WHERE machine = ?1" : "", machine, 0, cb, ctx, NULL);
 }
 
-int wd_store_fix_run(wd_store *s, int64_t run_id,
-                     int (*cb)(void *ctx, const wd_fix_run_rec *run), void *ctx)
+int wd_store_fix_run(wd_store *s, int64_t run_id, int (*cb)(void *ctx, const wd_fix_run_rec *run),
+                     void *ctx)
 {
     size_t n = 0;
     int rc = has_journal(s) ? query_runs(s, "WHERE id = ?1", NULL, run_id, cb, ctx, &n) : WD_OK;
@@ -170,8 +169,9 @@ int wd_store_fix_last(wd_store *s, const char *machine, const char *kind, const 
             *run_id = sqlite3_column_int64(st, 0);
     }
     sqlite3_finalize(st);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? WD_OK
-                                               : wd_store__error(s, r, "reading the fix journal of");
+    return r == SQLITE_ROW || r == SQLITE_DONE
+               ? WD_OK
+               : wd_store__error(s, r, "reading the fix journal of");
 }
 
 /* ---------------------------------------------------------------- lock */
@@ -254,8 +254,10 @@ static int claim(wd_store *s, const running *c, const wd_fix_run_rec *run, int64
     }
     sqlite3_finalize(st);
     if (r == SQLITE_CONSTRAINT_UNIQUE)
-        return wd_error_set(WD_EBUSY, "another wudiag fix started just now (journal %s): wait "
-                            "for it to finish, then run wudiag fix again", s->path);
+        return wd_error_set(WD_EBUSY,
+                            "another wudiag fix started just now (journal %s): wait "
+                            "for it to finish, then run wudiag fix again",
+                            s->path);
     if (r != SQLITE_DONE)
         return wd_store__error(s, r, "writing the fix journal to");
     *run_id = sqlite3_last_insert_rowid(s->db);
@@ -442,22 +444,30 @@ int wd_store_fix_steps(wd_store *s, int64_t run_id,
     sqlite3_stmt *st = NULL;
     if (!has_journal(s))
         return WD_OK;
-    int r = sqlite3_prepare_v2(s->db,
-                               "SELECT " STEP_COLUMNS " FROM fix_step WHERE run_id = ?1 ORDER BY seq",
-                               -1, &st, NULL);
+    int r = sqlite3_prepare_v2(
+        s->db, "SELECT " STEP_COLUMNS " FROM fix_step WHERE run_id = ?1 ORDER BY seq", -1, &st,
+        NULL);
     int rc = WD_OK;
     if (r == SQLITE_OK)
         sqlite3_bind_int64(st, 1, run_id);
     while (r == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
         wd_fix_step_rec p = {
-            sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-            sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
-            col_text(st, 4),             col_text(st, 5),
-            col_text(st, 6),             col_text(st, 7),
-            col_text(st, 8),             col_text(st, 9),
-            col_text(st, 10),            col_text(st, 11),
-            sqlite3_column_int64(st, 12), col_text(st, 13),
-            col_text(st, 14),            sqlite3_column_int64(st, 15),
+            sqlite3_column_int64(st, 0),
+            sqlite3_column_int64(st, 1),
+            sqlite3_column_int64(st, 2),
+            sqlite3_column_int64(st, 3),
+            col_text(st, 4),
+            col_text(st, 5),
+            col_text(st, 6),
+            col_text(st, 7),
+            col_text(st, 8),
+            col_text(st, 9),
+            col_text(st, 10),
+            col_text(st, 11),
+            sqlite3_column_int64(st, 12),
+            col_text(st, 13),
+            col_text(st, 14),
+            sqlite3_column_int64(st, 15),
         };
         if ((rc = cb(ctx, &p)) != 0)
             break;

@@ -62,8 +62,8 @@ static int config(const wchar_t *svc, const wchar_t *start)
 {
     SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
     SC_HANDLE h = scm ? OpenServiceW(scm, svc, SERVICE_CHANGE_CONFIG) : NULL;
-    int ok = h && ChangeServiceConfigW(h, SERVICE_NO_CHANGE, (DWORD)_wtoi(start),
-                                       SERVICE_NO_CHANGE, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+    int ok = h && ChangeServiceConfigW(h, SERVICE_NO_CHANGE, (DWORD)_wtoi(start), SERVICE_NO_CHANGE,
+                                       NULL, NULL, NULL, NULL, NULL, NULL, NULL);
     if (h)
         CloseServiceHandle(h);
     if (scm)
