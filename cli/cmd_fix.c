@@ -232,8 +232,9 @@ static int plan_and_carry(wd_fix_os *os, wd_store *s, int64_t run, const wd_repo
         wd_fix_plan_text(p, &text);
         print(&text);
     }
-    if (!rc && os && wd_fix_plan_todo(p)) {
-        printf(o->dry_run ? "\nWhat carrying it out would do on this PC now:\n" : "\n");
+    /* a real run journals even steps it does not carry out (refused, by hand) */
+    if (!rc && os && (o->dry_run ? wd_fix_plan_todo(p) > 0 : p->n > 0)) {
+        fputs(o->dry_run ? "\nWhat carrying it out would do on this PC now:\n" : "\n", stdout);
         rc = wd_fix_carry_out(os, s, run, p, &fo, &ui, out);
     }
     if (!rc && !os && o->dry_run)
@@ -360,8 +361,9 @@ int wd_cmd_fix(int argc, char **argv)
     if (code)
         return code;
     code = WD_EXIT_FAILED;
-    if (!o.evidence && wd_fix_os_native(&os)) {
+    if ((!o.evidence && wd_fix_os_native(&os)) || (!o.dry_run && wd_fix_check_elevated(os))) {
         wd_cli_error(NULL);
+        wd_fix_os_free(os);
         return code;
     }
     if (wd_cli_open_store(o.db, WD_STORE_CREATE, &s)) {

@@ -164,6 +164,10 @@ int wd_fix_carry_out(wd_fix_os *os, wd_store *s, int64_t run_id, const wd_fix_pl
 int wd_fix_undo(wd_fix_os *os, wd_store *s, int64_t run_id, int64_t fix_run,
                 const wd_fix_options *o, const wd_fix_ui *ui, wd_fix_outcome *out);
 
+/* 0 when this process runs elevated; else WD_EUSAGE saying how to elevate
+ * (or WD_ERROR when it cannot tell). */
+int wd_fix_check_elevated(wd_fix_os *os);
+
 /* Starts a journal run for this process (kind "fix", or "undo" of run
  * `undoes`) after
  * refusing without elevation; refuses with WD_EBUSY while another run is in

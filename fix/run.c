@@ -16,13 +16,8 @@ static int alive(void *ctx, const wd_fix_run_rec *run)
     return os->alive ? os->alive(os, run->pid, run->process_started) : 1;
 }
 
-int wd_fix_begin(wd_fix_os *os, wd_store *s, const char *kind, int64_t undoes,
-                 const char *command_line, int64_t *run_id)
+int wd_fix_check_elevated(wd_fix_os *os)
 {
-    wd_buf machine = WD_BUF_INIT;
-    char started[WD_TIME_MAX] = "";
-    int64_t pid = 0;
-    *run_id = 0;
     int e = os->elevated(os);
     if (e == 0)
         return wd_error_set(WD_EUSAGE,
@@ -32,7 +27,19 @@ int wd_fix_begin(wd_fix_os *os, wd_store *s, const char *kind, int64_t undoes,
     if (e < 0)
         return wd_error_set(WD_ERROR, "wudiag fix cannot tell whether it runs elevated, so it "
                                       "does nothing; run it from an elevated prompt");
-    int rc = os->machine(os, &machine);
+    return WD_OK;
+}
+
+int wd_fix_begin(wd_fix_os *os, wd_store *s, const char *kind, int64_t undoes,
+                 const char *command_line, int64_t *run_id)
+{
+    wd_buf machine = WD_BUF_INIT;
+    char started[WD_TIME_MAX] = "";
+    int64_t pid = 0;
+    *run_id = 0;
+    int rc = wd_fix_check_elevated(os);
+    if (!rc)
+        rc = os->machine(os, &machine);
     if (!rc)
         rc = os->self(os, &pid, started);
     if (!rc) {
