@@ -53,7 +53,7 @@ static const char fix_help[] =
     "  --db FILE         history database (default as for diagnose)\n"
     "  --kb DIR          use the knowledge base files in DIR\n\n"
     "exit codes: as the diagnosis after the fix (0 healthy, 3 failing, 4 warning,\n"
-    "5 incomplete); 1 could not run or a step failed; 2 usage error\n";
+    "5 incomplete); 1 could not run, or a step failed or was refused; 2 usage error\n";
 
 /* --------------------------------------------------------------- options */
 
@@ -279,15 +279,16 @@ static int fix(wd_fix_os *os, wd_store *s, const options *o, int64_t run, int ar
         printf("Diagnosis: %s (snapshot %lld).\n\n", wd_report_verdict(r), (long long)snap);
     if (!rc)
         rc = plan_and_carry(os, s, run, r, o, &out);
-    if (!rc && out.done + out.unchanged + out.failed + out.prompted > 0) {
+    if (!rc && out.done + out.unchanged + out.failed + out.refused + out.skipped + out.prompted)
         print_outcome(&out);
+    /* something changed (or may have, when an action failed): look again */
+    if (!rc && out.done + out.failed > 0)
         rc = rediagnose(s, o, argc, argv, run, snap, &verdict, &r2);
-    }
     if (!verdict && r)
         verdict = wd_report_verdict(r);
-    int code = rc == WD_EUSAGE    ? WD_EXIT_USAGE
-               : rc || out.failed ? WD_EXIT_FAILED
-                                  : wd_cli_verdict_exit(verdict);
+    int code = rc == WD_EUSAGE     ? WD_EXIT_USAGE
+               : rc || out.stopped ? WD_EXIT_FAILED
+                                   : wd_cli_verdict_exit(verdict);
     const char *msg = rc ? wd_error_last() : out.message[0] ? out.message : NULL;
     if (rc)
         wd_cli_error(NULL);

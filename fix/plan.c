@@ -260,7 +260,8 @@ static int reorder(build *b)
         for (size_t i = 0; i < p->n; i++)
             if (place(b, i) == pass)
                 tmp[k++] = p->steps[i];
-    memcpy(p->steps, tmp, p->n * sizeof *tmp);
+    if (p->n)
+        memcpy(p->steps, tmp, p->n * sizeof *tmp);
     size_t nok = 0;
     for (size_t i = 0; i < p->n; i++)
         nok += b->ok[i] > 0;

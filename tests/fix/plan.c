@@ -242,3 +242,22 @@ Test(fix_plan, text_lists_what_is_not_carried_out_and_why)
     wd_report_free(r);
     wdt_snapshot_close(&d);
 }
+
+/* "auto ACTION [unmanaged]" is all fixes.txt may say: anything else is
+ * refused when the knowledge base loads, naming the file and line. */
+Test(fix_plan, a_malformed_auto_line_is_refused_with_its_line)
+{
+    wdt_snapshot d;
+    wdt_snapshot_open(&d);
+    wdt_snapshot_load(&d, "service wuauserv | stopped | manual\n");
+    char *kb = test_kb(d.dir, "restart-services | auto restart-services sometimes");
+    wd_report_options o = {0};
+    o.kb_dir = kb;
+    wd_report *r = NULL;
+    cr_assert_eq(wd_report_build(d.s, d.snap, &o, &r), WD_EFORMAT);
+    cr_assert_null(r);
+    cr_assert_not_null(strstr(wd_error_last(), "fixes.txt line "), "%s", wd_error_last());
+    cr_assert_not_null(strstr(wd_error_last(), "auto ACTION unmanaged"), "%s", wd_error_last());
+    free(kb);
+    wdt_snapshot_close(&d);
+}

@@ -157,6 +157,21 @@ rc=$?
 check "fix --undo again: nothing to undo (exit $rc is 0)" \
   bash -c "test $rc -eq 0 && grep -q 'Nothing to undo' '$fixdir/undo-again.out'"
 
+# ------------------------------------------------------- a managed PC
+policy='HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate'
+quiet wine reg add "$policy" /v WUServer /t REG_SZ /d http://wsus.example:8530 /f
+quiet wine reg add "$policy\AU" /v UseWUServer /t REG_DWORD /d 1 /f
+fix_exe --yes >"$fixdir/managed.out" 2>&1
+rc=$?
+cat "$fixdir/managed.out"
+check "fix on a managed PC: enable-service is refused, saying why" \
+  grep -q "enable-service (refused): this PC's updates are managed" "$fixdir/managed.out"
+check "fix on a managed PC: says it leaves the policy alone" \
+  grep -q 'leaves the policy (HKLM\\SOFTWARE\\Policies) alone' "$fixdir/managed.out"
+check "fix on a managed PC: wuauserv is left Disabled, the policy as it was" \
+  bash -c "test '$(start_type wuauserv)' = 0x4 && wine reg query '$policy' /v WUServer 2>/dev/null | grep -q wsus.example"
+quiet wine reg delete "$policy" /f
+
 # ------------------------------------ a service that will not stop; a second run
 services stubborn
 caches
