@@ -32,6 +32,8 @@ typedef enum wd_fix_status {
                               when asked for by name (--step) */
     WD_FIXS_AFTER_RESTART, /* comes after a restart the plan asks for first */
     WD_FIXS_BY_HAND,       /* nothing wudiag can do for it here (why) */
+    WD_FIXS_LATER,         /* comes after a fix done by hand: only when
+                              asked for by name (--step) */
 } wd_fix_status;
 
 const char *wd_fix_status_name(wd_fix_status s); /* "do", "refused", ... */
@@ -62,6 +64,7 @@ typedef struct wd_fix_plan {
     wd_fix_manual *manual;
     size_t nmanual;
     int managed;     /* policy or a WSUS server manages the PC's updates */
+    int restart_due; /* a restart is due: the prompt comes first, the rest waits */
     char *server;    /* the WSUS server, or NULL */
     char *verdict;   /* of the diagnosis it comes from */
     size_t findings; /* current findings */
@@ -72,10 +75,13 @@ typedef struct wd_fix_plan {
 /* Builds the plan from a report's current findings: in their ranked order,
  * each finding's fixes in its order, only fixes fixes.txt marks "auto",
  * each once; a finding another one explains (its cause) adds nothing of its
- * own: fixing the cause is what it calls for. A fix the evidence shows already failed never comes
- * first (it is kept for --step only); an "unmanaged" fix is refused on a managed PC; steps after a
- * restart prompt wait for the restart. only (may be NULL) keeps that one fix, and refuses
- * (WD_EUSAGE) a fix no current finding calls for. Free with wd_fix_plan_free. */
+ * own: fixing the cause is what it calls for. A fix the evidence shows
+ * already failed never comes first (it is kept for --step only); an
+ * "unmanaged" fix is refused on a managed PC. When a restart is due and a
+ * finding asks for it first, the restart prompt comes first and the rest
+ * waits for after it; otherwise the prompt comes last. only (may be NULL)
+ * keeps that one fix, and refuses (WD_EUSAGE) a fix no current finding
+ * calls for. Free with wd_fix_plan_free. */
 int wd_fix_plan_build(const wd_report *r, const char *only, wd_fix_plan **out);
 void wd_fix_plan_free(wd_fix_plan *p); /* NULL-safe */
 /* The steps that will be carried out. */

@@ -27,9 +27,9 @@ int wd_fix_kind_parse(const char *name)
 
 const char *wd_fix_status_name(wd_fix_status s)
 {
-    static const char *const names[] = {"do", "refused", "failed-before", "after-restart",
-                                        "by-hand"};
-    return s <= WD_FIXS_BY_HAND ? names[s] : "unknown";
+    static const char *const names[] = {"do",      "refused", "failed-before", "after-restart",
+                                        "by-hand", "later"};
+    return s <= WD_FIXS_LATER ? names[s] : "unknown";
 }
 
 /* --------------------------------------------------------------- lists */
@@ -95,13 +95,19 @@ size_t wd_fix_plan_todo(const wd_fix_plan *p)
 
 /* ------------------------------------------------------------- building */
 
-/* Per step while building: how many findings give it as a fix that has
- * not failed, and how many as one that already failed. */
+/* Per step while building: how many findings ask for it now, how many
+ * only after a fix done by hand (the first such fix is kept for the
+ * message), how many as one the evidence shows already failed. */
+typedef struct use {
+    size_t ok, later, failed;
+    char after[64];
+} use;
+
 typedef struct build {
     const wd_report *r;
     wd_fix_plan *p;
-    size_t *ok, *failed; /* per step */
-    int restart_first;   /* a finding's first fix is the restart */
+    use *uses;         /* per step */
+    int restart_first; /* a finding's first fix is the restart */
 } build;
 
 static wd_fix_step *find_step(const wd_fix_plan *p, const char *fix)
@@ -116,19 +122,16 @@ static int add_step(build *b, const char *fix, const wd_report_fix *info, wd_fix
 {
     wd_fix_plan *p = b->p;
     wd_fix_step *steps = realloc(p->steps, (p->n + 1) * sizeof *steps);
-    size_t *ok = realloc(b->ok, (p->n + 1) * sizeof *ok);
     if (steps)
         p->steps = steps;
-    if (ok)
-        b->ok = ok;
-    size_t *failed = realloc(b->failed, (p->n + 1) * sizeof *failed);
-    if (failed)
-        b->failed = failed;
-    if (!steps || !ok || !failed)
+    use *uses = realloc(b->uses, (p->n + 1) * sizeof *uses);
+    if (uses)
+        b->uses = uses;
+    if (!steps || !uses)
         return WD_ENOMEM;
     wd_fix_step *s = &p->steps[p->n];
     memset(s, 0, sizeof *s);
-    b->ok[p->n] = b->failed[p->n] = 0;
+    memset(&b->uses[p->n], 0, sizeof *b->uses);
     s->kind = (wd_fix_kind)wd_fix_kind_parse(info->action);
     s->fix = wd_strdup(fix);
     s->title = wd_strdup(info->title);
@@ -167,19 +170,24 @@ static int add_service(build *b, wd_fix_step *s, const char *service)
     return rc ? rc : push_str(&s->defaults, &s->nservices, dflt);
 }
 
-/* Adds what finding i says about one of its automatable fixes (the k-th). */
+/* Adds what a finding says about one of its automatable fixes (the k-th
+ * of its list), asked for now, or only after the fix done by hand
+ * `after` (NULL: now). */
 static int add_use(build *b, const wd_finding_rec *f, const char *service, const char *fix,
-                   size_t k, const wd_report_fix *info)
+                   size_t k, const wd_report_fix *info, const char *after)
 {
     wd_fix_step *s = find_step(b->p, fix);
     int rc = s ? WD_OK : add_step(b, fix, info, &s);
     if (rc)
         return rc;
-    size_t at = (size_t)(s - b->p->steps);
+    use *u = &b->uses[s - b->p->steps];
     if (wd_report_fix_failed(b->r, f->rule, fix))
-        b->failed[at]++;
-    else
-        b->ok[at]++;
+        u->failed++;
+    else if (after) {
+        if (!u->later++)
+            snprintf(u->after, sizeof u->after, "%s", after);
+    } else
+        u->ok++;
     if (k == 0 && s->kind == WD_FIXK_RESTART_PENDING)
         b->restart_first = 1;
     char reason[600];
@@ -203,14 +211,17 @@ static int add_manual(wd_fix_plan *p, const char *fix, const char *title, const 
     return m->fix && m->title && m->finding ? WD_OK : WD_ENOMEM;
 }
 
-/* One current finding: its automatable fixes into steps; a first fix that
- * is done by hand into the manual list. */
+/* One current finding, its fixes in the order to try them: the automatable
+ * ones into steps, until the first fix done by hand (one whose work no
+ * wudiag step does, "auto-covered"), which goes to the manual list; the
+ * automatable fixes after it wait for it (--step still reaches them). */
 static int add_finding(build *b, size_t i)
 {
     wd_finding_rec f;
     wd_report_finding(b->r, i, &f);
     const char *service = wd_report_finding_service(b->r, i);
     const char *p = f.fixes ? f.fixes : "";
+    char blocker[64] = "";
     int rc = WD_OK;
     for (size_t k = 0; !rc && *p; k++) {
         char fix[64];
@@ -220,10 +231,12 @@ static int add_finding(build *b, size_t i)
         wd_report_fix info;
         if (wd_report_fix_find(b->r, fix, &info))
             continue; /* the knowledge base is checked when it loads */
-        if (info.action && wd_fix_kind_parse(info.action) >= 0)
-            rc = add_use(b, &f, service, fix, k, &info);
-        else if (k == 0)
+        if (info.action && wd_fix_kind_parse(info.action) >= 0) {
+            rc = add_use(b, &f, service, fix, k, &info, blocker[0] ? blocker : NULL);
+        } else if (!blocker[0] && !info.covered && !wd_report_fix_failed(b->r, f.rule, fix)) {
+            snprintf(blocker, sizeof blocker, "%s", fix);
             rc = add_manual(b->p, fix, info.title, f.title ? f.title : f.rule);
+        }
     }
     return rc;
 }
@@ -238,14 +251,20 @@ static int set_status(wd_fix_step *s, wd_fix_status st, const char *why)
     return s->why ? WD_OK : WD_ENOMEM;
 }
 
-/* Which of three places a step takes: the restart first when a finding
- * asks for it first (nothing else should run while an update waits for
- * it), then the others, then those whose every use already failed. */
+/* Which of five places a step takes. The restart prompt: first when a
+ * restart is due and a finding asks for it first (nothing else should run
+ * while an update waits for it), else last of what is carried out (a
+ * restart then only helps; asked for mid-plan it would cut the plan short).
+ * Then the steps that wait for a fix done by hand, then those whose every
+ * use already failed. */
 static int place(const build *b, size_t i)
 {
-    if (!b->ok[i])
-        return 2;
-    return b->restart_first && b->p->steps[i].kind == WD_FIXK_RESTART_PENDING ? 0 : 1;
+    const use *u = &b->uses[i];
+    if (!u->ok)
+        return u->later ? 3 : 4;
+    if (b->p->steps[i].kind != WD_FIXK_RESTART_PENDING)
+        return 1;
+    return b->restart_first && b->p->restart_due ? 0 : 2;
 }
 
 /* Orders the steps by place, keeping the findings' order within each. */
@@ -254,20 +273,20 @@ static int reorder(build *b)
     wd_fix_plan *p = b->p;
     size_t k = 0;
     wd_fix_step *tmp = malloc((p->n ? p->n : 1) * sizeof *tmp);
-    if (!tmp)
+    use *utmp = malloc((p->n ? p->n : 1) * sizeof *utmp);
+    if (!tmp || !utmp) {
+        free(tmp), free(utmp);
         return WD_ENOMEM;
-    for (int pass = 0; pass < 3; pass++)
+    }
+    for (int pass = 0; pass < 5; pass++)
         for (size_t i = 0; i < p->n; i++)
             if (place(b, i) == pass)
-                tmp[k++] = p->steps[i];
-    if (p->n)
+                tmp[k] = p->steps[i], utmp[k++] = b->uses[i];
+    if (p->n) {
         memcpy(p->steps, tmp, p->n * sizeof *tmp);
-    size_t nok = 0;
-    for (size_t i = 0; i < p->n; i++)
-        nok += b->ok[i] > 0;
-    for (size_t i = 0; i < p->n; i++)
-        b->ok[i] = i < nok, b->failed[i] = i >= nok;
-    free(tmp);
+        memcpy(b->uses, utmp, p->n * sizeof *utmp);
+    }
+    free(tmp), free(utmp);
     return WD_OK;
 }
 
@@ -277,16 +296,29 @@ static int unmanaged_only(const wd_report *r, const char *fix)
     return wd_report_fix_find(r, fix, &info) == WD_OK && info.action_unmanaged;
 }
 
+/* Why a step no finding asks for now is not carried out. */
+static int not_now(wd_fix_step *s, const use *u)
+{
+    char why[300];
+    if (u->failed && !u->later)
+        return set_status(s, WD_FIXS_FAILED_BEFORE,
+                          "the evidence shows this fix was already tried and failed; run it "
+                          "again only by asking for it (--step)");
+    snprintf(why, sizeof why,
+             "comes after %s, which is done by hand; once it is done, if the finding remains, "
+             "run wudiag fix --step %s",
+             u->after, s->fix);
+    return set_status(s, WD_FIXS_LATER, why);
+}
+
 static int mark(build *b)
 {
     wd_fix_plan *p = b->p;
     int rc = WD_OK, restart = 0;
     for (size_t i = 0; !rc && i < p->n; i++) {
         wd_fix_step *s = &p->steps[i];
-        if (!b->ok[i])
-            rc = set_status(s, WD_FIXS_FAILED_BEFORE,
-                            "the evidence shows this fix was already tried and failed; run it "
-                            "again only by asking for it (--step)");
+        if (!b->uses[i].ok)
+            rc = not_now(s, &b->uses[i]);
         else if (s->kind == WD_FIXK_ENABLE_SERVICE && !s->nservices)
             rc = set_status(s, WD_FIXS_BY_HAND,
                             "no finding names a service whose default start type wudiag knows: "
@@ -302,7 +334,7 @@ static int mark(build *b)
                             "comes after the restart asked for above: restart, then run "
                             "wudiag fix again");
         if (!rc && s->status == WD_FIXS_DO && s->kind == WD_FIXK_RESTART_PENDING)
-            restart = 1;
+            restart = p->restart_due;
     }
     return rc;
 }
@@ -326,7 +358,8 @@ static int keep_only(wd_fix_plan *p, const char *only)
         step_clear(&p->steps[i]);
     p->steps[0] = keep;
     p->n = 1;
-    if (keep.status == WD_FIXS_FAILED_BEFORE || keep.status == WD_FIXS_AFTER_RESTART) {
+    if (keep.status == WD_FIXS_FAILED_BEFORE || keep.status == WD_FIXS_AFTER_RESTART ||
+        keep.status == WD_FIXS_LATER) {
         free(p->steps[0].why);
         p->steps[0].why = NULL;
         p->steps[0].status = WD_FIXS_DO;
@@ -338,6 +371,7 @@ static int plan_head(const wd_report *r, wd_fix_plan *p)
 {
     const char *server = NULL;
     p->managed = wd_report_managed(r, &server);
+    p->restart_due = wd_report_restart_pending(r);
     p->server = wd_strdup(server);
     p->verdict = wd_strdup(wd_report_verdict(r));
     return (server && !p->server) || !p->verdict ? WD_ENOMEM : WD_OK;
@@ -345,7 +379,7 @@ static int plan_head(const wd_report *r, wd_fix_plan *p)
 
 int wd_fix_plan_build(const wd_report *r, const char *only, wd_fix_plan **out)
 {
-    build b = {r, calloc(1, sizeof *b.p), NULL, NULL, 0};
+    build b = {r, calloc(1, sizeof *b.p), NULL, 0};
     *out = NULL;
     int rc = b.p ? plan_head(r, b.p) : WD_ENOMEM;
     for (size_t i = 0; !rc && i < wd_report_finding_count(r); i++) {
@@ -368,8 +402,7 @@ int wd_fix_plan_build(const wd_report *r, const char *only, wd_fix_plan **out)
         rc = wd_error_set(WD_ENOMEM, "out of memory building the fix plan");
     if (!rc && only)
         rc = keep_only(b.p, only);
-    free(b.ok);
-    free(b.failed);
+    free(b.uses);
     if (rc) {
         wd_fix_plan_free(b.p);
         return rc;

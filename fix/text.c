@@ -79,8 +79,8 @@ void wd_fix_plan_text(const wd_fix_plan *p, wd_buf *out)
                       "resolve them, and the diagnosis after the fix shows whether it did.)\n",
                       p->effects, p->effects == 1 ? "" : "s", p->effects == 1 ? "is" : "are");
     if (p->nmanual)
-        wd_buf_puts(out, "By hand (the first fix of these findings is one wudiag does not "
-                         "carry out; see the report):\n");
+        wd_buf_puts(out, "By hand (wudiag does not carry these out; in each finding's list, what "
+                         "follows them waits until they are done; see the report):\n");
     for (size_t i = 0; i < p->nmanual; i++)
         wd_buf_printf(out, "  - %s: %s\n      for: %s\n", p->manual[i].fix, p->manual[i].title,
                       p->manual[i].finding);

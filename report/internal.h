@@ -162,6 +162,7 @@ typedef struct wd_model {
     int op_failed[WD_OP_COUNT]; /* failures of each operation since its last
                                    success (how often a fix already failed) */
     int managed;             /* a WSUS server or update policy manages the PC */
+    int reboot_pending;      /* the pending-reboot facts say a restart is due */
     const char *wsus_server; /* the WSUS server it uses (a fact's value), or NULL */
 } wd_model;
 
@@ -239,6 +240,8 @@ typedef struct wd_kb_fix {
     const char *action;  /* what `wudiag fix` carries out for it ("auto"), or
                             NULL when it is done by hand */
     int action_unmanaged; /* ... only on a PC no WSUS or policy manages */
+    const char *covered; /* done by hand, but these auto fixes do its work
+                            ("auto-covered"); NULL */
 } wd_kb_fix;
 
 /* A documented known issue: which failures it explains (every list given

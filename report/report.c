@@ -162,6 +162,14 @@ const char *wd_report_expected_start(const wd_report *r, const char *service)
     return wd_model_expected_start(r->m, service);
 }
 
+int wd_report_restart_pending(const wd_report *r)
+{
+    for (int k = 0; k < WD_SUBJ_COUNT; k++)
+        if (r->m->by_state[k][WD_ST_PENDING_REBOOT])
+            return 1;
+    return r->m->reboot_pending;
+}
+
 int wd_report_managed(const wd_report *r, const char **server)
 {
     if (server)
@@ -178,6 +186,7 @@ int wd_report_fix_find(const wd_report *r, const char *id, wd_report_fix *out)
     out->title = fx->title;
     out->action = fx->action;
     out->action_unmanaged = fx->action_unmanaged;
+    out->covered = fx->covered;
     out->admin = fx->admin;
     return WD_OK;
 }

@@ -36,6 +36,9 @@ int wd_report_fix_failed(const wd_report *r, const char *rule, const char *fix);
  * policy.wu.* value, or a WSUS server in use); *server (may be NULL) gets
  * the WSUS server, or NULL when none is in use. Owned by r. */
 int wd_report_managed(const wd_report *r, const char **server);
+/* Whether a restart is due now: the pending-reboot facts say so, or an
+ * update or servicing operation waits for one. */
+int wd_report_restart_pending(const wd_report *r);
 /* What the knowledge base says of one fix (strings owned by r). action is
  * what `wudiag fix` carries out for it ("auto" in fixes.txt), NULL when it
  * is done by hand; action_unmanaged: only on a PC nothing manages. */
@@ -43,6 +46,7 @@ typedef struct wd_report_fix {
     const char *title;
     const char *action;
     int action_unmanaged;
+    const char *covered; /* done by hand, but these actions do its work */
     int admin;
 } wd_report_fix;
 /* 0, or WD_ENOTFOUND when the knowledge base has no fix `id`. */

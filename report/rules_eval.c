@@ -1414,6 +1414,7 @@ int wd_rules_run(const wd_kb *kb, wd_model *m)
     if (!rc)
         memcpy(m->op_failed, e.judge.op_failed, sizeof m->op_failed);
     m->managed = e.managed;
+    m->reboot_pending = e.reboot_pending;
     m->wsus_server = e.wsus ? e.server : NULL;
     return rc;
 }

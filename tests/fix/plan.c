@@ -187,7 +187,7 @@ Test(fix_plan, every_fixture_gives_its_plan)
     }
     closedir(dh);
     free(dir);
-    cr_assert_geq(n, 17, "only %zu plan fixtures", n);
+    cr_assert_geq(n, 23, "only %zu plan fixtures", n);
 }
 
 /* Every fix fixes.txt marks automatable is one wudiag knows how to carry
@@ -259,5 +259,16 @@ Test(fix_plan, a_malformed_auto_line_is_refused_with_its_line)
     cr_assert_not_null(strstr(wd_error_last(), "fixes.txt line "), "%s", wd_error_last());
     cr_assert_not_null(strstr(wd_error_last(), "auto ACTION unmanaged"), "%s", wd_error_last());
     free(kb);
+    /* auto-covered may name only fixes wudiag carries out */
+    char *sub = wdt_path(d.dir, "second");
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", sub);
+    cr_assert_eq(system(cmd), 0);
+    kb = test_kb(sub, "clean-boot | auto-covered repair-image");
+    o.kb_dir = kb;
+    cr_assert_eq(wd_report_build(d.s, d.snap, &o, &r), WD_EFORMAT);
+    cr_assert_not_null(strstr(wd_error_last(), "auto-covered names repair-image"), "%s",
+                       wd_error_last());
+    free(kb), free(sub);
     wdt_snapshot_close(&d);
 }
