@@ -1145,6 +1145,24 @@ static int au_line(wu_state *st, wu_line *wl, const char *b)
     return 0;
 }
 
+/* Whether a GetProductInfo SKU (the PRODUCT_* values of winnt.h) is a
+ * server edition. The legacy log's "OS Product Type" is that SKU, not
+ * VER_NT_WORKSTATION: 0x00000030 (Professional) on a Windows 11 Pro,
+ * 0x00000008 (Datacenter Server) on a real Windows Server 2008 R2 log. */
+static int server_sku(uint32_t sku)
+{
+    static const uint32_t servers[] = {
+        0x07, 0x08, 0x09, 0x0A, 0x0C, 0x0D, 0x0E, 0x0F, 0x11, 0x12, 0x13, 0x14, 0x15,
+        0x16, 0x17, 0x18, 0x19, 0x1D, 0x1E, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25,
+        0x26, 0x27, 0x28, 0x29, 0x2A, 0x2B, 0x2C, 0x2D, 0x2E, 0x32, 0x33, 0x34, 0x35,
+        0x36, 0x37, 0x38, 0x39, 0x3B, 0x3C, 0x3D, 0x3E, 0x3F, 0x40, 0x4C, 0x4D, 0x4F,
+        0x50, 0x5F, 0x60, 0x6D, 0x6E, 0x78, 0x7C, 0x91, 0x92, 0x93, 0x94, 0x9F, 0xA0};
+    for (size_t i = 0; i < sizeof servers / sizeof servers[0]; i++)
+        if (servers[i] == sku)
+            return 1;
+    return 0;
+}
+
 /* Report: "* OS Version = 6.1.7601.1.0.65792" then "* OS Product Type =
  * 0x00000001": the build and which Windows it is. */
 static int os_line(wu_state *st, wu_line *wl, const char *b)
@@ -1171,7 +1189,7 @@ static int os_line(wu_state *st, wu_line *wl, const char *b)
         return 0;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (starts(st->os_version, names[i].version) && st->os_version[3] == '.') {
-            const char *name = type == 1 ? names[i].client : names[i].server;
+            const char *name = server_sku(type) ? names[i].server : names[i].client;
             return fact_once(st, wl, "os.product", name, strlen(name), NULL);
         }
     return 0;

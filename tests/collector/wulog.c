@@ -619,3 +619,33 @@ Test(collector_wulog, a_legacy_header_zone_makes_line_times_utc)
               "%s", c.activities.items[0]);
     cap_free(&c);
 }
+
+/* The legacy "OS Product Type" is the edition's SKU (GetProductInfo), not
+ * VER_NT_*: lines of a real Windows Server 2008 R2 Datacenter log (a public
+ * write-up of a test machine, 2017) say 0x00000008, and a Windows 7
+ * Professional says 0x00000030 - a client, whatever the number. */
+Test(collector_wulog, legacy_product_type_is_the_edition_sku)
+{
+    static const struct {
+        const char *type, *product;
+    } cases[] = {{"0x00000008", "os.product=Windows Server 2008 R2"},
+                 {"0x00000007", "os.product=Windows Server 2008 R2"},
+                 {"0x00000030", "os.product=Windows 7"},
+                 {"0x00000001", "os.product=Windows 7"},
+                 {"0x00000004", "os.product=Windows 7"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "2017-03-18\t19:07:31:924\t 952\t5b4\tReport\t  * OS Version = "
+                 "6.1.7600.0.0.197008\r\n"
+                 "2017-03-18\t19:07:31:924\t 952\t5b4\tReport\t  * OS Product Type = %s\r\n",
+                 cases[i].type);
+        capture c = {0};
+        wd_source_rec sum;
+        run_text(text, &c, &sum);
+        cr_assert_eq(c.facts.n, 2, "%s: %zu facts", cases[i].type, c.facts.n);
+        cr_assert_str_eq(c.facts.items[0], "os.build=7600");
+        cr_assert_str_eq(c.facts.items[1], cases[i].product, "%s", cases[i].type);
+        cap_free(&c);
+    }
+}
