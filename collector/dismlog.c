@@ -40,6 +40,8 @@ typedef struct dism_reader {
     uint64_t seq;
     uint32_t last_pid; /* of the last line that named one (0: none) */
     char build[16], arch[16], ubr[16]; /* facts last sent */
+    char host[SVC_DETAIL_MAX];          /* a dism.exe run's "Host machine information", */
+    char host_time[WD_TIME_MAX];        /* held until its command line shows it is this machine */
     uint64_t evicted;
 } dism_reader;
 
@@ -289,6 +291,23 @@ static int host_info(dism_reader *r, const svc_line *l, const char *msg)
     return rc;
 }
 
+/* The held "Host machine information" of the run whose command line was
+ * just read: the running system's facts, except for an /Image run, which
+ * often runs in Windows PE or on a technician's PC (a real Configuration
+ * Manager task sequence runs "X:\windows\system32\dism.exe /image:C:" on
+ * a 17134 Windows PE to install Windows 7): that host is not this machine. */
+static int held_host_info(dism_reader *r, const dism_session *s)
+{
+    int rc = 0;
+    if (r->host[0] && !s->offline) {
+        svc_line l = {0};
+        svc_copy(l.time, sizeof l.time, r->host_time, strlen(r->host_time));
+        rc = host_info(r, &l, r->host);
+    }
+    r->host[0] = '\0';
+    return rc;
+}
+
 /* "Target image information: OS Version=10.0.22621.1702, ...": for an
  * /Online run the image is the running system, so its revision is the
  * OS's (checked against the host's build); an /Image run's is not. */
@@ -329,11 +348,13 @@ static int exe_line(dism_reader *r, const svc_line *l, const char *m)
             rc = run_end(r, s, 1, 0);
         }
     } else if (svc_starts(m, "Host machine information")) {
-        rc = host_info(r, l, m);
+        svc_copy(r->host, sizeof r->host, m, strlen(m));
+        svc_copy(r->host_time, sizeof r->host_time, l->time, strlen(l->time));
     } else if (svc_starts(m, "Target image information")) {
         rc = target_info(r, l, s, m);
     } else if (s && svc_starts(m, "Executing command line:")) {
         command_line(s, wd_text_skip_blanks(m + 23));
+        rc = held_host_info(r, s);
     } else if (s && strstr(m, "Reboot required=yes")) {
         s->reboot = 1;
     } else if (s && !s->failed && strstr(m, "failed") && svc_code_after(m, "HRESULT=", &hr) &&

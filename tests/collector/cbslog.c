@@ -478,7 +478,45 @@ Test(collector_cbslog, dism_runs_without_an_end_or_an_operation)
     cr_assert_eq(c.activities.n, 1);
     cr_assert_eq(acts(&c, "verify|in-progress|-|2023-06-15T09:20:00|"), 1);
     cr_assert_eq(cap_count(&c.facts, "os.ubr"), 0);
-    cr_assert_eq(cap_count(&c.facts, "os.build=19045"), 1);
+    /* the /Image run's host is not said to be this machine (below) */
+    cr_assert_eq(cap_count(&c.facts, "os.build"), 0);
+    cap_free(&c);
+}
+
+/* A real Configuration Manager task sequence (2019) ran dism.exe in a
+ * Windows PE 1803 to service the Windows 7 image on C:. The host, 17134,
+ * is Windows PE: on the machine whose bundle holds this dism.log (Windows
+ * 10 1809 by its WindowsUpdate.log) it must not become os.build. The next
+ * /Online run's host is the machine. */
+Test(collector_cbslog, dism_image_run_host_is_not_this_machine)
+{
+    static const char text[] =
+        DL("10:07:38", "PID=1884 TID=1248 Scratch directory set to "
+                       "'C:\\_SMSTaskSequence\\PkgMgrTemp\\'. - CDISMManager::put_ScratchDir")
+        DL("10:07:38", "DISM.EXE: <----- Starting Dism.exe session ----->")
+        DL("10:07:38", "DISM.EXE: Host machine information: OS Version=10.0.17134, Running "
+                       "architecture=amd64, Number of processors=4")
+        DL("10:07:38", "DISM.EXE: Dism.exe version: 10.0.17134.1")
+        DL("10:07:38", "DISM.EXE: Executing command line: \"X:\\windows\\system32\\dism.exe\" "
+                       "/image:\"C:\" /windir:\"WINDOWS\" /apply-unattend:\"C:\\_SMSTaskSequence\\"
+                       "PkgMgrTemp\\drivers.xml\"")
+        DL("10:07:41", "DISM.EXE: Target image information: OS Version=6.1.7601.23505, Image "
+                       "architecture=amd64")
+        DL("10:08:00", "DISM.EXE: <----- Ending Dism.exe session ----->")
+        DL("11:00:00", "PID=500 TID=504 Scratch directory set to 'C:\\Windows\\TEMP\\'.")
+        DL("11:00:00", "DISM.EXE: <----- Starting Dism.exe session ----->")
+        DL("11:00:00", "DISM.EXE: Host machine information: OS Version=10.0.17763, Running "
+                       "architecture=amd64, Number of processors=4")
+        DL("11:00:00", "DISM.EXE: Executing command line: dism /online /cleanup-image "
+                       "/checkhealth")
+        DL("11:00:05", "DISM.EXE: <----- Ending Dism.exe session ----->");
+    capture c = {0};
+    wd_source_rec sum;
+    run_text(wd_source_dism_log, text, &c, &sum);
+    dump(&c);
+    cr_assert_eq(cap_count(&c.facts, "os.build=17134"), 0);
+    cr_assert_eq(cap_count(&c.facts, "os.build=17763"), 1);
+    cr_assert_eq(cap_count(&c.facts, "os.arch=amd64"), 1);
     cap_free(&c);
 }
 
