@@ -199,8 +199,10 @@ static void session_names(cbs_session *s, const char *msg, const char *label)
 {
     if (!s->package[0])
         svc_field(msg, "Package: ", ", [", s->package, sizeof s->package);
-    if (!s->kb[0])
-        svc_field(msg, "Identifier: ", ", [", s->kb, sizeof s->kb);
+    if (!s->kb[0] && svc_field(msg, "Identifier: ", ", [", s->kb, sizeof s->kb) &&
+        !((s->kb[0] == 'K' || s->kb[0] == 'k') && (s->kb[1] == 'B' || s->kb[1] == 'b') &&
+          isdigit((unsigned char)s->kb[2])))
+        s->kb[0] = '\0'; /* "Identifier: (null)" of a DISM feature session names no KB */
     if (*label && !s->corruption && strstr(label, "orruption"))
         s->corruption = strstr(label, "Repair") ? WD_OP_REPAIR : WD_OP_VERIFY;
 }

@@ -375,6 +375,45 @@ Test(collector_cbslog, netfx3_session_is_a_failed_feature_named_netfx3)
     cap_free(&c);
 }
 
+/* The optional-feature session of a real Windows Server 2016 CBS.log (a
+ * container image enabling WCF-MSMQ-Activation45 with DISM, 2017): the
+ * selectable update names the feature. The session's start is written for
+ * wudiag in the same layout; its Identifier names no KB and gives none. */
+Test(collector_cbslog, feature_session_without_a_kb_identifier)
+{
+    static const char text[] =
+        "2017-03-10 10:24:08, Info                  CBS    Session: 30579072_298067563 "
+        "initialized by client DISM Package Manager Provider, external staging directory: "
+        "(null)\n"
+        "2017-03-10 10:24:09, Info                  CBS    Exec: Processing started.  Client: "
+        "DISM Package Manager Provider, Session: 30579072_298067563, Package: "
+        "Microsoft-Windows-Foundation-Package~31bf3856ad364e35~amd64~~10.0.14393.0, "
+        "Identifier: (null)\n"
+        "2017-03-10 10:24:32, Info                  CBS    Reporting selectable update change "
+        "for package: Microsoft-Windows-NetFx4-WCF-OC-Package~31bf3856ad364e35~amd64~~10.0."
+        "14393.0, update: WCF-MSMQ-Activation45, start: Staged, applicable: Installed, target: "
+        "Installed, client id: DISM Package Manager Provider, initiated offline: False, "
+        "execution sequence: 82, first merged sequence: 82, download source: 0, download time "
+        "(secs): 4294967295, download status: 0x0 (S_OK),reboot required: False, overall "
+        "result:0x800f0922 (CBS_E_INSTALLERS_FAILED)\n"
+        "2017-03-10 10:24:32, Info                  CBS    The store corruption status report "
+        "is incomplete. [HRESULT = 0x80070002 - ERROR_FILE_NOT_FOUND]\n"
+        "2017-03-10 10:24:32, Info                  CBS    Exec: Processing complete.  Session: "
+        "30579072_298067563, Package: Microsoft-Windows-Foundation-Package~31bf3856ad364e35~"
+        "amd64~~10.0.14393.0 [HRESULT = 0x800f0922 - CBS_E_INSTALLERS_FAILED]\n"
+        "2017-03-10 10:24:32, Error                 CBS    Failed to perform operation.  "
+        "[HRESULT = 0x800f0922 - CBS_E_INSTALLERS_FAILED]\n"
+        "2017-03-10 10:24:32, Info                  CBS    Session: 30579072_298067563 "
+        "finalized. Reboot required: no [HRESULT = 0x800f0922 - CBS_E_INSTALLERS_FAILED]\n";
+    capture c = {0};
+    wd_source_rec sum;
+    run_text(wd_source_cbs_log, text, &c, &sum);
+    dump(&c);
+    cr_assert_eq(failed(&c), 1);
+    cr_assert_eq(acts(&c, "feature|failed|0x800F0922|2017-03-10T10:24:32|-|-|"), 1);
+    cap_free(&c);
+}
+
 /* ------------------------------------------------------------- DISM */
 
 Test(collector_cbslog, dism_restorehealth_without_source_fails_three_times)
