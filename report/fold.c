@@ -133,6 +133,14 @@ static int is_update_work(wd_op op)
            op == WD_OP_FEATURE_UPDATE;
 }
 
+/* Operations on the component store and optional features: evidence
+ * about servicing, though not of Windows Update at work. */
+static int is_servicing_work(wd_op op)
+{
+    return op == WD_OP_REPAIR || op == WD_OP_VERIFY || op == WD_OP_SFC || op == WD_OP_FEATURE ||
+           op == WD_OP_REVERT || op == WD_OP_SELF_UPDATE;
+}
+
 /* A corruption check that found damage is a failure of the store, whatever
  * outcome the check itself had. */
 static wd_outcome effective_outcome(const wd_activity_rec *r)
@@ -465,6 +473,7 @@ static int pass_time(void *ctx, const wd_activity_row *row)
     }
     f->totals.activities++;
     f->totals.update_work += is_update_work(r->operation);
+    f->totals.servicing_work += is_servicing_work(r->operation);
     if (effective_outcome(r) == WD_OUT_FAILED)
         f->totals.failed++;
     if (r->time && (!f->totals.first_time[0] || strcmp(r->time, f->totals.first_time) < 0))

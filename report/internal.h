@@ -153,7 +153,7 @@ typedef struct wd_model {
     /* totals (also of what was not kept) */
     size_t notes_total, notes_by_kind[4], sources_total;
     size_t subjects_total, subjects_dropped;
-    size_t activities, failed, trace, events, update_work;
+    size_t activities, failed, trace, events, update_work, servicing_work;
     size_t by_state[WD_SUBJ_COUNT][WD_ST_COUNT]; /* subjects per kind and state */
     char *last_success; /* newest successful update operation, or NULL */
     /* analysis */
@@ -198,6 +198,7 @@ int wd_subject_of(const wd_activity_row *row, wd_subject_kind *kind, wd_buf *key
 typedef struct wd_fold_totals {
     size_t activities, failed, trace;
     size_t update_work; /* scans, downloads, installs, servicing: Windows Update at work */
+    size_t servicing_work; /* store checks and repairs, SFC, features, self-updates */
     char last_success[WD_TIME_MAX]; /* newest successful update operation */
     char first_time[WD_TIME_MAX];   /* oldest time */
 } wd_fold_totals;

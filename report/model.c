@@ -276,6 +276,7 @@ static int load_rows(wd_store *s, int64_t snap, loader *l)
     m->failed = t.failed;
     m->trace = t.trace;
     m->update_work = t.update_work;
+    m->servicing_work = t.servicing_work;
     m->last_success = t.last_success[0] ? dup(l, t.last_success) : NULL;
     m->evidence_start = t.first_time[0] ? dup(l, t.first_time) : NULL;
     count_source_notes(m);

@@ -563,6 +563,8 @@ static const char *global(const eval *e, const char *f, char *tmp)
         return fmt_num(tmp, (double)(m->activities + m->trace));
     if (!strcmp(f, "update-work"))
         return fmt_num(tmp, (double)m->update_work);
+    if (!strcmp(f, "servicing-work"))
+        return fmt_num(tmp, (double)m->servicing_work);
     if (!strcmp(f, "events"))
         return fmt_num(tmp, (double)m->events);
     if (!strcmp(f, "facts"))
