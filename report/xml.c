@@ -332,6 +332,9 @@ static void summary(const wd_model *m, const char *v, wd_buf *b)
                       "Nothing is wrong in what could be read, but %zu evidence "
                       "file%s could not be read in full: the diagnosis is incomplete",
                       unread(m), unread(m) == 1 ? "" : "s");
+    } else if (!m->update_work) {
+        wd_buf_puts(b, "Nothing is wrong in the evidence, but it shows no search, download or "
+                       "install that would confirm that Windows Update works");
     } else {
         wd_buf_printf(b, "Windows Update works: nothing is wrong now in %zu activities",
                       m->activities);
