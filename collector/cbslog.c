@@ -10,6 +10,7 @@
 #include "servicing.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +64,7 @@ typedef struct cbs_reader {
     unsigned ncorrupt;
     uint64_t evicted;
     char last_time[WD_TIME_MAX]; /* of the last stamped line (for continuations) */
+    char utc_offset[8];          /* the last time.utc_offset sent ("+08:00") */
 } cbs_reader;
 
 /* ------------------------------------------------------------- sessions */
@@ -526,10 +528,34 @@ static int breaks_summary(const char *msg)
            svc_starts(msg, "Starting T") || svc_starts(msg, "TI: ");
 }
 
+/* "Universal Time is: 2024-07-24 18:54:53.287", written at each TiWorker
+ * start on a line stamped in local time ("2024-07-25 02:54:53"): the
+ * machine's offset from UTC then, "+08:00" (rounded to a quarter hour), the
+ * fact time.utc_offset. It lets the store put this local-time log, and the
+ * others of the bundle, on the UTC time line of the events. */
+static int utc_offset(cbs_reader *r, const svc_line *l)
+{
+    int64_t local, utc;
+    char v[8];
+    if (wd_time_parse(l->time, &local) || wd_time_parse(wd_text_skip_blanks(l->msg + 18), &utc))
+        return 0;
+    int64_t q = (local - utc + (local >= utc ? 450 : -450)) / 900; /* quarter hours */
+    if (q < -14 * 4 || q > 14 * 4)
+        return 0;
+    int64_t mins = (q < 0 ? -q : q) * 15;
+    snprintf(v, sizeof v, "%c%02d:%02d", q < 0 ? '-' : '+', (int)(mins / 60), (int)(mins % 60));
+    if (!strcmp(v, r->utc_offset))
+        return 0;
+    memcpy(r->utc_offset, v, sizeof v);
+    return svc_fact(&r->c, "time.utc_offset", v, l->time);
+}
+
 static int cbs_message(cbs_reader *r, const svc_line *l)
 {
     const char *m = l->msg;
     uint32_t hr;
+    if (svc_starts(m, "Universal Time is: "))
+        return utc_offset(r, l);
     if (svc_starts(m, "Exec: Processing started") || svc_starts(m, "Exec: Session processing started"))
         return exec_started(r, l);
     if (svc_starts(m, "Exec: Processing complete"))

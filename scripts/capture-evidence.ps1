@@ -175,6 +175,9 @@ Invoke-Step 'facts' {
     $drive = Get-CimInstance -ClassName Win32_LogicalDisk -Filter "DeviceID='$($env:SystemDrive)'"
     $proxy = (& netsh.exe winhttp show proxy 2>&1 | Out-String) -replace '\s+', ' '
     $display = if ($cv.DisplayVersion) { $cv.DisplayVersion } else { $cv.ReleaseId }
+    # the text logs are in local time, the events in UTC: wudiag puts them on one time line
+    $offset = [System.TimeZoneInfo]::Local.GetUtcOffset([DateTime]::Now)
+    $utcOffset = $(if ($offset -lt [TimeSpan]::Zero) { '-' } else { '+' }) + $offset.Duration().ToString('hh\:mm')
     $lines = @(
         'wudiag-facts 1',
         "machine.name=$machine",
@@ -188,6 +191,7 @@ Invoke-Step 'facts' {
         "disk.system.total_bytes=$($drive.Size)",
         "net.winhttp_proxy=$($proxy.Trim())",
         "capture.time=$((Get-Date).ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ'))",
+        "time.utc_offset=$utcOffset",
         "capture.tool=capture-evidence.ps1 $captureVersion",
         "capture.elevated=$($elevated.ToString().ToLower())"
     )

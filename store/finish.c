@@ -238,6 +238,71 @@ static int run_snap(wd_store *s, const char *sql)
     return r;
 }
 
+/* ------------------------------------------------------------- UTC time */
+
+static int first_text(wd_store *s, const char *sql, int64_t snap, wd_buf *out);
+
+/* Text logs (WindowsUpdate.log, CBS.log, DISM.log) give local time without
+ * a zone; events and the update history give UTC. When the evidence states
+ * the machine's offset from UTC (the fact time.utc_offset, "+01:00": from
+ * CBS.log's "Universal Time is:" lines or the capture's facts.txt), local
+ * times become UTC so that one time line orders them: a failure logged at
+ * 10:00 local on a UTC+2 machine came before a success event at 09:30Z.
+ * Each time takes the offset stated last before it (a change of daylight
+ * saving time moves it), else the first stated after it, else the capture's. */
+#define UTC_MODIFIER                                                                         \
+    "SELECT CASE substr(o.value, 1, 1) WHEN '-' THEN '+' ELSE '-' END ||"                      \
+    " (CAST(substr(o.value, 2, 2) AS INTEGER) * 60 + CAST(substr(o.value, 5, 2) AS INTEGER))"   \
+    " || ' minutes' FROM fact o WHERE o.snapshot_id = ?1 AND o.key = 'time.utc_offset'"       \
+    " AND o.value GLOB '[+-][0-9][0-9]:[0-9][0-9]'"
+#define UTC_OFFSET_OF(col)                                                                   \
+    "coalesce((" UTC_MODIFIER " AND o.time <= " col " ORDER BY o.time DESC LIMIT 1),"         \
+    " (" UTC_MODIFIER " AND o.time > " col " ORDER BY o.time LIMIT 1),"                       \
+    " (" UTC_MODIFIER " AND o.time IS NULL LIMIT 1))"
+#define UTC_LOCAL(col)                                                                       \
+    col " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]*'" \
+    " AND substr(" col ", -1) <> 'Z' AND " col " NOT GLOB '*[+-][0-9][0-9]:[0-9][0-9]'"
+#define UTC_OF(col) "strftime('%Y-%m-%dT%H:%M:%fZ', " col ", " UTC_OFFSET_OF(col) ")"
+#define UTC_KNOWN " AND EXISTS (" UTC_MODIFIER ")"
+
+static const char *const utc_sql[] = {
+    "UPDATE activity SET time = coalesce(" UTC_OF("activity.time") ", time),"
+    " last_time = CASE WHEN " UTC_LOCAL("activity.last_time") " THEN coalesce("
+    UTC_OF("activity.last_time") ", last_time) ELSE last_time END"
+    " WHERE snapshot_id = ?1 AND " UTC_LOCAL("activity.time") UTC_KNOWN,
+    /* the offset facts last: the activities chose theirs by local time */
+    "UPDATE fact SET time = coalesce(" UTC_OF("fact.time") ", time)"
+    " WHERE snapshot_id = ?1 AND " UTC_LOCAL("fact.time") UTC_KNOWN,
+};
+
+/* Local times to UTC where the evidence says how; *changed when any moved. */
+static int local_to_utc(wd_store *s, int *changed)
+{
+    int r = SQLITE_OK;
+    *changed = 0;
+    for (size_t i = 0; r == SQLITE_OK && i < sizeof utc_sql / sizeof *utc_sql; i++) {
+        r = run_snap(s, utc_sql[i]);
+        *changed |= r == SQLITE_OK && sqlite3_changes(s->db) > 0;
+    }
+    return r;
+}
+
+/* The newest time of the snapshot's activities and events, once local
+ * times have become UTC: the evidence's end. */
+static int evidence_end(wd_store *s)
+{
+    wd_buf t = WD_BUF_INIT;
+    int r = first_text(s,
+                       "SELECT max(t) FROM (SELECT max(time) AS t FROM activity WHERE"
+                       " snapshot_id = ?1 UNION ALL SELECT max(e.time) FROM snapshot_event se"
+                       " JOIN event e ON e.id = se.event_id WHERE se.snapshot_id = ?1)",
+                       s->snap, &t);
+    if (r == SQLITE_OK && t.len && t.len < sizeof s->evidence_time)
+        memcpy(s->evidence_time, t.data, t.len + 1);
+    wd_buf_free(&t);
+    return r;
+}
+
 /* -------------------------------------------------------------- legacy */
 
 /* The first row of sql (?1: a snapshot id) as text into out; 0 when none.
@@ -250,7 +315,7 @@ static int first_text(wd_store *s, const char *sql, int64_t snap, wd_buf *out)
     if (r == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, snap);
         r = sqlite3_step(st);
-        if (r == SQLITE_ROW)
+        if (r == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
             wd_buf_puts(out, (const char *)sqlite3_column_text(st, 0));
         r = r == SQLITE_ROW || r == SQLITE_DONE ? SQLITE_OK : r;
     }
@@ -364,6 +429,11 @@ int wd_store__finish_snapshot(wd_store *s)
         r = machine_id(s, name, &mid);
     for (size_t i = 0; r == SQLITE_OK && i < sizeof complete_sql / sizeof *complete_sql; i++)
         r = run_snap(s, complete_sql[i]);
+    int moved = 0;
+    if (r == SQLITE_OK)
+        r = local_to_utc(s, &moved);
+    if (r == SQLITE_OK && moved)
+        r = evidence_end(s);
     if (r == SQLITE_OK)
         r = sqlite3_prepare_v2(s->db, "UPDATE snapshot SET machine_id = ?1, evidence_time = ?2,"
                                       " events = ?3, activities = ?4, failures = ?5,"

@@ -414,6 +414,31 @@ Test(collector_cbslog, feature_session_without_a_kb_identifier)
     cap_free(&c);
 }
 
+/* "Universal Time is:" at each TiWorker start, on a line stamped in local
+ * time, states the machine's offset from UTC: lines of real logs, a Windows
+ * 11 22H2 in UTC+8 (2024) and a Windows 8.1 in UTC-5 (2015). Sent again
+ * only when it changes (daylight saving time). */
+Test(collector_cbslog, universal_time_line_gives_the_utc_offset)
+{
+    static const char text[] =
+        "2024-07-25 02:54:53, Info                  CBS    TiWorker starts successfully.\n"
+        "2024-07-25 02:54:53, Info                  CBS    Universal Time is: 2024-07-24 "
+        "18:54:53.287\n"
+        "2024-07-25 03:54:07, Info                  CBS    Universal Time is: 2024-07-24 "
+        "19:54:07.866\n"
+        "2015-02-23 21:47:28, Info                  CBS    Universal Time is: 2015-02-24 "
+        "02:47:28.286\n"
+        "2015-02-23 21:47:29, Info                  CBS    Universal Time is: not a time\n";
+    capture c = {0};
+    wd_source_rec sum;
+    run_text(wd_source_cbs_log, text, &c, &sum);
+    cr_assert_eq(c.facts.n, 2, "%zu facts", c.facts.n);
+    cr_assert_str_eq(c.facts.items[0], "time.utc_offset=+08:00");
+    cr_assert_str_eq(c.facts.items[1], "time.utc_offset=-05:00");
+    cr_assert_eq(c.activities.n, 0);
+    cap_free(&c);
+}
+
 /* ------------------------------------------------------------- DISM */
 
 Test(collector_cbslog, dism_restorehealth_without_source_fails_three_times)

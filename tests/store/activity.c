@@ -547,3 +547,70 @@ Test(store_activity, failure_shim_stores_a_failed_activity)
     free(row);
     (void)t;
 }
+
+/* ------------------------------------------------------------ UTC time */
+
+static int times_of(void *ctx, const wd_activity_row *a)
+{
+    texts *t = ctx;
+    size_t n = strlen(t->all);
+    snprintf(t->all + n, sizeof t->all - n, "%s;", a->rec.time ? a->rec.time : "-");
+    return 0;
+}
+
+static int evidence_end_of(void *ctx, const wd_snapshot_info *info)
+{
+    snprintf(ctx, WD_TIME_MAX, "%s", info->evidence_time ? info->evidence_time : "-");
+    return 0;
+}
+
+/* A WindowsUpdate.log failure at 03:07:52 local and a System event at
+ * 02:40Z: on a UTC+1 machine the failure came first. With the offset the
+ * evidence states (CBS.log "Universal Time is:", facts.txt), finishing puts
+ * local times on UTC; each takes the offset stated last before it (winter
+ * +01:00, summer +02:00), the first one after it, else the capture's. */
+Test(store_activity, finishing_puts_local_times_on_utc_by_the_stated_offset)
+{
+    int64_t id;
+    texts t = {""};
+    wd_activity_rec r[] = {
+        {.operation = WD_OP_INSTALL, .outcome = WD_OUT_FAILED, .time = "2024-01-10T03:07:52.973024", .count = -1},
+        {.operation = WD_OP_INSTALL, .outcome = WD_OUT_SUCCEEDED, .time = "2024-01-10T02:40:00Z", .count = -1},
+        {.operation = WD_OP_SCAN, .outcome = WD_OUT_SUCCEEDED, .time = "2024-07-01T12:00:00", .count = -1},
+        {.operation = WD_OP_SCAN, .outcome = WD_OUT_SUCCEEDED, .time = "2023-12-01T12:00:00", .count = -1},
+    };
+    wd_fact_rec f[] = {{"time.utc_offset", "+01:00", "CBS.log", "2024-01-01T08:00:00"},
+                       {"time.utc_offset", "+02:00", "CBS.log", "2024-04-01T08:00:00"},
+                       {"time.utc_offset", "bogus", "CBS.log", "2024-05-01T08:00:00"},
+                       {"time.utc_offset", "+05:30", "facts.txt", NULL}};
+    cr_assert_eq(wd_store_begin(s, "x", "x"), WD_OK);
+    for (size_t i = 0; i < sizeof r / sizeof *r; i++)
+        cr_assert_eq(wd_store_add_activity(s, &r[i]), WD_OK);
+    for (size_t i = 0; i < sizeof f / sizeof *f; i++)
+        cr_assert_eq(wd_store_add_fact(s, &f[i]), WD_OK);
+    cr_assert_eq(wd_store_commit(s, &id), WD_OK, "%s", wd_error_last());
+    cr_assert_eq(wd_store_activities(s, id, NULL, times_of, &t), WD_OK, "%s", wd_error_last());
+    /* time order: the December scan (first offset after it), the failure,
+     * the success event, the July scan (summer offset) */
+    cr_assert_str_eq(t.all, "2023-12-01T11:00:00.000Z;2024-01-10T02:07:52.973Z;"
+                            "2024-01-10T02:40:00Z;2024-07-01T10:00:00.000Z;");
+    char end[WD_TIME_MAX] = "";
+    cr_assert_eq(wd_store_snapshot(s, id, evidence_end_of, end), WD_OK);
+    cr_assert_str_eq(end, "2024-07-01T10:00:00.000Z");
+}
+
+/* Without a stated offset, local times stay as the evidence gives them. */
+Test(store_activity, local_times_stay_local_without_a_stated_offset)
+{
+    int64_t id;
+    texts t = {""};
+    wd_activity_rec r = {.operation = WD_OP_SCAN, .outcome = WD_OUT_SUCCEEDED,
+                         .time = "2024-01-10T03:07:52.973024", .count = -1};
+    wd_fact_rec f = {"wu.server", "none", "WindowsUpdate.log", "2024-01-10T03:00:00"};
+    cr_assert_eq(wd_store_begin(s, "x", "x"), WD_OK);
+    cr_assert_eq(wd_store_add_activity(s, &r), WD_OK);
+    cr_assert_eq(wd_store_add_fact(s, &f), WD_OK);
+    cr_assert_eq(wd_store_commit(s, &id), WD_OK, "%s", wd_error_last());
+    cr_assert_eq(wd_store_activities(s, id, NULL, times_of, &t), WD_OK);
+    cr_assert_str_eq(t.all, "2024-01-10T03:07:52.973024;");
+}
