@@ -39,6 +39,8 @@ typedef struct wu_thread {
     int service;                /* index into SERVICES, -1 none */
     int64_t found;              /* "Found N updates", -1 none */
     int scan_open;              /* between a search's START and END */
+    int has_exit;               /* 1507..1709: "Exit code = 0x.." before the END */
+    uint32_t exit;
     int block_scan, block_done; /* legacy "Agent: Finding updates" block */
     int has_handler;
     unsigned char handler[16];
@@ -772,14 +774,21 @@ static void deserialized(wu_state *st, const char *m)
 
 /* --------------------------------------------------- Windows 10+ outcomes */
 
-/* "* END * Finding updates CallerId = X, Id = N, Exit code = 0x.. (cV = ..)" */
+/* "* END * Finding updates CallerId = X, Id = N, Exit code = 0x.. (cV = ..)";
+ * Windows 10 up to 1709 writes the code on the line before, "Exit code =
+ * 0x80070426", and ends "* END * Finding updates CallerId = Update;taskhostw
+ * Id = 25" (Microsoft's article on error 80070426 quotes such a search). */
 static int scan_end(wu_state *st, wu_line *wl, const char *m)
 {
     uint32_t hr;
     char cv[64];
-    if (!code_after(m, "Exit code = ", &hr))
-        return 0;
     wu_thread *t = thread_of(st, wl->key);
+    int has = code_after(m, "Exit code = ", &hr);
+    if (!has && t->has_exit)
+        hr = t->exit, has = 1;
+    t->has_exit = 0;
+    if (!has)
+        return 0;
     wu_act a;
     act_init(&a, WD_OP_SCAN, WD_OUT_UNKNOWN);
     act_code(&a, hr);
@@ -935,6 +944,15 @@ static int modern_line(wu_state *st, wu_line *wl, const char *b)
             t->found = -1;
             t->service = -1;
             t->scan_open = 1;
+            t->has_exit = 0;
+            return 0;
+        }
+        if (starts(m, "Exit code = ")) {
+            wu_thread *t = thread_of(st, wl->key);
+            if (t->scan_open && parse_hex(m + 12, &t->exit) > 0) {
+                t->has_exit = 1;
+                st->handled = 1; /* the search's outcome, sent with its END */
+            }
             return 0;
         }
         if (starts(m, "LogHistory called"))

@@ -649,3 +649,37 @@ Test(collector_wulog, legacy_product_type_is_the_edition_sku)
         cap_free(&c);
     }
 }
+
+/* Windows 10 up to 1709 writes a search's code on its own line before the
+ * END, which then has none. The lines are those Microsoft's article on
+ * error 80070426 (feature updates never offered) quotes, with times added:
+ * one failed scan, its *FAILED* steps trace, the Exit code line neither. */
+Test(collector_wulog, windows_10_1709_search_exit_code_line_before_its_end)
+{
+    const char *text =
+        "2018/02/14 10:21:10.1234567 1108  9772  Agent           * START * Finding updates "
+        "CallerId = Update;taskhostw  Id = 25\r\n"
+        "2018/02/14 10:21:10.1235678 1108  9772  Agent           ServiceID = "
+        "{855E8A7C-ECB4-4CA3-B045-1DFA50104289} Third party service\r\n"
+        "2018/02/14 10:21:12.1243456 1108  9772  Misc            *FAILED* [80070426] GetAgentToken\r\n"
+        "2018/02/14 10:21:14.1253456 1108  9772  ProtocolTalker  *FAILED* [80070426] "
+        "Initialization failed for Protocol Talker Context\r\n"
+        "2018/02/14 10:21:15.1255678 1108  9772  Agent           Exit code = 0x80070426\r\n"
+        "2018/02/14 10:21:15.1256789 1108  9772  Agent           * END * Finding updates "
+        "CallerId = Update;taskhostw  Id = 25\r\n"
+        /* a later search of the same thread that ends without any code: nothing */
+        "2018/02/14 11:00:00.0000000 1108  9772  Agent           * START * Finding updates "
+        "CallerId = Update;taskhostw  Id = 26\r\n"
+        "2018/02/14 11:00:05.0000000 1108  9772  Agent           * END * Finding updates "
+        "CallerId = Update;taskhostw  Id = 26\r\n";
+    capture c = {0};
+    wd_source_rec sum;
+    run_text(text, &c, &sum);
+    cr_assert_eq(outcome_count(&c, "failed"), 1);
+    cr_assert(strstr(only(&c, "scan|failed|"),
+                     "scan|failed|0x80070426|2018-02-14T10:21:15.125678|"),
+              "%s", only(&c, "scan|failed|"));
+    cr_assert_eq(outcome_count(&c, "trace"), 2);
+    cr_assert_eq(c.activities.n, 3);
+    cap_free(&c);
+}

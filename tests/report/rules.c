@@ -372,7 +372,7 @@ Test(report_rules, every_judgement_scenario_gets_the_expert_answer)
         "disk-full",               "restart-pending-for-the-failing-package",
         "partial-service-listing", "repair-without-source", "healthy-with-trace-noise",
         "incomplete-evidence",     "winre-known-issue",     "past-failure-only",
-        "feature-enable-fails",
+        "feature-enable-fails",    "scan-fails-account-assistant-off",
     };
     for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
         char rel[256];
