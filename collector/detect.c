@@ -145,6 +145,10 @@ static wd_kind detect_text(const char *text, const char *path)
             q++;
         if (is_wu_log_line(line))
             return WD_KIND_WU_LOG;
+        /* sc output saved from a console: a prompt line comes first */
+        const char *lt = wd_text_skip_blanks(line);
+        if (tries > 0 && (!strncmp(lt, "SERVICE_NAME:", 13) || !strncmp(lt, "[SC] ", 5)))
+            return WD_KIND_SC_QUERYEX;
         if (is_cbs_style_line(line)) {
             if (name_has(path, "dism") || is_dism_source(line))
                 return WD_KIND_DISM_LOG;

@@ -177,13 +177,23 @@ static void trim_right(char *s)
         s[--n] = '\0';
 }
 
+/* A console prompt and the command typed after it ("C:\WINDOWS\system32>
+ * sc query wuauserv", "PS C:\> sc.exe qc bits"): output saved from a
+ * console window holds one before each command. */
+static int is_prompt(const char *p)
+{
+    if (!strncmp(p, "PS ", 3))
+        p += 3;
+    return isalpha((unsigned char)p[0]) && p[1] == ':' && p[2] == '\\' && strchr(p, '>');
+}
+
 /* One line of sc output (modified in place). */
 static int parse_line(sc_ctx *c, char *p)
 {
     while (isspace((unsigned char)*p))
         p++;
     trim_right(p);
-    if (!*p || *p == '(') /* blank, or the flags line under STATE */
+    if (!*p || *p == '(' || is_prompt(p)) /* blank, the flags line under STATE, a prompt */
         return 0;
     if (!strncmp(p, "[SC]", 4)) {
         c->sc_message = 1;

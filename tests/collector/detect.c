@@ -28,6 +28,9 @@ static const struct {
     {"f.txt", "[SC] QueryServiceConfig SUCCESS\r\n\r\nSERVICE_NAME: wuauserv\r\n",
      WD_KIND_SC_QUERYEX},
     {"g.txt", "wudiag-facts 1\nmachine.name=PC\n", WD_KIND_FACTS},
+    /* sc output saved from a console window: the prompt line comes first */
+    {"g2.txt", "C:\\WINDOWS\\system32> sc query wuauserv\r\n\r\nSERVICE_NAME: wuauserv\r\n",
+     WD_KIND_SC_QUERYEX},
     {"h.csv", "#TYPE Selected.Microsoft.Management.Infrastructure.CimInstance\r\n"
               "\"Name\",\"DisplayName\",\"State\",\"StartMode\"\r\n", WD_KIND_SERVICES_CSV},
     {"i.csv", "sep=;\r\nName;DisplayName;Status;StartType\r\n", WD_KIND_SERVICES_CSV},

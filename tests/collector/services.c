@@ -128,6 +128,29 @@ Test(collector_services, sc_garbage_lines_become_notes_with_line_numbers)
     cap_free(&c);
 }
 
+/* `sc query wuauserv` then `sc qc wuauserv` as a console shows them (the
+ * shapes of public transcripts: "TYPE : 30  WIN32" on Windows 11, the qc
+ * block after its [SC] line), saved with the prompts: read, prompts skipped. */
+Test(collector_services, sc_console_transcript_with_prompts)
+{
+    const char t[] = "C:\\WINDOWS\\system32> sc query wuauserv\r\n\r\n"
+                     "SERVICE_NAME: wuauserv\r\n"
+                     "        TYPE               : 30  WIN32\r\n"
+                     "        STATE              : 1  STOPPED\r\n"
+                     "        WIN32_EXIT_CODE    : 0  (0x0)\r\n"
+                     "        SERVICE_EXIT_CODE  : 0  (0x0)\r\n\r\n"
+                     "PS C:\\> sc.exe qc wuauserv\r\n"
+                     "[SC] QueryServiceConfig SUCCESS\r\n\r\n"
+                     "SERVICE_NAME: wuauserv\r\n"
+                     "        START_TYPE         : 4   DISABLED\r\n"
+                     "        DISPLAY_NAME       : Windows Update\r\n";
+    capture c;
+    cap_run(&c, wd_source_sc_queryex, t, sizeof t - 1);
+    cap_has(&c, "S wuauserv|Windows Update|stopped|disabled|-1|0|0");
+    cr_assert_eq(c.sum.errors, 0);
+    cap_free(&c);
+}
+
 Test(collector_services, sc_fields_before_any_service_are_errors)
 {
     const char t[] = "        STATE              : 4  RUNNING\nSERVICE_NAME:\n";
