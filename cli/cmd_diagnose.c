@@ -158,7 +158,8 @@ static void report_options(const options *o, int argc, char **argv, const char *
     ro->redact = o->redact;
 }
 
-/* Writes the report and prints the one-line summary; returns the exit code. */
+/* Writes the report and prints the one-line summary; returns the exit code.
+ * The summary carries evidence text (a finding's title): escaped. */
 static int finish(wd_report *r, const options *o, int64_t snap)
 {
     if (wd_report_write(r, o->format, o->output)) {
@@ -168,17 +169,13 @@ static int finish(wd_report *r, const options *o, int64_t snap)
     const char *verdict = wd_report_verdict(r);
     size_t n = wd_report_finding_count(r);
     FILE *out = strcmp(o->output, "-") ? stdout : stderr;
-    fprintf(out, "snapshot %lld: %s, %zu finding%s", (long long)snap, verdict, n,
-            n == 1 ? "" : "s");
-    if (n) {
-        wd_finding_rec top;
+    wd_finding_rec top = {0};
+    if (n)
         wd_report_finding(r, 0, &top);
-        fprintf(out, " (first: %s)", top.title);
-    }
+    wd_cli_print(out, "snapshot %lld: %s, %zu finding%s%s%s%s\n", (long long)snap, verdict, n,
+                 n == 1 ? "" : "s", n ? " (first: " : "", n ? top.title : "", n ? ")" : "");
     if (strcmp(o->output, "-"))
-        fprintf(out, "\nreport written to %s\n", o->output);
-    else
-        fputc('\n', out);
+        wd_cli_print(out, "report written to %s\n", o->output);
     return verdict_exit(verdict);
 }
 
@@ -229,7 +226,8 @@ static int run_collect(int argc, char **argv, const char *verb, int render)
                                   "(a folder or .zip made by capture-evidence.ps1)");
 #endif
     code = WD_EXIT_FAILED;
-    if (wd_cli_open_store(o.db, WD_STORE_CREATE, &store) ||
+    if ((render && wd_cli_check_output(o.output)) ||
+        wd_cli_open_store(o.db, WD_STORE_CREATE, &store) ||
         collect_snapshot(store, &o, argc, argv, &snap)) {
         wd_cli_error(NULL);
         goto cleanup;
@@ -243,8 +241,8 @@ static int run_collect(int argc, char **argv, const char *verb, int render)
     if (render) {
         code = finish(r, &o, snap);
     } else {
-        printf("snapshot %lld: %s, %zu findings\n", (long long)snap, wd_report_verdict(r),
-               wd_report_finding_count(r));
+        wd_cli_print(stdout, "snapshot %lld: %s, %zu findings\n", (long long)snap,
+                     wd_report_verdict(r), wd_report_finding_count(r));
         code = verdict_exit(wd_report_verdict(r));
     }
 cleanup:
@@ -299,7 +297,7 @@ int wd_cmd_report(int argc, char **argv)
     if (code)
         return code;
     code = WD_EXIT_FAILED;
-    if (wd_cli_open_store(o.db, WD_STORE_READONLY, &store))
+    if (wd_cli_check_output(o.output) || wd_cli_open_store(o.db, WD_STORE_READONLY, &store))
         goto fail;
     int rc = pick_snapshot(store, &o, &snap);
     if (rc == WD_EUSAGE) {

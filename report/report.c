@@ -178,18 +178,37 @@ static int replace_file(const char *tmp, const char *path)
 #endif
 }
 
+/* Standard output ("-o -"): escaped when it is a terminal, so evidence text
+ * cannot drive it; byte for byte into a pipe or a file. */
+static int write_stdout(const char *data, size_t len)
+{
+    int rc = isatty(fileno(stdout)) ? wd_write_printable(stdout, data, len)
+             : fwrite(data, 1, len, stdout) == len ? WD_OK
+                                                   : WD_EIO;
+    if (rc == WD_OK && fflush(stdout) == 0)
+        return WD_OK;
+    return wd_error_set(errno == ENOSPC ? WD_EFULL : WD_EIO,
+                        "cannot write the report to standard output: %s", strerror(errno));
+}
+
+/* Writes data to a regular file (wd_output_target refuses anything else)
+ * through a temporary file beside it, then renames it over the target:
+ * every write, the fsync and the close are checked, and on any failure the
+ * target is left as it was. */
 int wd_write_atomic(const char *path, const char *data, size_t len)
 {
     wd_buf tmp = WD_BUF_INIT;
+    char *target = NULL;
     int fd = -1, rc = WD_OK;
-    if (!strcmp(path, "-")) {
-        if (fwrite(data, 1, len, stdout) != len || fflush(stdout))
-            return wd_error_set(WD_EIO, "cannot write the report to standard output");
-        return WD_OK;
+    if (!strcmp(path, "-"))
+        return write_stdout(data, len);
+    if ((rc = wd_output_target(path, &target)) != 0)
+        return rc;
+    wd_buf_printf(&tmp, "%s.tmp.%ld", target, (long)getpid());
+    if (!wd_buf_ok(&tmp)) {
+        rc = wd_error_set(WD_ENOMEM, "out of memory writing %s", path);
+        goto cleanup;
     }
-    wd_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-    if (!wd_buf_ok(&tmp))
-        return wd_error_set(WD_ENOMEM, "out of memory writing %s", path);
     fd = open(wd_buf_cstr(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_EXCL | O_BINARY, 0644);
     if (fd < 0) {
         rc = wd_error_set(errno == ENOSPC                     ? WD_EFULL
@@ -209,7 +228,7 @@ int wd_write_atomic(const char *path, const char *data, size_t len)
         unlink(wd_buf_cstr(&tmp));
         goto cleanup;
     }
-    if (replace_file(wd_buf_cstr(&tmp), path)) {
+    if (replace_file(wd_buf_cstr(&tmp), target)) {
         rc = wd_error_set(WD_EIO, "cannot write the report: %s: %s", path, strerror(errno));
         unlink(wd_buf_cstr(&tmp));
     }
@@ -218,6 +237,7 @@ cleanup:
         close(fd);
         unlink(wd_buf_cstr(&tmp));
     }
+    free(target);
     wd_buf_free(&tmp);
     return rc;
 }
