@@ -212,13 +212,13 @@ Test(cli_output, escape_sequences_in_evidence_reach_the_terminal_escaped, .timeo
 
 Test(cli_output, messages_naming_evidence_are_escaped, .timeout = 60)
 {
-    char *tmp = wdt_tempdir(), *ev = wdt_path(tmp, "no\033[2Jsuch");
-    const char *argv[] = {"collect", "--evidence", ev, "--db", "/nonexistent/x.db", NULL};
+    char *tmp = wdt_tempdir(), *ev = wdt_path(tmp, "no\033[2Jsuch"), *db = wdt_path(tmp, "h.db");
+    const char *argv[] = {"collect", "--evidence", ev, "--db", db, NULL};
     wdt_child r;
     cr_assert_eq(wdt_spawn(argv, WDT_CAPTURE, NULL, &r), 0);
     cr_assert_eq(r.code, 1);
     assert_no_escape(r.err, "the error message");
     wdt_child_free(&r);
     wdt_rmtree(tmp);
-    free(tmp), free(ev);
+    free(tmp), free(ev), free(db);
 }
