@@ -442,15 +442,21 @@ static int read_entry(wd_zip_entry *z, struct archive_entry *ae, const char *nam
     return wd_bundle_dispatch(bd, &in, depth, z);
 }
 
-/* Why the zip is not read further, or NULL while budgets last. */
-static const char *exhausted(const wd_zip_entry *z)
+/* Why the zip is not read further (into why), or NULL while budgets last. */
+static const char *exhausted(const wd_zip_entry *z, wd_buf *why)
 {
+    wd_buf_reset(why);
     if (*z->left == 0)
-        return "budget: the zip unpacks to more than its ratio allows; the rest of it was not read";
-    if (z->bd->unpacked >= z->bd->b.unpacked)
-        return "budget: the bundle unpacks to more bytes than allowed; the rest of the zip was "
-               "not read";
-    return NULL;
+        wd_buf_printf(why, "budget: the zip unpacks to more than %llu times the size of the "
+                           "outermost zip (%llu bytes); the rest of it was not read",
+                      (unsigned long long)z->bd->b.ratio, (unsigned long long)z->ratio_allowed);
+    else if (z->bd->unpacked >= z->bd->b.unpacked)
+        wd_buf_printf(why, "budget: the bundle unpacks to more than %llu bytes; the rest of "
+                           "the zip was not read",
+                      (unsigned long long)z->bd->b.unpacked);
+    else
+        return NULL;
+    return wd_buf_cstr(why);
 }
 
 static int read_entries(wd_zip_entry *z, int depth)
@@ -470,7 +476,7 @@ static int read_entries(wd_zip_entry *z, int depth)
             r = ARCHIVE_EOF;
             break;
         }
-        const char *why = exhausted(z);
+        const char *why = exhausted(z, &name);
         if (why) {
             rc = wd_note(z->bd->sink, WD_NOTE_LIMIT, z->zip, why, NULL);
             r = ARCHIVE_EOF;

@@ -12,9 +12,9 @@
 
 typedef struct zipw_entry {
     const char *name;
-    const void *data; /* the content, or NULL for fill */
+    const void *data; /* the content (may be NULL) ... */
     size_t len;
-    uint64_t fill;     /* with data NULL: this many bytes of fill_byte */
+    uint64_t fill;     /* ... followed by this many bytes of fill_byte */
     char fill_byte;
     int stored;        /* store instead of deflate */
 } zipw_entry;
@@ -37,7 +37,7 @@ static inline int zipw_write(const char *path, const zipw_entry *e, size_t n,
     char *block = calloc(1, chunk);
     for (size_t i = 0; rc == ARCHIVE_OK && i < n; i++) {
         struct archive_entry *ae = archive_entry_new();
-        uint64_t size = e[i].data ? e[i].len : e[i].fill;
+        uint64_t size = e[i].len + e[i].fill;
         archive_entry_set_pathname(ae, e[i].name);
         archive_entry_set_filetype(ae, AE_IFREG);
         archive_entry_set_perm(ae, 0644);
@@ -51,8 +51,8 @@ static inline int zipw_write(const char *path, const zipw_entry *e, size_t n,
             archive_write_data(a, e[i].data, e[i].len) != (la_ssize_t)e[i].len)
             rc = ARCHIVE_FATAL;
         memset(block, e[i].fill_byte, chunk);
-        for (uint64_t done = 0; rc == ARCHIVE_OK && !e[i].data && done < size;) {
-            size_t k = size - done < chunk ? (size_t)(size - done) : chunk;
+        for (uint64_t done = 0; rc == ARCHIVE_OK && done < e[i].fill;) {
+            size_t k = e[i].fill - done < chunk ? (size_t)(e[i].fill - done) : chunk;
             if (archive_write_data(a, block, k) != (la_ssize_t)k)
                 rc = ARCHIVE_FATAL;
             done += k;
