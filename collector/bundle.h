@@ -19,6 +19,7 @@ typedef struct wd_bundle {
     uint64_t files;        /* files read (folder files and zip entries) */
     uint64_t files_seen;   /* regular files met, read or not */
     uint64_t files_over;   /* files past the files budget: counted, not read */
+    int files_uncounted;   /* and a zip's rest that could not be counted */
     uint64_t unpacked;     /* bytes decompressed out of zips */
     uint64_t skipped;      /* notes sent about skipped files */
     uint64_t skipped_over; /* skipped files past the notes budget: counted */

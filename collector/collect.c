@@ -212,9 +212,10 @@ static void bundle_init(wd_bundle *bd, const wd_sink *sink, const wd_budget *bud
 static int bundle_finish(wd_bundle *bd, const char *path, int rc)
 {
     wd_buf why = WD_BUF_INIT;
-    if (rc == 0 && bd->files_over) {
-        wd_buf_printf(&why, "budget: %llu files past the first %llu were not read",
-                      (unsigned long long)bd->files_over, (unsigned long long)bd->b.files);
+    if (rc == 0 && (bd->files_over || bd->files_uncounted)) {
+        wd_buf_printf(&why, "budget: %llu files past the first %llu were not read%s",
+                      (unsigned long long)bd->files_over, (unsigned long long)bd->b.files,
+                      bd->files_uncounted ? ", and the rest of a zip that gives no count" : "");
         rc = wd_note(bd->sink, WD_NOTE_LIMIT, path, wd_buf_cstr(&why), NULL);
     }
     if (rc == 0 && bd->skipped_over) {

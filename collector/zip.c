@@ -33,6 +33,8 @@ struct wd_zip_entry {
     struct archive *a;
     const char *zip;  /* the zip's display path */
     uint64_t *left;   /* bytes the outermost zip may still unpack (ratio budget) */
+    int streaming;    /* read without its central directory */
+    uint64_t declared; /* entries its end record gives, UINT64_MAX when none */
     uint64_t ratio_allowed; /* what *left started at */
     uint64_t bytes;   /* bytes read out of the current entry */
     int cut;          /* CUT_*: what cut the current entry */
@@ -286,12 +288,14 @@ static void zip64_counts(const zsrc *z, uint64_t eocd, uint64_t *entries, uint64
 
 /* 1 when the zip's own end record says its central directory is larger
  * than the files budget left (libarchive's seekable reader would hold all
- * of it in memory): such a zip is read as a stream instead. */
-static int directory_too_large(const wd_bundle *bd, const zsrc *z)
+ * of it in memory): such a zip is read as a stream instead. *declared gets
+ * the number of entries the record gives (UINT64_MAX without one). */
+static int directory_too_large(const wd_bundle *bd, const zsrc *z, uint64_t *declared)
 {
     size_t n = z->size < EOCD_SEARCH ? (size_t)z->size : EOCD_SEARCH;
     unsigned char *tail = malloc(n ? n : 1);
     int large = 0;
+    *declared = UINT64_MAX;
     if (!tail || n < EOCD_SIZE || zsrc_read(z, z->size - n, tail, n)) {
         free(tail);
         return 0;
@@ -304,6 +308,7 @@ static int directory_too_large(const wd_bundle *bd, const zsrc *z)
             zip64_counts(z, z->size - n + i, &entries, &cd_size);
         uint64_t files_left = bd->b.files > bd->files ? bd->b.files - bd->files : 0;
         large = entries > files_left + 1 || cd_size > CDIR_MAX;
+        *declared = entries;
         break;
     }
     free(tail);
@@ -405,10 +410,19 @@ static int entry_name(name_set *ns, const char *zip, struct archive_entry *ae, u
 
 /* ------------------------------------------------------------- entries */
 
-/* Counts the regular entries left (past the files budget): not read. */
-static void count_rest(wd_zip_entry *z)
+/* Counts the entries left past the files budget (not read). Through the
+ * central directory that is cheap; a zip read as a stream would have to
+ * inflate what it skips, so its end record's count is taken instead. */
+static void count_rest(wd_zip_entry *z, uint64_t index)
 {
     struct archive_entry *ae;
+    if (z->streaming || z->declared == UINT64_MAX) {
+        if (z->declared != UINT64_MAX && z->declared > index)
+            z->bd->files_over += z->declared - index;
+        else if (z->declared == UINT64_MAX)
+            z->bd->files_uncounted = 1;
+        return;
+    }
     while (archive_read_next_header(z->a, &ae) == ARCHIVE_OK)
         if (archive_entry_filetype(ae) == AE_IFREG)
             z->bd->files_over++;
@@ -465,20 +479,24 @@ static int read_entries(wd_zip_entry *z, int depth)
     name_set names = {NULL, 0, 0};
     wd_buf name = WD_BUF_INIT;
     uint64_t index = 0;
-    int rc = 0, r;
-    while (rc == 0 && (r = archive_read_next_header(z->a, &ae)) == ARCHIVE_OK) {
+    int rc = 0, r = ARCHIVE_OK;
+    while (rc == 0) {
+        /* checked before the next header: skipping the rest of a cut entry
+         * would inflate it, and a bomb's rest is what the budget is for */
+        const char *why = exhausted(z, &name);
+        if (why) {
+            rc = wd_note(z->bd->sink, WD_NOTE_LIMIT, z->zip, why, NULL);
+            r = ARCHIVE_EOF;
+            break;
+        }
+        if ((r = archive_read_next_header(z->a, &ae)) != ARCHIVE_OK)
+            break;
         index++;
         if (archive_entry_filetype(ae) == AE_IFDIR)
             continue;
         if (z->bd->files >= z->bd->b.files) {
             z->bd->files_over += archive_entry_filetype(ae) == AE_IFREG;
-            count_rest(z);
-            r = ARCHIVE_EOF;
-            break;
-        }
-        const char *why = exhausted(z, &name);
-        if (why) {
-            rc = wd_note(z->bd->sink, WD_NOTE_LIMIT, z->zip, why, NULL);
+            count_rest(z, index);
             r = ARCHIVE_EOF;
             break;
         }
@@ -500,9 +518,9 @@ static int read_entries(wd_zip_entry *z, int depth)
 
 /* Reads an opened archive; the caller frees it. */
 static int read_archive(wd_bundle *bd, struct archive *a, const char *display, int depth,
-                        uint64_t *left, uint64_t allowed)
+                        uint64_t *left, uint64_t allowed, int streaming, uint64_t declared)
 {
-    wd_zip_entry z = {bd, a, display, left, allowed, 0, CUT_NONE, 0, ""};
+    wd_zip_entry z = {bd, a, display, left, streaming, declared, allowed, 0, CUT_NONE, 0, ""};
     return read_entries(&z, depth);
 }
 
@@ -543,8 +561,9 @@ static int read_zip_stream(wd_bundle *bd, FILE *f, const char *display, int dept
     zsrc src = {f, NULL, 0};
     if (fseeko(f, 0, SEEK_END) == 0)
         src.size = (uint64_t)ftello(f);
-    uint64_t own = ratio_allowance(&bd->b, src.size);
-    struct archive *a = new_archive(directory_too_large(bd, &src));
+    uint64_t own = ratio_allowance(&bd->b, src.size), declared;
+    int streaming = directory_too_large(bd, &src, &declared);
+    struct archive *a = new_archive(streaming);
     int rc;
     if (!left) {
         left = &own;
@@ -553,7 +572,7 @@ static int read_zip_stream(wd_bundle *bd, FILE *f, const char *display, int dept
     if (!a || open_fd(a, f) != ARCHIVE_OK)
         rc = unreadable_zip(bd, a, display);
     else
-        rc = read_archive(bd, a, display, depth, left, allowed);
+        rc = read_archive(bd, a, display, depth, left, allowed, streaming, declared);
     archive_read_free(a);
     return rc;
 }
@@ -588,13 +607,14 @@ int wd_zip_read_file(wd_bundle *bd, const char *fs_path, const char *display, in
 static int read_zip_memory(wd_bundle *bd, wd_input *in, int depth)
 {
     zsrc src = {NULL, in->mem, in->size};
-    uint64_t left = ratio_allowance(&bd->b, in->size);
-    struct archive *a = new_archive(directory_too_large(bd, &src));
+    uint64_t left = ratio_allowance(&bd->b, in->size), declared;
+    int streaming = directory_too_large(bd, &src, &declared);
+    struct archive *a = new_archive(streaming);
     int rc;
     if (!a || archive_read_open_memory(a, in->mem, (size_t)in->size) != ARCHIVE_OK)
         rc = unreadable_zip(bd, a, in->path);
     else
-        rc = read_archive(bd, a, in->path, depth, &left, left);
+        rc = read_archive(bd, a, in->path, depth, &left, left, streaming, declared);
     archive_read_free(a);
     return rc;
 }

@@ -272,6 +272,32 @@ Test(collector_budget, many_entries_are_read_as_a_stream_not_held_in_memory, .ti
     free(tmp), free(zip);
 }
 
+Test(collector_budget, files_past_the_budget_in_a_zip_without_its_directory, .timeout = 60)
+{
+    /* the central directory is cut off: the rest is not skipped through
+     * (that could inflate a bomb), and the note says it was not counted */
+    char *tmp = wdt_tempdir(), *zip = wdt_path(tmp, "cut.zip");
+    zipw_entry e[50];
+    char names[50][16];
+    for (int i = 0; i < 50; i++) {
+        snprintf(names[i], sizeof names[i], "f%02d.txt", i);
+        zipw_entry x = {names[i], "some text", 9, 0, 0, 0};
+        e[i] = x;
+    }
+    cr_assert_eq(zipw_write(zip, e, 50, NULL, NULL), 0);
+    struct stat st;
+    stat(zip, &st);
+    cr_assert_eq(truncate(zip, st.st_size * 6 / 10), 0);
+    wd_budget b = small();
+    b.files = 10;
+    seen s;
+    cr_assert_eq(collect(zip, &s, &b), 0);
+    note_with(&s, "limit|", "past the first 10 were not read, and the rest of a zip that gives no count");
+    seen_free(&s);
+    wdt_rmtree(tmp);
+    free(tmp), free(zip);
+}
+
 /* Writes a zip holding `inner` (a file) as name; returns 0. */
 static int wrap(const char *inner, const char *name, const char *out)
 {
