@@ -23,7 +23,7 @@ the end (set TMPDIR for a roomy disk: the largest case needs ~3 GB).
 
 Usage: bench/scale.py [--events 30000,300000,3000000] [--zip-entries 10000,100000]
                       [--unrelated-mb 1024] [--zip-mb 100,1024] [--only xml,wulog,...]
-                      [--timeout 3600]"""
+                      [--timeout 900]"""
 import argparse
 import os
 import shutil
@@ -38,6 +38,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 
 RSS_BAR_KIB = 64 * 1024
+PLURAL = {"entry": "entries", "MB": "MB"}
 RATIO_BAR = 2.0
 
 # ------------------------------------------------------------- generators
@@ -56,13 +57,18 @@ XML_EVENT = (
 
 UNRELATED_EVENT = (
     '<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System>'
-    '<Provider Name="Microsoft-Windows-Kernel-Power" '
+    '<Provider Name="{provider}" '
     'Guid="{{331C3B3A-2005-44C2-AC5E-77220C37D6B4}}"/><EventID>{eid}</EventID><Version>0'
     '</Version><Level>4</Level><Task>0</Task><Opcode>0</Opcode><Keywords>0x8000000000000404'
     '</Keywords><TimeCreated SystemTime="{time}"/><EventRecordID>{rid}</EventRecordID>'
     '<Correlation/><Execution ProcessID="4" ThreadID="{tid}"/><Channel>System</Channel>'
     '<Computer>BENCH-PC</Computer><Security/></System><EventData><Data Name="Reason">{rid}'
     '</Data><Data Name="Flags">{tid}</Data></EventData></Event>\n')
+
+# providers and ids no rule of wudiag keeps (Kernel-Power 41 would be: a crash)
+UNRELATED = [("Microsoft-Windows-Kernel-Power", 105), ("Microsoft-Windows-Kernel-Power", 172),
+             ("Microsoft-Windows-Time-Service", 37), ("Microsoft-Windows-DNS-Client", 1014),
+             ("Microsoft-Windows-Kernel-Processor-Power", 55)]
 
 WU_OP = (
     "{d} {t}.{f:07d} 6996  {tid:<5d} Agent           * START *  Installing updates CallerId = "
@@ -124,7 +130,8 @@ def write_unrelated(path, target_bytes):
             buf = []
             for _ in range(10000):
                 d, t = stamp(n)
-                buf.append(UNRELATED_EVENT.format(eid=(41, 105, 172, 506)[n % 4],
+                provider, eid = UNRELATED[n % len(UNRELATED)]
+                buf.append(UNRELATED_EVENT.format(provider=provider, eid=eid,
                                                   time=f"{d}T{t}.0000000Z", rid=n + 1,
                                                   tid=n % 9973))
                 n += 1
@@ -251,7 +258,7 @@ def series(name, sizes, make, unit_name, tmp, timeout):
         path, units = make(size)
         mb = disk_size(path) / 2**20
         full, alone = measure(tmp, path, timeout)
-        print(f" {units:>9,} {unit_name}{'' if units == 1 else 's'} ({mb:,.0f} MiB on disk)"
+        print(f" {units:>9,} {unit_name if units == 1 else PLURAL.get(unit_name, unit_name + 's')} ({mb:,.0f} MiB on disk)"
               + (f"  [{alone[2]}]" if alone else ""))
         for label, res in (("wudiag collect", full), ("collector alone", alone)):
             r = row(label, units, unit_name, res)
@@ -278,7 +285,7 @@ def main():
     ap.add_argument("--zip-mb", default="100,1024")
     ap.add_argument("--unrelated-mb", type=int, default=1024)
     ap.add_argument("--only", default="xml,wulog,unrelated,zip-entries,zip-big")
-    ap.add_argument("--timeout", type=float, default=3600)
+    ap.add_argument("--timeout", type=float, default=900)
     a = ap.parse_args()
     events = [int(x) for x in a.events.split(",")]
     zip_n = [int(x) for x in a.zip_entries.split(",")]
