@@ -35,6 +35,11 @@ int wd_report_fix_failed(const wd_report *r, const char *rule, const char *fix);
 /* The findings, most severe first (strings owned by r). */
 size_t wd_report_finding_count(const wd_report *r);
 void wd_report_finding(const wd_report *r, size_t i, wd_finding_rec *out);
+/* Where each update stands (the subjects of updates the judgement folded,
+ * with an outcome), for wd_store_save_updates: their number, and at most
+ * cap of them into out (returns how many; strings owned by r). */
+size_t wd_report_update_count(const wd_report *r);
+size_t wd_report_updates(const wd_report *r, wd_update_rec *out, size_t cap);
 
 /* Writes the report as "html" (the summary through the stylesheet), or in
  * full as "xml" or "json" (streamed: memory stays flat whatever the
