@@ -335,7 +335,7 @@ static int read_version(wd_pg *pg, int *version)
             rc = pg_error(pg, WD_EIO, "reading", res);
         else if (PQntuples(res) == 1 && wd_parse_i64(PQgetvalue(res, 0, 0), &v) == WD_OK)
             *version = (int)v;
-        else
+        else if (PQntuples(res) != 0)
             rc = wd_error_set(WD_EFORMAT, "%s has a wudiag schema without a version; it was "
                               "left as it is", pg->shown);
     }
@@ -349,6 +349,12 @@ static int check_version(wd_pg *pg, int version)
         return wd_error_set(WD_ENEWER, "%s was written by a newer wudiag (fleet schema %d, "
                             "this one reads up to %d)", pg->shown, version, WD_PG_SCHEMA);
     return WD_OK;
+}
+
+/* libpq prints the server's notices to stderr unless told otherwise. */
+static void quiet(void *arg, const char *message)
+{
+    (void)arg, (void)message;
 }
 
 /* Creates or migrates the schema in one transaction, serialised with any
@@ -409,8 +415,16 @@ int wd_pg_connect(const char *url, const char *shown, int create, wd_pg **out)
         rc = wd_pg_exec(pg, "SELECT pg_catalog.set_config('search_path', '" WD_PG_NAMESPACE
                             "', false), pg_catalog.set_config('TimeZone', 'UTC', false)",
                         0, NULL, NULL);
-    if (!rc && create)
-        rc = migrate(pg);
+    if (!rc)
+        PQsetNoticeProcessor(pg->conn, quiet, NULL);
+    if (!rc && create) {
+        /* the lock and the DDL only when the schema is not current */
+        rc = read_version(pg, &version);
+        if (!rc && version != WD_PG_SCHEMA)
+            rc = migrate(pg);
+        else if (!rc)
+            pg->version = version;
+    }
     else if (!rc) {
         rc = read_version(pg, &version);
         if (!rc && version == 0)

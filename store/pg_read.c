@@ -566,7 +566,9 @@ static void in_list(wd_buf *sql, const char *column, uint32_t mask, int count,
     for (int i = 0; i < count && i < 32; i++) {
         if (!(mask & (1u << i)) || !name(i))
             continue;
-        wd_buf_printf(sql, first ? " AND %s IN ('%s'" : ", '%s'", column, name(i));
+        if (first)
+            wd_buf_printf(sql, " AND %s IN (", column);
+        wd_buf_printf(sql, "%s'%s'", first ? "" : ", ", name(i));
         first = 0;
     }
     if (!first)
