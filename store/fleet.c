@@ -75,21 +75,26 @@ static int usable(wd_store *s, const void *cb)
     " max(y.collected_at) FROM snapshot y WHERE y.machine_id = l.machine_id"               \
     " AND coalesce(y.verdict, '') <> 'failing'), '')) END"
 
+/* How many snapshots each machine has: one pass over snapshot_by_machine. */
+#define COUNTS "counts AS (SELECT machine_id, count(*) AS n FROM snapshot GROUP BY machine_id)"
+
 static const char lite_machines[] =
-    "WITH " LITE_LATEST
-    " SELECT l.name, s.id, (SELECT count(*) FROM snapshot x WHERE x.machine_id = l.machine_id),"
+    "WITH " LITE_LATEST ", " COUNTS
+    " SELECT l.name, s.id, c.n,"
     " s.collected_at, s.verdict, (SELECT count(*) FROM finding f WHERE f.snapshot_id = s.id"
     " AND " PROBLEM "), " FAILING_SINCE ", t.rule, t.title, t.first_fix"
     " FROM latest l JOIN snapshot s ON s.id = l.snapshot_id"
+    " JOIN counts c ON c.machine_id = l.machine_id"
     " LEFT JOIN finding t ON t.id = (SELECT f.id FROM finding f WHERE f.snapshot_id = s.id"
     " AND " PROBLEM " ORDER BY f.id LIMIT 1) ORDER BY l.name, l.machine_id";
 
 static const char pg_machines[] =
-    "WITH " PG_LATEST
-    " SELECT l.name, s.id, (SELECT count(*) FROM snapshot x WHERE x.machine_id = l.machine_id),"
+    "WITH " PG_LATEST ", " COUNTS
+    " SELECT l.name, s.id, c.n,"
     " s.collected_at, s.verdict, (SELECT count(*) FROM finding f WHERE f.snapshot_id = s.id"
     " AND " PROBLEM "), " FAILING_SINCE ", t.rule, t.title, t.first_fix"
     " FROM latest l JOIN snapshot s ON s.id = l.snapshot_id"
+    " JOIN counts c ON c.machine_id = l.machine_id"
     " LEFT JOIN LATERAL (SELECT f.rule, f.title, f.first_fix FROM finding f"
     " WHERE f.snapshot_id = s.id AND " PROBLEM " ORDER BY f.id LIMIT 1) t ON true"
     " ORDER BY l.name, l.machine_id";
@@ -149,16 +154,15 @@ int wd_store_fleet_machines(wd_store *s, int (*cb)(void *ctx, const wd_fleet_mac
 
 static const char lite_problems[] =
     "WITH " LITE_LATEST ","
-    " cur AS (SELECT l.machine_id, f.id AS fid, f.rule, f.title, f.first_fix, f.severity FROM latest l"
-    " JOIN finding f ON f.snapshot_id = l.snapshot_id WHERE " PROBLEM "),"
-    " cited AS (SELECT DISTINCT c.machine_id, a.code AS code, c.rule, c.first_fix, c.title,"
-    " c.severity"
-    " FROM cur c JOIN finding_evidence fe ON fe.finding_id = c.fid AND fe.kind = 'activity'"
-    " JOIN activity a ON a.id = fe.row_id WHERE a.code IS NOT NULL"
+    " cur AS (SELECT l.machine_id, f.id AS fid, f.rule, f.title, f.first_fix, f.severity"
+    " FROM latest l JOIN finding f ON f.snapshot_id = l.snapshot_id WHERE " PROBLEM "),"
+    " coded AS (SELECT DISTINCT c.fid, c.machine_id, a.code AS code, c.rule, c.first_fix,"
+    " c.title, c.severity FROM cur c JOIN finding_evidence fe ON fe.finding_id = c.fid"
+    " AND fe.kind = 'activity' JOIN activity a ON a.id = fe.row_id"
+    " WHERE a.code IS NOT NULL),"
+    " cited AS (SELECT machine_id, code, rule, first_fix, title, severity FROM coded"
     " UNION ALL SELECT c.machine_id, NULL, c.rule, c.first_fix, c.title, c.severity"
-    " FROM cur c"
-    " WHERE NOT EXISTS (SELECT 1 FROM finding_evidence fe JOIN activity a ON a.id = fe.row_id"
-    " WHERE fe.finding_id = c.fid AND fe.kind = 'activity' AND a.code IS NOT NULL)),"
+    " FROM cur c WHERE c.fid NOT IN (SELECT fid FROM coded)),"
     PROBLEMS_TAIL " LIMIT CAST(?1 AS INTEGER)";
 
 static const char pg_problems[] =
@@ -166,16 +170,15 @@ static const char pg_problems[] =
     " cur AS (SELECT l.machine_id, f.snapshot_id AS sid, f.id AS fid, f.rule, f.title,"
     " f.first_fix, f.severity FROM latest l JOIN finding f ON f.snapshot_id = l.snapshot_id"
     " WHERE " PROBLEM "),"
-    " cited AS (SELECT DISTINCT c.machine_id, a.code AS code, c.rule, c.first_fix, c.title,"
-    " c.severity"
-    " FROM cur c JOIN finding_evidence fe ON fe.snapshot_id = c.sid AND fe.finding_id = c.fid"
-    " AND fe.kind = 'activity' JOIN activity a ON a.snapshot_id = c.sid AND a.id = fe.row_id"
-    " WHERE a.code IS NOT NULL"
+    " coded AS (SELECT DISTINCT c.sid, c.fid, c.machine_id, a.code AS code, c.rule,"
+    " c.first_fix, c.title, c.severity FROM cur c JOIN finding_evidence fe"
+    " ON fe.snapshot_id = c.sid AND fe.finding_id = c.fid AND fe.kind = 'activity'"
+    " JOIN activity a ON a.snapshot_id = c.sid AND a.id = fe.row_id"
+    " WHERE a.code IS NOT NULL),"
+    " cited AS (SELECT machine_id, code, rule, first_fix, title, severity FROM coded"
     " UNION ALL SELECT c.machine_id, NULL, c.rule, c.first_fix, c.title, c.severity"
-    " FROM cur c"
-    " WHERE NOT EXISTS (SELECT 1 FROM finding_evidence fe JOIN activity a"
-    " ON a.snapshot_id = fe.snapshot_id AND a.id = fe.row_id WHERE fe.snapshot_id = c.sid"
-    " AND fe.finding_id = c.fid AND fe.kind = 'activity' AND a.code IS NOT NULL)),"
+    " FROM cur c WHERE NOT EXISTS (SELECT 1 FROM coded x WHERE x.sid = c.sid"
+    " AND x.fid = c.fid)),"
     PROBLEMS_TAIL " LIMIT $1::bigint";
 
 typedef int (*problem_cb)(void *, const wd_fleet_problem *);
@@ -269,10 +272,12 @@ int wd_store_fleet_updates(wd_store *s, int64_t limit,
 
 /* --------------------------------------------------------------- weeks */
 
+/* A machine's last snapshot of a week is the one whose next snapshot is in
+ * another week (or that has none): read in the order of snapshot_by_machine,
+ * no sort of the whole table. */
 #define WEEKS_TAIL                                                                         \
-    " last AS (SELECT id, verdict, week FROM (SELECT wk.id, wk.verdict, wk.week,"          \
-    " row_number() OVER (PARTITION BY wk.machine_id, wk.week ORDER BY wk.collected_at DESC," \
-    " wk.id DESC) AS rn FROM wk) x WHERE rn = 1),"                                         \
+    " last AS (SELECT id, verdict, week FROM wk"                                           \
+    " WHERE next_at IS NULL OR next_at >= week_end),"                                      \
     " ups AS (SELECT us.snapshot_id,"                                                      \
     " sum(CASE WHEN us.state IN ('ok', 'resolved', 'superseded') THEN 1 ELSE 0 END) AS inst," \
     " sum(CASE WHEN us.state = 'failing' THEN 1 ELSE 0 END) AS fail"                       \
@@ -285,18 +290,25 @@ int wd_store_fleet_updates(wd_store *s, int64_t limit,
     " coalesce(sum(u.inst), 0), coalesce(sum(u.fail), 0)"                                  \
     " FROM last l LEFT JOIN ups u ON u.snapshot_id = l.id GROUP BY l.week ORDER BY l.week"
 
-/* The Monday of the week of a time, as text. */
+#define NEXT_AT                                                                            \
+    "lead(s.collected_at) OVER (PARTITION BY s.machine_id ORDER BY s.collected_at, s.id)"
+
+/* wk: each snapshot since ?1 with its week (the Monday), the Monday after
+ * it, and when the machine's next snapshot was taken. */
 static const char lite_weeks[] =
-    "WITH wk AS (SELECT s.id, s.machine_id, s.verdict, s.collected_at,"
+    "WITH w0 AS (SELECT s.id, s.verdict, s.collected_at, " NEXT_AT " AS next_at,"
     " date(substr(s.collected_at, 1, 10), '-' || ((CAST(strftime('%w',"
     " substr(s.collected_at, 1, 10)) AS INTEGER) + 6) % 7) || ' days') AS week"
     " FROM snapshot s WHERE ?1 IS NULL OR s.collected_at >= ?1),"
+    " wk AS (SELECT id, verdict, week, next_at, date(week, '+7 days') AS week_end FROM w0),"
     WEEKS_TAIL;
 
 static const char pg_weeks[] =
-    "WITH wk AS (SELECT s.id, s.machine_id, s.verdict, s.collected_at,"
-    " to_char(date_trunc('week', substr(s.collected_at, 1, 10)::date), 'YYYY-MM-DD') AS week"
+    "WITH w0 AS (SELECT s.id, s.verdict, s.collected_at, " NEXT_AT " AS next_at,"
+    " date_trunc('week', substr(s.collected_at, 1, 10)::date)::date AS monday"
     " FROM snapshot s WHERE $1::text IS NULL OR s.collected_at >= $1::text),"
+    " wk AS (SELECT id, verdict, to_char(monday, 'YYYY-MM-DD') AS week, next_at,"
+    " to_char(monday + 7, 'YYYY-MM-DD') AS week_end FROM w0),"
     WEEKS_TAIL;
 
 typedef int (*week_cb)(void *, const wd_fleet_week *);

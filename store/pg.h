@@ -10,6 +10,11 @@
 
 /* The fleet schema this wudiag writes (wudiag.meta 'schema'). */
 #define WD_PG_SCHEMA 1
+/* Snapshots pushed per transaction (a batch that fails is tried again one
+ * snapshot per transaction). */
+#ifndef WD_PG_BATCH
+#define WD_PG_BATCH 100
+#endif
 /* The PostgreSQL schema (namespace) wudiag's tables live in. */
 #define WD_PG_NAMESPACE "wudiag"
 

@@ -21,7 +21,7 @@ void (*wd_pg__push_hook)(const char *step, const char *uid);
 
 void *wd_pg__conn(wd_pg *pg);
 
-#define BATCH 50           /* snapshots per transaction */
+#define BATCH WD_PG_BATCH
 #define CHUNK (256 * 1024) /* COPY data sent at a time */
 
 /* A local snapshot waiting to be pushed. */
@@ -39,6 +39,8 @@ typedef struct push {
     wd_buf copy;  /* COPY data being gathered */
     wd_buf text;  /* scratch: one value made valid UTF-8 */
     const char *shown; /* the fleet database, password redacted */
+    char *machine_name; /* the machine looked up last, and its id */
+    char machine_id[24];
     int lost;     /* the connection is gone */
 } push;
 
@@ -135,10 +137,15 @@ static int local_error(push *p, int r)
     return wd_store__error(p->s, r, "reading");
 }
 
-/* The fleet's id of a machine (made when new). Two statements: the SELECT
- * must see a row another pusher committed while the INSERT waited. */
+/* The fleet's id of a machine (made when new), remembered for the push.
+ * Two statements: the SELECT must see a row another pusher committed while
+ * the INSERT waited. */
 static int machine_id(push *p, const char *name, char id[24])
 {
+    if (p->machine_name && !strcmp(p->machine_name, name)) {
+        snprintf(id, 24, "%s", p->machine_id);
+        return WD_OK;
+    }
     const char *params[] = {param_text(&p->text, name)};
     PGresult *res;
     int rc = wd_pg_exec(p->pg, "INSERT INTO machine(name) VALUES ($1::text)"
@@ -147,58 +154,103 @@ static int machine_id(push *p, const char *name, char id[24])
         return rc;
     res = PQexecParams(p->conn, "SELECT id FROM machine WHERE lower(name) = lower($1::text)", 1,
                        NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
         snprintf(id, 24, "%s", PQgetvalue(res, 0, 0));
-    else
+        free(p->machine_name);
+        p->machine_name = wd_strdup(name);
+        snprintf(p->machine_id, sizeof p->machine_id, "%s", id);
+    } else {
         rc = wd_error_set(WD_EIO, "pushing to %s: %s", p->shown,
                           PQstatus(p->conn) == CONNECTION_OK ? "no machine row"
                                                               : "the connection was lost");
+    }
     PQclear(res);
     return rc;
 }
 
-/* Inserts the snapshot row of one pending snapshot; sets remote when the
- * fleet did not have it. */
-static int insert_snapshot(push *p, sqlite3_stmt *sel, pending *q)
+/* The batch's snapshot rows' parameters, SNAP_COLS per snapshot, their
+ * text kept in vals (one buffer per value). */
+static int snapshot_params(push *p, sqlite3_stmt *sel, const pending *batch, size_t n,
+                           wd_buf *vals, const char **params)
 {
-    wd_buf vals[SNAP_COLS];
-    const char *params[SNAP_COLS];
-    char mid[24] = "";
-    int rc = WD_OK, r;
-    PGresult *res = NULL;
-    sqlite3_bind_int64(sel, 1, q->local);
-    r = sqlite3_step(sel);
-    if (r != SQLITE_ROW) {
+    int rc = WD_OK;
+    for (size_t i = 0; !rc && i < n; i++) {
+        char mid[24] = "";
+        sqlite3_bind_int64(sel, 1, batch[i].local);
+        int r = sqlite3_step(sel);
+        if (r != SQLITE_ROW) {
+            sqlite3_reset(sel);
+            return local_error(p, r == SQLITE_DONE ? SQLITE_CORRUPT : r);
+        }
+        rc = machine_id(p, (const char *)sqlite3_column_text(sel, 2), mid);
+        for (int c = 0; c < SNAP_COLS; c++) {
+            wd_buf *v = &vals[i * SNAP_COLS + (size_t)c];
+            const char *t = c == 2 ? mid : (const char *)sqlite3_column_text(sel, c);
+            params[i * SNAP_COLS + (size_t)c] = param_text(v, t);
+        }
         sqlite3_reset(sel);
-        return local_error(p, r == SQLITE_DONE ? SQLITE_CORRUPT : r);
     }
-    rc = machine_id(p, (const char *)sqlite3_column_text(sel, 2), mid);
-    for (int i = 0; i < SNAP_COLS; i++) {
-        vals[i] = (wd_buf)WD_BUF_INIT;
-        const char *v = (const char *)sqlite3_column_text(sel, i);
-        params[i] = i == 2 ? mid : param_text(&vals[i], v);
+    return rc;
+}
+
+/* "INSERT INTO snapshot ... VALUES (...), (...) ... RETURNING id, uid". */
+static void insert_sql(wd_buf *sql, size_t n)
+{
+    static const char *const casts[SNAP_COLS] = {"::bigint", "", "::bigint", "", "", "", "",
+                                                 "", "", "::bigint", "::bigint", "::bigint",
+                                                 "::bigint", ""};
+    wd_buf_puts(sql, "INSERT INTO snapshot(local_id, uid, machine_id, collected_at,"
+                     " evidence_time, command_line, evidence, wudiag_version, verdict, events,"
+                     " failures, findings, activities, machine_from) VALUES ");
+    for (size_t i = 0; i < n; i++) {
+        wd_buf_puts(sql, i ? ", (" : "(");
+        for (int c = 0; c < SNAP_COLS; c++)
+            wd_buf_printf(sql, "%s$%zu%s", c ? ", " : "", i * SNAP_COLS + (size_t)c + 1,
+                          casts[c]);
+        wd_buf_putc(sql, ')');
+    }
+    wd_buf_puts(sql, " ON CONFLICT (uid) DO NOTHING RETURNING id, uid");
+}
+
+/* Inserts the batch's snapshot rows in one statement; sets remote on those
+ * the fleet did not have. *added counts them. */
+static int insert_snapshots(push *p, sqlite3_stmt *sel, pending *batch, size_t n,
+                            size_t *added)
+{
+    wd_buf *vals = calloc(n * SNAP_COLS, sizeof *vals), sql = WD_BUF_INIT;
+    const char **params = calloc(n * SNAP_COLS, sizeof *params);
+    PGresult *res = NULL;
+    int rc = vals && params ? snapshot_params(p, sel, batch, n, vals, params)
+                            : wd_error_set(WD_ENOMEM, "out of memory pushing");
+    *added = 0;
+    if (!rc) {
+        insert_sql(&sql, n);
+        rc = wd_buf_ok(&sql) ? WD_OK : wd_error_set(WD_ENOMEM, "out of memory pushing");
     }
     if (!rc) {
-        res = PQexecParams(p->conn,
-                           "INSERT INTO snapshot(local_id, uid, machine_id, collected_at,"
-                           " evidence_time, command_line, evidence, wudiag_version, verdict,"
-                           " events, failures, findings, activities, machine_from) VALUES"
-                           " ($1::bigint, $2, $3::bigint, $4, $5, $6, $7, $8, $9, $10::bigint,"
-                           " $11::bigint, $12::bigint, $13::bigint, $14)"
-                           " ON CONFLICT (uid) DO NOTHING RETURNING id",
-                           SNAP_COLS, NULL, params, NULL, NULL, 0);
+        res = PQexecParams(p->conn, wd_buf_cstr(&sql), (int)(n * SNAP_COLS), NULL, params,
+                           NULL, NULL, 0);
         if (PQresultStatus(res) != PGRES_TUPLES_OK)
             rc = wd_error_set(PQstatus(p->conn) == CONNECTION_OK ? WD_ERROR : WD_EIO,
-                              "pushing snapshot %lld to %s: %.*s", (long long)q->local,
-                              p->shown, (int)strcspn(PQresultErrorMessage(res), "\n"),
+                              "pushing snapshots to %s: %.*s", p->shown,
+                              (int)strcspn(PQresultErrorMessage(res), "\n"),
                               PQresultErrorMessage(res));
-        else if (PQntuples(res) == 1)
-            wd_parse_i64(PQgetvalue(res, 0, 0), &q->remote);
+    }
+    for (int r = 0; !rc && r < PQntuples(res); r++) {
+        const char *uid = PQgetvalue(res, r, 1);
+        for (size_t i = 0; i < n; i++)
+            if (!batch[i].remote && batch[i].uid && !strcmp(batch[i].uid, uid)) {
+                wd_parse_i64(PQgetvalue(res, r, 0), &batch[i].remote);
+                (*added)++;
+                break;
+            }
     }
     PQclear(res);
-    for (int i = 0; i < SNAP_COLS; i++)
+    for (size_t i = 0; vals && i < n * SNAP_COLS; i++)
         wd_buf_free(&vals[i]);
-    sqlite3_reset(sel);
+    free(vals);
+    free(params);
+    wd_buf_free(&sql);
     return rc;
 }
 
@@ -390,11 +442,10 @@ static int push_batch(push *p, sqlite3_stmt *sel, pending *batch, size_t n)
     size_t added = 0;
     if (!rc)
         hook("begin", &batch[0]);
-    for (size_t i = 0; !rc && i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         batch[i].remote = 0;
-        rc = insert_snapshot(p, sel, &batch[i]);
-        added += batch[i].remote != 0;
-    }
+    if (!rc)
+        rc = insert_snapshots(p, sel, batch, n, &added);
     if (!rc)
         hook("snapshot", &batch[0]);
     for (size_t t = 0; !rc && added && t < NTABLES; t++) {
@@ -413,6 +464,9 @@ static int push_batch(push *p, sqlite3_stmt *sel, pending *batch, size_t n)
             p->lost = 1;
         for (size_t i = 0; i < n; i++)
             batch[i].remote = 0;
+        /* a machine row made in the rolled-back transaction is gone */
+        free(p->machine_name);
+        p->machine_name = NULL;
         return rc;
     }
     hook("commit", &batch[0]);
@@ -530,8 +584,6 @@ int wd_store_push(wd_store *s, const char *url, int64_t snapshot, wd_push_stats 
     if (s->pg)
         return wd_error_set(WD_EUSAGE, "push copies a history file into a fleet database, "
                             "not %s", s->path);
-    if (s->empty)
-        return WD_OK;
     memset(&p, 0, sizeof p);
     p.s = s;
     p.stats = stats;
@@ -541,9 +593,11 @@ int wd_store_push(wd_store *s, const char *url, int64_t snapshot, wd_push_stats 
     if (!rc) {
         p.conn = wd_pg__conn(p.pg);
         p.shown = wd_buf_cstr(&shown);
-        rc = run(&p, snapshot, progress, ctx);
+        /* an empty history pushes nothing, but the fleet schema is made */
+        rc = s->empty ? WD_OK : run(&p, snapshot, progress, ctx);
     }
     wd_pg_close(p.pg);
+    free(p.machine_name);
     wd_buf_free(&p.copy);
     wd_buf_free(&p.text);
     wd_buf_free(&shown);

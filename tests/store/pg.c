@@ -356,9 +356,9 @@ Test(store_pg, server_killed_mid_push_leaves_no_partial_snapshot_and_next_push_c
     char *db = wdt_path(dir, "h.db"), *ci = wdt_pg_newdb();
     wd_store *lite = NULL;
     wd_push_stats st;
-    write_history(db, "PC-1", "Update", 80, 40); /* two batches */
+    /* the first push lands; the second one, of the newest 30 again, dies */
+    write_history(db, "PC-1", "Update", WD_PG_BATCH + 30, 40);
     cr_assert_eq(wd_store_open(db, WD_STORE_READONLY, &lite), WD_OK);
-    /* the first batch lands; the server dies in the second */
     wd_pg__push_hook = NULL;
     cr_assert_eq(wd_store_push(lite, ci, 0, &st, NULL, NULL), WD_OK);
     cr_assert_eq(wdt_pg_sql(ci, "DELETE FROM wudiag.snapshot WHERE id IN (SELECT id FROM"
@@ -367,19 +367,22 @@ Test(store_pg, server_killed_mid_push_leaves_no_partial_snapshot_and_next_push_c
     wd_pg__push_hook = kill_mid_push;
     int rc = wd_store_push(lite, ci, 0, &st, NULL, NULL);
     wd_pg__push_hook = NULL;
+    int restarted = killed ? wdt_pg_restart() : 0;
     cr_assert(killed);
+    cr_assert_eq(restarted, 0);
     cr_assert_neq(rc, WD_OK, "a push through a dead server must fail");
+    /* the first batch (all present) went by; the second died */
     cr_assert_eq(st.pushed, 0);
+    cr_assert_eq(st.present, WD_PG_BATCH);
     cr_assert_eq(st.failed, 30, "failed %lld", (long long)st.failed);
     cr_assert_not_null(strstr(wd_error_last(), "dbname="), "%s", wd_error_last());
-    cr_assert_eq(wdt_pg_restart(), 0);
-    cr_assert_eq(fleet_count(ci, "SELECT count(*) FROM wudiag.snapshot"), 50);
+    cr_assert_eq(fleet_count(ci, "SELECT count(*) FROM wudiag.snapshot"), WD_PG_BATCH);
     assert_whole(ci, 3);
     /* what did not land goes with the next push */
     cr_assert_eq(wd_store_push(lite, ci, 0, &st, NULL, NULL), WD_OK, "%s", wd_error_last());
     cr_assert_eq(st.pushed, 30);
-    cr_assert_eq(st.present, 50);
-    cr_assert_eq(fleet_count(ci, "SELECT count(*) FROM wudiag.snapshot"), 80);
+    cr_assert_eq(st.present, WD_PG_BATCH);
+    cr_assert_eq(fleet_count(ci, "SELECT count(*) FROM wudiag.snapshot"), WD_PG_BATCH + 30);
     assert_whole(ci, 3);
     wd_store_close(lite);
     free(db), free(ci);
