@@ -9,7 +9,8 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CORPUS = os.environ.get("WUDIAG_CORPUS", os.path.join(ROOT, "..", "shared", "corpus"))
+# the real logs copied into the tree; $WUDIAG_CORPUS names another copy
+CORPUS = os.environ.get("WUDIAG_CORPUS", os.path.join(ROOT, "tests", "data", "corpus"))
 
 
 def program(env, rel, hint):

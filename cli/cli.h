@@ -46,6 +46,10 @@ int wd_cli_opt(int argc, char **argv, int *i, const char *name, const char **val
 /* True when argv[i] is -h or --help. */
 int wd_cli_is_help(const char *arg);
 
+/* `git describe --always --dirty` of the tree wudiag was built from, or ""
+ * when it was built without git (build_id.c, made by cmake/BuildId.cmake). */
+extern const char wd_build_commit[];
+
 /* Set from the top-level argv for the run metadata. */
 extern int wd_cli_argc;
 extern char **wd_cli_argv;

@@ -4,6 +4,7 @@
  * that hands them to the store; the report reads them back. */
 #include "cli.h"
 #include "collector.h"
+#include "progress.h"
 #include "report.h"
 
 #include <stdio.h>
@@ -13,15 +14,13 @@
 
 typedef struct options {
     const char *evidence, *db, *output, *format, *kb, *template_path, *snapshot, *machine;
-    int redact;
+    int redact, quiet;
 } options;
 
 /* ------------------------------------------------------------------ sink */
 
 typedef struct collect_ctx {
     wd_store *store;
-    int progress; /* stderr is a terminal */
-    uint64_t files, records;
 } collect_ctx;
 
 static int put_service(void *c, const wd_service_rec *r)
@@ -50,13 +49,7 @@ static int put_note(void *c, const wd_note_rec *r)
 }
 static int put_source(void *c, const wd_source_rec *r)
 {
-    collect_ctx *ctx = c;
-    ctx->files++;
-    ctx->records += r->records;
-    if (ctx->progress)
-        fprintf(stderr, "\rwudiag: read %llu files, %llu records (%s)\033[K",
-                (unsigned long long)ctx->files, (unsigned long long)ctx->records, r->kind);
-    return wd_store_add_source(ctx->store, r);
+    return wd_store_add_source(((collect_ctx *)c)->store, r);
 }
 
 /* Collects the evidence (or the live system) into one new snapshot and
@@ -65,9 +58,12 @@ static int put_source(void *c, const wd_source_rec *r)
 static int collect_snapshot(wd_store *store, const options *o, int argc, char **argv,
                             int64_t *snap)
 {
-    collect_ctx ctx = {store, isatty(STDERR_FILENO), 0, 0};
+    collect_ctx ctx = {store};
     wd_sink sink = {&ctx,     put_service, put_event,  put_failure,
                     put_fact, put_note,    put_source, put_activity};
+    wd_progress progress;
+    wd_progress_start(&progress, stderr, wd_progress_wanted(stderr, o->quiet));
+    wd_sink counted = wd_progress_sink(&progress, &sink);
     char *cmdline = wd_cli_command_line(argc, argv);
     int rc = wd_store_begin(store, cmdline, o->evidence ? o->evidence : "live");
     free(cmdline);
@@ -75,9 +71,8 @@ static int collect_snapshot(wd_store *store, const options *o, int argc, char **
         return rc;
     rc = wd_store_set_machine(store, o->machine);
     if (rc == 0)
-        rc = o->evidence ? wd_collect_evidence(o->evidence, &sink) : wd_collect_live(&sink);
-    if (ctx.progress && ctx.files)
-        fputc('\n', stderr);
+        rc = o->evidence ? wd_collect_evidence(o->evidence, &counted) : wd_collect_live(&counted);
+    wd_progress_end(&progress);
     if (rc == 0)
         rc = wd_store_finish(store, snap);
     if (rc)
@@ -166,14 +161,21 @@ static int parse(int argc, char **argv, const char *verb, const char *allowed, o
             o->redact = 1;
             continue;
         }
+        if (strchr(allowed, 'q') && (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q"))) {
+            o->quiet = 1;
+            continue;
+        }
         return wd_cli_usage(verb, "unknown option '%s'", argv[i]);
     }
-    if (o->format && strcmp(o->format, "html") && strcmp(o->format, "xml"))
-        return wd_cli_usage(verb, "--format must be html or xml, not '%s'", o->format);
+    if (o->format && strcmp(o->format, "html") && strcmp(o->format, "xml") &&
+        strcmp(o->format, "json"))
+        return wd_cli_usage(verb, "--format must be html, xml or json, not '%s'", o->format);
     if (!o->format)
         o->format = "html";
     if (!o->output)
-        o->output = !strcmp(o->format, "xml") ? "report.xml" : "report.html";
+        o->output = !strcmp(o->format, "xml")    ? "report.xml"
+                    : !strcmp(o->format, "json") ? "report.json"
+                                                 : "report.html";
     return 0;
 }
 
@@ -219,7 +221,8 @@ static int summarize(wd_report *r, const options *o, int64_t snap)
 
 static const char diagnose_help[] =
     "usage: wudiag diagnose [--evidence PATH] [--machine NAME] [--db FILE] [-o FILE]\n"
-    "                       [--format html|xml] [--redact] [--kb DIR] [--template FILE]\n\n"
+    "                       [--format html|xml|json] [--redact] [--quiet] [--kb DIR]\n"
+    "                       [--template FILE]\n\n"
     "Collects the evidence (a folder or .zip captured with capture-evidence.ps1; on\n"
     "Windows without --evidence, the live system), stores it as a snapshot in the\n"
     "history database, analyses it and writes the report. A run whose report cannot\n"
@@ -229,27 +232,39 @@ static const char diagnose_help[] =
     "                    evidence gives, else a fingerprint of it, unnamed-XXXXXXXX)\n"
     "  --db FILE         history database (default: $XDG_DATA_HOME/wudiag/history.db,\n"
     "                    %ProgramData%\\wudiag\\history.db on Windows)\n"
-    "  -o, --output FILE report file (default report.html or report.xml; - for stdout)\n"
-    "  --format FMT      html (default) or xml\n"
-    "  --redact          replace machine names, user names and SIDs in the report\n"
+    "  -o, --output FILE report file (default report.html, .xml or .json; - for stdout)\n"
+    "  --format FMT      html (default), or xml or json (the full report)\n"
+    "  --redact          replace machine, user, domain and internal host names, IP and\n"
+    "                    e-mail addresses and SIDs in the report with placeholders\n"
+    "  -q, --quiet       no progress line (shown on a terminal when collecting\n"
+    "                    takes more than 2 seconds)\n"
     "  --kb DIR          use the knowledge base files in DIR instead of the built-in one\n"
     "  --template FILE   use FILE instead of the built-in report.xsl\n\n"
-    "exit codes: 0 healthy, 1 could not run, 2 usage error, 3 problems found\n";
+    "exit codes: 0 healthy, 1 could not run, 2 usage error, 3 failing, 4 warning,\n"
+    "5 incomplete evidence\n";
 
 static const char collect_help[] =
-    "usage: wudiag collect [--evidence PATH] [--machine NAME] [--db FILE]\n\n"
+    "usage: wudiag collect [--evidence PATH] [--machine NAME] [--db FILE] [--quiet] [--kb DIR]\n\n"
     "Stores a snapshot of the evidence (or, on Windows, of the live system) in the\n"
     "history database, analyses it, and prints the snapshot id and a summary.\n\n"
+    "  --evidence PATH   evidence folder or .zip\n"
     "  --machine NAME    the machine the evidence is from (default: the name the\n"
-    "                    evidence gives, else a fingerprint of it, unnamed-XXXXXXXX)\n\n"
-    "exit codes: 0 healthy, 1 could not run, 2 usage error, 3 problems found\n";
+    "                    evidence gives, else a fingerprint of it, unnamed-XXXXXXXX)\n"
+    "  --db FILE         history database (default: $XDG_DATA_HOME/wudiag/history.db,\n"
+    "                    %ProgramData%\\wudiag\\history.db on Windows)\n"
+    "  -q, --quiet       no progress line (shown on a terminal when collecting\n"
+    "                    takes more than 2 seconds)\n"
+    "  --kb DIR          use the knowledge base files in DIR instead of the built-in one\n\n"
+    "exit codes: 0 healthy, 1 could not run, 2 usage error, 3 failing, 4 warning,\n"
+    "5 incomplete evidence\n";
 
 static const char report_help[] =
     "usage: wudiag report [--snapshot ID|latest] [--machine NAME] [--db FILE] [-o FILE]\n"
-    "                     [--format html|xml] [--redact] [--kb DIR] [--template FILE]\n\n"
+    "                     [--format html|xml|json] [--redact] [--kb DIR] [--template FILE]\n\n"
     "Renders the report of a stored snapshot (default: the latest one, of --machine\n"
     "when given). Works on a read-only database.\n\n"
-    "exit codes: 0 healthy, 1 could not run, 2 usage error, 3 problems found\n";
+    "exit codes: 0 healthy, 1 could not run, 2 usage error, 3 failing, 4 warning,\n"
+    "5 incomplete evidence\n";
 
 /* Writes the report file of a run; on failure the run stores nothing. */
 static int write_report(wd_store *store, wd_report *r, const options *o)
@@ -274,7 +289,7 @@ static int run_collect(int argc, char **argv, const char *verb, int render)
     wd_report *r = NULL;
     char *cmdline = NULL;
     int64_t snap = 0;
-    int code = parse(argc, argv, verb, render ? "edoftkrm" : "edkm", &o);
+    int code = parse(argc, argv, verb, render ? "edoftkrmq" : "edkmq", &o);
     if (code)
         return code;
 #ifndef _WIN32

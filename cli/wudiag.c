@@ -81,7 +81,10 @@ int main(int argc, char **argv)
         return WD_EXIT_HEALTHY;
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-        printf("wudiag %s\n", WD_VERSION);
+        if (wd_build_commit[0])
+            printf("wudiag %s (git %s)\n", WD_VERSION, wd_build_commit);
+        else
+            printf("wudiag %s (built from a source tree without git)\n", WD_VERSION);
         return WD_EXIT_HEALTHY;
     }
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)

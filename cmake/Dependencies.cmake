@@ -41,4 +41,13 @@ if(WUDIAG_POSTGRES)
 endif()
 if(WUDIAG_BUILD_TESTS)
   wd_require_pkg(WD_CRITERION criterion libcriterion-dev)
+  # the JSON report is checked against its JSON Schema by a real validator
+  if(NOT WIN32 AND NOT CMAKE_CROSSCOMPILING)
+    execute_process(COMMAND /usr/bin/python3 -c "import jsonschema"
+                    RESULT_VARIABLE WD_JSONSCHEMA_MISSING OUTPUT_QUIET ERROR_QUIET)
+    if(WD_JSONSCHEMA_MISSING)
+      message(FATAL_ERROR "wudiag's tests need python3-jsonschema: install the Debian package "
+                          "'python3-jsonschema' (or run scripts/install-deps)")
+    endif()
+  endif()
 endif()

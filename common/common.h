@@ -141,6 +141,11 @@ typedef struct wd_update_service {
 const wd_update_service *wd_update_services(size_t *count);
 /* The entry for a key name (case-insensitive), or NULL. */
 const wd_update_service *wd_update_service_find(const char *name);
+/* The start type Windows gives the service on this build (the OS build
+ * number; 0 when unknown), or NULL where it differs between the versions
+ * the build may be (the Update Orchestrator was Manual before Windows 10
+ * 1809 on some editions and Automatic after). */
+const char *wd_update_service_expected(const wd_update_service *s, long build);
 /* The entry for a key name or a display name, English or localised (the
  * names Windows shows in German, French, Spanish and Italian; SCM events
  * name services by their display name in the system language), or NULL. */

@@ -91,3 +91,12 @@ const wd_update_service *wd_update_service_by_any_name(const char *name)
             return wd_update_service_find(localised[i].name);
     return NULL;
 }
+
+const char *wd_update_service_expected(const wd_update_service *s, long build)
+{
+    if (!s)
+        return NULL;
+    if (wd_strcaseeq(s->name, "UsoSvc") && build > 0 && build < 17763)
+        return NULL; /* Manual on 1607 and Server 2016, Automatic from 1809 on */
+    return s->expected_start;
+}

@@ -48,20 +48,24 @@ static int xml_char_ok(uint32_t c)
 
 void wd_xml_clean(const char *s, wd_buf *out)
 {
-    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *p = (const unsigned char *)s, *run = p;
     size_t n = s ? strlen(s) : 0;
-    while (n > 0) {
+    while (n > 0) { /* what is fine is appended in runs, not byte by byte */
         uint32_t c;
-        size_t len = utf8_decode(p, n, &c);
-        if (len == 0) {
-            wd_buf_puts(out, "\xEF\xBF\xBD"); /* U+FFFD for a bad byte */
-            p++, n--;
+        size_t len = *p >= 0x20 && *p < 0x80 ? (c = *p, 1) : utf8_decode(p, n, &c);
+        if (len && xml_char_ok(c)) {
+            p += len, n -= len;
             continue;
         }
-        if (xml_char_ok(c))
-            wd_buf_append(out, (const char *)p, len);
+        wd_buf_append(out, (const char *)run, (size_t)(p - run));
+        if (len == 0) {
+            wd_buf_puts(out, "\xEF\xBF\xBD"); /* U+FFFD for a bad byte */
+            len = 1;
+        }
         p += len, n -= len;
+        run = p;
     }
+    wd_buf_append(out, (const char *)run, (size_t)(p - run));
 }
 
 /* ============================================================ the calls */

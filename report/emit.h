@@ -53,12 +53,12 @@ typedef enum wd_vkind { WD_V_STR, WD_V_NUM, WD_V_BOOL } wd_vkind;
 typedef struct wd_emit wd_emit;
 struct wd_emit {
     /* the implementation */
-    void (*open)(wd_emit *e, const char *name);  /* element / object */
+    void (*open)(wd_emit *e, const char *name); /* element / object */
     void (*close)(wd_emit *e);
-    void (*list)(wd_emit *e, const char *key);   /* JSON array; nothing in XML */
+    void (*list)(wd_emit *e, const char *key); /* JSON array; nothing in XML */
     void (*list_end)(wd_emit *e);
     void (*attr)(wd_emit *e, const char *name, const char *value, wd_vkind kind);
-    void (*child)(wd_emit *e, const char *name, const char *text); /* text element */
+    void (*child)(wd_emit *e, const char *name, const char *text);  /* text element */
     void (*content)(wd_emit *e, const char *key, const char *text); /* element text */
     int (*finish)(wd_emit *e); /* ends the document and flushes it */
     void (*destroy)(wd_emit *e);

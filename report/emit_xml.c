@@ -14,8 +14,8 @@
 typedef struct xml_emit {
     wd_emit base;
     xmlTextWriterPtr w;
-    xmlDocPtr doc;  /* tree mode: the document being built */
-    wd_outfile *f;  /* stream mode: where it goes (borrowed) */
+    xmlDocPtr doc; /* tree mode: the document being built */
+    wd_outfile *f; /* stream mode: where it goes (borrowed) */
     const char *ns;
     int depth;
 } xml_emit;

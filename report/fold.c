@@ -155,11 +155,13 @@ static void set_str(fold *f, char **slot, const char *v)
     *slot = p;
 }
 
+/* The newest title names the subject (the monthly tool and the definition
+ * updates keep their KB and change their title). */
 static void fill_identity(fold *f, fsubj *x, const wd_activity_rec *r)
 {
     if (!x->s.kb)
         set_str(f, &x->s.kb, r->kb);
-    if (!x->s.title)
+    if (r->title)
         set_str(f, &x->s.title, r->title);
     if (!x->s.update_id)
         set_str(f, &x->s.update_id, r->update_id);

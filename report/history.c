@@ -33,7 +33,8 @@ typedef struct h_fail {
     uint32_t code;
     size_t mi;
     int64_t n; /* failures the row stands for (its repeats counted) */
-    char *key; /* machine|time|code|subject, for counting a failure once */
+    char *key; /* machine, time, code, subject and place in the evidence: a
+                  failure seen by several snapshots counts once */
 } h_fail;
 
 /* One machine's figures: its snapshots in time order and how the latest
@@ -140,8 +141,12 @@ static int on_failed(void *ctx, const wd_activity_row *a)
     wd_buf key = WD_BUF_INIT;
     if (!a->rec.has_code || week_of(a->rec.time, f.week))
         return WD_OK; /* a failure without a code or a time has no bar */
-    wd_buf_printf(&key, "%s|%s|%08X|%s", h->cur->machine ? h->cur->machine : "", a->rec.time,
-                  a->rec.code, a->subject ? a->subject : a->rec.title ? a->rec.title : "");
+    const wd_evidence_loc *w = &a->rec.where;
+    wd_buf_printf(&key, "%s|%s|%08X|%s|%s|%llu|%s|%llu|%s", h->cur->machine, a->rec.time,
+                  a->rec.code, a->subject ? a->subject : a->rec.title ? a->rec.title : "",
+                  w->source ? w->source : "", (unsigned long long)w->line,
+                  w->channel ? w->channel : "", (unsigned long long)w->record_id,
+                  a->rec.session ? a->rec.session : "");
     f.key = wd_buf_ok(&key) ? wd_buf_detach(&key) : NULL;
     wd_buf_free(&key);
     if (!f.key || push_failure(h, &f)) {

@@ -167,6 +167,11 @@ void wd_model_free(wd_model *m);
 /* The value of a fact by key (the newest source that gives it), or NULL. */
 const char *wd_model_fact(const wd_model *m, const char *key);
 const wd_m_service *wd_model_service(const wd_model *m, const char *name);
+/* The OS build number the evidence gives (os.build), 0 when none. */
+long wd_model_build(const wd_model *m);
+/* The start type Windows gives a service on this machine's build, or NULL
+ * when it depends on the version (or the service is not an update one). */
+const char *wd_model_expected_start(const wd_model *m, const char *service);
 /* The kept subject of a kind and key, or NULL. */
 const wd_m_subject *wd_model_subject(const wd_model *m, wd_subject_kind kind, const char *key);
 /* Frees what a finding owns and zeroes it (NULL members are fine). */

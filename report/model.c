@@ -391,3 +391,17 @@ const wd_m_subject *wd_model_subject(const wd_model *m, wd_subject_kind kind, co
     }
     return NULL;
 }
+
+long wd_model_build(const wd_model *m)
+{
+    const char *b = wd_model_fact(m, "os.build");
+    long v = 0;
+    for (; b && *b >= '0' && *b <= '9' && v < 1000000; b++)
+        v = v * 10 + (*b - '0');
+    return v;
+}
+
+const char *wd_model_expected_start(const wd_model *m, const char *service)
+{
+    return wd_update_service_expected(wd_update_service_find(service), wd_model_build(m));
+}

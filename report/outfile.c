@@ -19,15 +19,15 @@
 #endif
 
 struct wd_outfile {
-    char *path;  /* target; NULL for standard output */
-    char *tmp;   /* temporary name */
-    int fd;      /* -1 for standard output */
-    int failed;  /* a write failed (the error is recorded) */
+    char *path; /* target; NULL for standard output */
+    char *tmp;  /* temporary name */
+    int fd;     /* -1 for standard output */
+    int failed; /* a write failed (the error is recorded) */
 };
 
 static int io_error(int err, const char *path)
 {
-    return wd_error_set(err == ENOSPC                     ? WD_EFULL
+    return wd_error_set(err == ENOSPC                   ? WD_EFULL
                         : err == EROFS || err == EACCES ? WD_EREADONLY
                                                         : WD_EIO,
                         "cannot write the report: %s: %s", path, strerror(err));

@@ -13,7 +13,7 @@
 #include <string.h>
 
 typedef enum kind { K_MACHINE, K_USER, K_DOMAIN, K_HOST, K_IP, K_EMAIL, K_SID, K_COUNT } kind;
-static const char *const kind_names[K_COUNT] = {"MACHINE", "USER", "DOMAIN", "HOST",
+static const char *const kind_names[K_COUNT] = {"MACHINE", "USER",  "DOMAIN", "HOST",
                                                 "IP",      "EMAIL", "SID"};
 
 enum { BUCKETS = 4096, MAX_DNS = 64, MIN_NAME = 2, MAX_NAME = 256 };
@@ -22,8 +22,8 @@ typedef struct rname {
     char *text;
     size_t len;
     kind k;
-    unsigned num;  /* the placeholder's number */
-    int next;      /* index + 1 of the next name in the bucket, 0 none */
+    unsigned num; /* the placeholder's number */
+    int next;     /* index + 1 of the next name in the bucket, 0 none */
 } rname;
 
 struct wd_redactor {
@@ -72,10 +72,10 @@ static int ends_with_label(const char *s, size_t len, const char *suffix)
 static int public_host(const char *s, size_t len)
 {
     static const char *const pub[] = {
-        "microsoft.com", "windowsupdate.com", "windows.com",  "windows.net", "msft.net",
-        "msedge.net",    "live.com",          "bing.com",     "office.com",  "office.net",
-        "msn.com",       "microsoftonline.com", "s-microsoft.com", "xboxlive.com",
-        "digicert.com",  "localhost"};
+        "microsoft.com",   "windowsupdate.com", "windows.com",  "windows.net",
+        "msft.net",        "msedge.net",        "live.com",     "bing.com",
+        "office.com",      "office.net",        "msn.com",      "microsoftonline.com",
+        "s-microsoft.com", "xboxlive.com",      "digicert.com", "localhost"};
     for (size_t i = 0; i < sizeof pub / sizeof pub[0]; i++)
         if (ends_with_label(s, len, pub[i]))
             return 1;
@@ -84,13 +84,36 @@ static int public_host(const char *s, size_t len)
 
 static int well_known(const char *s, size_t len)
 {
-    static const char *const known[] = {
-        "NT AUTHORITY", "NT SERVICE",    "BUILTIN",       "SYSTEM",     "LOCAL SERVICE",
-        "LocalSystem",  "NETWORK SERVICE", "LocalService", "NetworkService", "Public",
-        "Default",      "Default User",  "All Users",     "Administrator", "Administrators",
-        "WORKGROUP",    "Window Manager", "Font Driver Host", "N/A",     "NT VIRTUAL MACHINE",
-        "IIS APPPOOL",  "defaultuser0",  "defaultuser100000", "Guest",  "localhost",
-        "unknown",      "Users",         "TrustedInstaller", "None",    "null"};
+    static const char *const known[] = {"NT AUTHORITY",
+                                        "NT SERVICE",
+                                        "BUILTIN",
+                                        "SYSTEM",
+                                        "LOCAL SERVICE",
+                                        "LocalSystem",
+                                        "NETWORK SERVICE",
+                                        "LocalService",
+                                        "NetworkService",
+                                        "Public",
+                                        "Default",
+                                        "Default User",
+                                        "All Users",
+                                        "Administrator",
+                                        "Administrators",
+                                        "WORKGROUP",
+                                        "Window Manager",
+                                        "Font Driver Host",
+                                        "N/A",
+                                        "NT VIRTUAL MACHINE",
+                                        "IIS APPPOOL",
+                                        "defaultuser0",
+                                        "defaultuser100000",
+                                        "Guest",
+                                        "localhost",
+                                        "unknown",
+                                        "Users",
+                                        "TrustedInstaller",
+                                        "None",
+                                        "null"};
     if (len < MIN_NAME)
         return 1;
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
@@ -195,6 +218,8 @@ static rname *add_host(wd_redactor *r, const char *s, size_t len, kind k)
 }
 
 /* ============================================================= patterns */
+
+static int numeric(const char *s, size_t n);
 
 /* Length of an account SID at p (S-1-5-21-..., S-1-12-1-...), else 0. */
 static size_t sid_at(const char *p)
@@ -412,13 +437,24 @@ static int host_token(const char *t, size_t n, const char **h, size_t *hl)
     return i > 0 && (sure || memchr(t, '.', i));
 }
 
+/* Digits and dots only: a version or an address, never a host name. */
+static int numeric(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i]) && s[i] != '.')
+            return 0;
+    return 1;
+}
+
 void wd_redact_learn_hosts(wd_redactor *r, const char *text)
 {
     for (const char *p = text; p && *p;) {
         size_t n = strcspn(p, " \t\r\n;,=");
         const char *h;
         size_t hl;
-        if (n && host_token(p, n, &h, &hl) && !ipv4_at(h) && !isdigit((unsigned char)h[hl - 1]))
+        if (n > 2 && p[0] == '*' && p[1] == '.') /* a proxy bypass entry: a domain */
+            add_dns(r, p + 2, strcspn(p + 2, " \t\r\n;,=:/"));
+        else if (n && host_token(p, n, &h, &hl) && !numeric(h, hl))
             add_host(r, h, hl, K_HOST);
         p += n;
         p += strspn(p, " \t\r\n;,=");
@@ -432,9 +468,12 @@ static size_t learn_at(wd_redactor *r, const char *s, size_t i)
 {
     size_t ml = profile_marker(s, i), st, len;
     if (ml) {
-        len = segment(s + i + ml);
-        if (!well_known(s + i + ml, len))
-            add(r, s + i + ml, len, K_USER, 0);
+        const char *name = s + i + ml;
+        len = segment(name);
+        rname *nm = well_known(name, len) ? NULL : add(r, name, len, K_USER, 0);
+        const char *dot = nm ? memchr(name, '.', len) : NULL;
+        if (dot) /* "carol.CORP": the profile of carol in domain CORP */
+            add(r, name, (size_t)(dot - name), K_USER, nm->num);
         return ml + len;
     }
     if ((len = bundle_machine(s + i, &st))) {
@@ -459,6 +498,8 @@ static void learn_backslash(wd_redactor *r, const char *s, size_t i)
     size_t start = i;
     while (start > 0 && (is_word((unsigned char)s[start - 1]) || s[start - 1] == '-'))
         start--;
+    if (start > 0 && !strchr(" \t\r\n(\"'=,;[:", s[start - 1]))
+        return; /* inside a path or a name, not an account */
     rname *d = find(r, s + start, i - start);
     if (!d || (d->k != K_DOMAIN && d->k != K_MACHINE))
         return;
@@ -514,9 +555,10 @@ static size_t internal_fqdn(const wd_redactor *r, const char *s, size_t i)
     return 0;
 }
 
-/* Replaces a pattern found at s[i]: writes the placeholder and returns the
- * length consumed, or 0. */
-static size_t pattern(wd_redactor *r, const char *s, size_t i, wd_buf *out)
+/* Replaces a pattern found at s[i] (first: SIDs and e-mail addresses, which
+ * hold names; else addresses and internal hosts): writes the placeholder
+ * and returns the length consumed, or 0. */
+static size_t pattern(wd_redactor *r, const char *s, size_t i, int first, wd_buf *out)
 {
     size_t n;
     kind k;
@@ -525,6 +567,8 @@ static size_t pattern(wd_redactor *r, const char *s, size_t i, wd_buf *out)
         k = K_SID;
     else if ((n = email_at(s + i)))
         k = K_EMAIL;
+    else if (first)
+        return 0;
     else if (prev != '.' && prev != ':' && (n = ipv4_at(s + i)))
         k = K_IP;
     else if (prev != ':' && (isxdigit((unsigned char)s[i]) || s[i] == ':') && (n = ipv6_at(s + i)))
@@ -542,6 +586,33 @@ static size_t pattern(wd_redactor *r, const char *s, size_t i, wd_buf *out)
     return n;
 }
 
+/* A name in a place that always holds one - a profile folder's user, a
+ * bundle's machine, a URL's internal host - at s[i]: its length and kind,
+ * else 0. Replaced even when the table of names is full. */
+static size_t named_place(const char *s, size_t i, kind *k)
+{
+    static const char *const marks[] = {"\\users\\", "/users/", "/home/"};
+    static const char bundle[] = "wudiag-evidence-";
+    size_t len, st;
+    for (size_t m = 0; m < 3; m++) {
+        size_t ml = strlen(marks[m]);
+        if (i >= ml && wd_strncaseeq(s + i - ml, marks[m], ml) && (len = segment(s + i)) &&
+            !well_known(s + i, len))
+            return *k = K_USER, len;
+    }
+    if (i >= sizeof bundle - 1 && (len = bundle_machine(s + i - (sizeof bundle - 1), &st)))
+        return *k = K_MACHINE, len;
+    if (i >= 3 && !strncmp(s + i - 3, "://", 3)) {
+        for (len = 0; is_host_char((unsigned char)s[i + len]); len++)
+            ;
+        while (len && s[i + len - 1] == '.')
+            len--;
+        if (len && !numeric(s + i, len) && !public_host(s + i, len))
+            return *k = K_HOST, len;
+    }
+    return 0;
+}
+
 void wd_redact_apply(wd_redactor *r, const char *s, wd_buf *out)
 {
     for (size_t i = 0; s && s[i];) {
@@ -552,14 +623,28 @@ void wd_redact_apply(wd_redactor *r, const char *s, wd_buf *out)
             wd_buf_putc(out, s[i++]);
             continue;
         }
-        learn_at(r, s, i); /* on sight: profile folders, bundles, URLs */
+        learn_at(r, s, i);                    /* on sight: profile folders, bundles, URLs */
+        if ((n = pattern(r, s, i, 1, out))) { /* whole addresses before the names in them */
+            i += n;
+            continue;
+        }
+        kind k;
+        if ((n = named_place(s, i, &k))) {
+            rname *known = find(r, s + i, n);
+            if (known)
+                placeholder(known, out);
+            else
+                wd_buf_puts(out, kind_names[k]); /* past the bound: still never the name */
+            i += n;
+            continue;
+        }
         rname *nm = longest(r, s, i);
         if (nm) {
             placeholder(nm, out);
             i += nm->len;
             continue;
         }
-        if ((n = pattern(r, s, i, out))) {
+        if ((n = pattern(r, s, i, 0, out))) {
             i += n;
             continue;
         }

@@ -35,6 +35,11 @@ int wd_xslt_apply(void *doc, const char *template_path, const unsigned char *tpl
  * rename ("-" writes to stdout). */
 int wd_write_atomic(const char *path, const char *data, size_t len);
 
+/* The first fix to try (xml.c): the first fix the evidence does not show
+ * failed, of the first current finding that has one; *idx (may be NULL)
+ * gets the finding. NULL when nothing current calls for a fix. */
+const char *wd_model_first_fix(const wd_model *m, size_t *idx);
+
 /* Writes the full report (every subject and activity, streamed from the
  * store: memory flat whatever the evidence) as "xml" or "json" to path. */
 int wd_report_stream(const wd_model *m, const wd_kb *kb, const wd_report_options *o,

@@ -115,13 +115,7 @@ const char *wd_report_verdict(const wd_report *r)
 
 const char *wd_report_first_fix(const wd_report *r)
 {
-    const wd_finding *f = r->m->nfindings ? &r->m->findings[0] : NULL;
-    if (!f || !f->state || strcmp(f->state, "current"))
-        return NULL;
-    for (size_t i = 0; i < f->nfixes; i++)
-        if (!f->fix_failed || !f->fix_failed[i])
-            return f->fixes[i];
-    return NULL;
+    return wd_model_first_fix(r->m, NULL); /* what the report shows first */
 }
 
 int wd_report_fix_failed(const wd_report *r, const char *rule, const char *fix)

@@ -207,7 +207,7 @@ static const char *service_field(const eval *e, const wd_m_service *s, const cha
     if (!strcmp(f, "start"))
         return s->start_type;
     if (!strcmp(f, "default"))
-        return u ? u->expected_start : NULL;
+        return wd_model_expected_start(e->m, s->name);
     if (!strcmp(f, "essential"))
         return u && u->essential ? "1" : "0";
     if (!strcmp(f, "known"))
@@ -243,8 +243,39 @@ static const char *update_name(const char *kb, const char *title, const char *id
     return kb && *kb ? kb : title && *title ? title : id && *id ? id : "an update";
 }
 
+/* How a kind of update reads in a sentence. */
+static const char *product_text(wd_product p)
+{
+    switch (p) {
+    case WD_PRODUCT_OS_CUMULATIVE:
+        return "Windows cumulative";
+    case WD_PRODUCT_SERVICING_STACK:
+        return "servicing stack";
+    case WD_PRODUCT_DOTNET:
+        return ".NET";
+    case WD_PRODUCT_DEFENDER:
+        return "Microsoft Defender";
+    case WD_PRODUCT_STORE_APP:
+        return "Store app";
+    case WD_PRODUCT_DRIVER:
+        return "driver";
+    case WD_PRODUCT_OFFICE:
+        return "Office";
+    case WD_PRODUCT_FEATURE_UPDATE:
+        return "feature";
+    case WD_PRODUCT_MSRT:
+        return "Malicious Software Removal Tool";
+    case WD_PRODUCT_OS_OTHER:
+        return "Windows";
+    default:
+        return "other";
+    }
+}
+
 static const char *subject_field(const eval *e, const wd_m_subject *s, const char *f, char *tmp)
 {
+    if (!strcmp(f, "product-text"))
+        return product_text(s->product);
     if (is_code_field(f))
         return s->has_code ? code_text(e, s->code, f, tmp) : NULL;
     if (!strcmp(f, "kind"))

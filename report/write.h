@@ -30,8 +30,8 @@ typedef struct wd_writer {
     const wd_model *m;
     const wd_kb *kb;
     const wd_report_options *o;
-    int full;          /* everything, streamed; else the bounded summary */
-    wd_buf tmp, tmp2;  /* scratch for composed text */
+    int full;         /* everything, streamed; else the bounded summary */
+    wd_buf tmp, tmp2; /* scratch for composed text */
     /* the distinct codes the report names, decoded once at its end */
     uint32_t code_slot[WD_CODE_SLOTS];
     unsigned char code_used[WD_CODE_SLOTS];

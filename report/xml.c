@@ -203,8 +203,8 @@ static void local_zone(char *out, size_t n)
         return;
     }
     strftime(name, sizeof name, "%Z", &lt);
-    int days = lt.tm_year != ut.tm_year ? (lt.tm_year > ut.tm_year ? 1 : -1)
-                                        : lt.tm_yday - ut.tm_yday;
+    int days =
+        lt.tm_year != ut.tm_year ? (lt.tm_year > ut.tm_year ? 1 : -1) : lt.tm_yday - ut.tm_yday;
     int minutes = (days * 24 + lt.tm_hour - ut.tm_hour) * 60 + lt.tm_min - ut.tm_min;
     int a = minutes < 0 ? -minutes : minutes;
     snprintf(out, n, "UTC; wudiag ran in %s (UTC%c%02d%02d)", name[0] ? name : "local time",
@@ -328,8 +328,9 @@ static void summary(const wd_model *m, const char *v, wd_buf *b)
         if (cur > 1)
             wd_buf_printf(b, "; %zu more current problem%s", cur - 1, cur == 2 ? "" : "s");
     } else if (!strcmp(v, "incomplete")) {
-        wd_buf_printf(b, "Nothing is wrong in what could be read, but %zu evidence "
-                         "file%s could not be read in full: the diagnosis is incomplete",
+        wd_buf_printf(b,
+                      "Nothing is wrong in what could be read, but %zu evidence "
+                      "file%s could not be read in full: the diagnosis is incomplete",
                       unread(m), unread(m) == 1 ? "" : "s");
     } else {
         wd_buf_printf(b, "Windows Update works: nothing is wrong now in %zu activities",
@@ -338,21 +339,28 @@ static void summary(const wd_model *m, const char *v, wd_buf *b)
             wd_buf_printf(b, "; the last update work succeeded on %.10s", m->last_success);
     }
     if (resolved)
-        wd_buf_printf(b, " (%zu earlier problem%s resolved)", resolved,
-                      resolved == 1 ? "" : "s");
+        wd_buf_printf(b, " (%zu earlier problem%s resolved)", resolved, resolved == 1 ? "" : "s");
     if (unread(m) && strcmp(v, "incomplete"))
         wd_buf_puts(b, "; some evidence could not be read");
     wd_buf_putc(b, '.');
 }
 
-/* The first fix to try: the first fix of the first current finding. */
-static const wd_finding *first_fix(const wd_model *m, size_t *idx)
+/* The first fix to try: the first fix the evidence does not show failed,
+ * of the first current finding (the root cause ranks first) that has one.
+ * *idx gets the finding. NULL when nothing current calls for a fix. */
+const char *wd_model_first_fix(const wd_model *m, size_t *idx)
 {
-    for (size_t i = 0; i < m->nfindings; i++)
-        if (current(&m->findings[i]) && m->findings[i].nfixes) {
-            *idx = i;
-            return &m->findings[i];
-        }
+    for (size_t i = 0; i < m->nfindings; i++) {
+        const wd_finding *f = &m->findings[i];
+        if (!current(f))
+            continue;
+        for (size_t k = 0; k < f->nfixes; k++)
+            if (!f->fix_failed || !f->fix_failed[k]) {
+                if (idx)
+                    *idx = i;
+                return f->fixes[k];
+            }
+    }
     return NULL;
 }
 
@@ -370,15 +378,15 @@ static void write_verdict(wd_writer *w)
     wd_buf_reset(&w->tmp2);
     summary(m, v, &w->tmp2);
     wd_em_text(e, "summary", wd_buf_cstr(&w->tmp2));
-    const wd_finding *f = first_fix(m, &idx);
-    if (f && strcmp(v, "healthy")) {
-        const wd_kb_fix *fx = wd_kb_fix_find(w->kb, f->fixes[0]);
+    const char *fix = wd_model_first_fix(m, &idx);
+    if (fix && idx < w->shown_findings) {
+        const wd_kb_fix *fx = wd_kb_fix_find(w->kb, fix);
         char fid[32];
         snprintf(fid, sizeof fid, "finding-%zu", idx + 1);
         wd_em_open(e, "first-fix");
-        wd_em_sym(e, "name", f->fixes[0]);
+        wd_em_sym(e, "name", fix);
         wd_em_sym(e, "finding", fid);
-        wd_em_content(e, "title", fx ? fx->title : f->fixes[0]);
+        wd_em_content(e, "title", fx ? fx->title : fix);
         wd_em_close(e);
     }
     wd_em_close(e);
@@ -473,7 +481,6 @@ static void write_findings(wd_writer *w)
 {
     const wd_model *m = w->m;
     size_t n = m->nfindings, cur = count_current(m);
-    w->shown_findings = w->full || n <= WD_SUM_FINDINGS ? n : WD_SUM_FINDINGS;
     wd_em_open(w->e, "findings");
     wd_em_i64(w->e, "total", (int64_t)n);
     wd_em_i64(w->e, "shown", (int64_t)w->shown_findings);
@@ -578,8 +585,8 @@ static void write_issues(wd_writer *w)
     wd_em_list(w->e, "items");
     for (size_t i = 0; i < n; i++) { /* in file order, each once */
         size_t j = 0;
-        while (j < w->shown_findings && (!w->m->findings[j].known_issue ||
-                                          strcmp(w->m->findings[j].known_issue, all[i].id)))
+        while (j < w->shown_findings &&
+               (!w->m->findings[j].known_issue || strcmp(w->m->findings[j].known_issue, all[i].id)))
             j++;
         if (j == w->shown_findings)
             continue;
@@ -600,13 +607,14 @@ static void write_issues(wd_writer *w)
 
 /* ============================================================= document */
 
-static int write_report(wd_emit *e, const wd_model *m, const wd_kb *kb,
-                        const wd_report_options *o, int full)
+static int write_report(wd_emit *e, const wd_model *m, const wd_kb *kb, const wd_report_options *o,
+                        int full)
 {
     wd_writer *w = calloc(1, sizeof *w);
     if (!w)
         return wd_error_set(WD_ENOMEM, "out of memory writing the report");
     *w = (wd_writer){.e = e, .m = m, .kb = kb, .o = o, .full = full};
+    w->shown_findings = full || m->nfindings <= WD_SUM_FINDINGS ? m->nfindings : WD_SUM_FINDINGS;
     wd_em_open(e, "report");
     wd_em_sym(e, "version", WD_REPORT_VERSION);
     write_run(w);
@@ -637,8 +645,8 @@ static int write_report(wd_emit *e, const wd_model *m, const wd_kb *kb,
 }
 
 /* Writes the report through e, redacted when the options ask for it. */
-static int write_with(wd_emit *e, const wd_model *m, const wd_kb *kb,
-                      const wd_report_options *o, int full)
+static int write_with(wd_emit *e, const wd_model *m, const wd_kb *kb, const wd_report_options *o,
+                      int full)
 {
     wd_redactor *red = NULL;
     int rc = WD_OK;

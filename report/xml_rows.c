@@ -195,27 +195,33 @@ static const char *listing_of(const wd_model *m)
     return v && (!strcmp(v, "complete") || !strcmp(v, "partial")) ? v : "unknown";
 }
 
-/* Status and a one-line reading of a listed service against its default. */
-static const char *read_listed(const wd_m_service *s, const wd_update_service *t, wd_buf *why)
+/* Status and a one-line reading of a listed service against its default
+ * on this build (expected: NULL when it depends on the version). */
+static const char *read_listed(const wd_m_service *s, const wd_update_service *t,
+                               const char *expected, wd_buf *why)
 {
     const char *st = nz(s->start_type), *state = nz(s->state);
+    if (t && !expected && strcmp(st, "disabled")) {
+        wd_buf_printf(why, "%s, start type %s (its default depends on the Windows version).",
+                      state, st);
+        return "ok";
+    }
     if (!t) {
         wd_buf_printf(why, "%s, start type %s.", state, st);
         return !strcmp(st, "disabled") ? "warning" : "ok";
     }
     if (!strcmp(st, "disabled")) {
-        wd_buf_printf(why, "Disabled; Windows sets it to %s.", t->expected_start);
+        wd_buf_printf(why, "Disabled; Windows sets it to %s.", expected ? expected : "manual or auto");
         return t->essential ? "problem" : "warning";
     }
-    if (!strcmp(state, "stopped") && is_auto(t->expected_start) && is_auto(st)) {
+    if (!strcmp(state, "stopped") && is_auto(expected) && is_auto(st)) {
         wd_buf_puts(why, "Stopped, although it starts automatically.");
         return "warning";
     }
-    if (strcmp(st, "unknown") && strcmp(st, t->expected_start) &&
-        !(is_auto(st) && is_auto(t->expected_start))) {
-        wd_buf_printf(why, "Start type %s; Windows sets it to %s.", st, t->expected_start);
+    if (strcmp(st, "unknown") && strcmp(st, expected) && !(is_auto(st) && is_auto(expected))) {
+        wd_buf_printf(why, "Start type %s; Windows sets it to %s.", st, expected);
         /* starting more eagerly than the default does not stop updates */
-        return strcmp(t->expected_start, "manual") ? "warning" : "ok";
+        return strcmp(expected, "manual") ? "warning" : "ok";
     }
     wd_buf_puts(why, "As expected.");
     return "ok";
@@ -257,7 +263,8 @@ static void write_service(wd_writer *w, const wd_m_service *s, const wd_update_s
     wd_emit *e = w->e;
     wd_buf *why = &w->tmp2;
     wd_buf_reset(why);
-    const char *status = s ? read_listed(s, t, why) : read_unlisted(listing, why);
+    const char *expected = t ? wd_model_expected_start(w->m, t->name) : NULL;
+    const char *status = s ? read_listed(s, t, expected, why) : read_unlisted(listing, why);
     wd_em_open(e, "service");
     if (s) {
         char id[40];
@@ -270,7 +277,7 @@ static void write_service(wd_writer *w, const wd_m_service *s, const wd_update_s
     wd_em_sym(e, "status", status);
     wd_em_str(e, "state", s ? nz(s->state) : NULL);
     wd_em_str(e, "start-type", s ? nz(s->start_type) : NULL);
-    wd_em_sym(e, "expected-start", t ? t->expected_start : NULL);
+    wd_em_sym(e, "expected-start", expected);
     if (s && s->pid > 0)
         wd_em_i64(e, "pid", s->pid);
     service_exit(w, s, why);

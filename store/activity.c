@@ -4,7 +4,7 @@
  * an indexed identity hash. Also the transitional failure shim. */
 #include "internal.h"
 
-#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Empty text stored as NULL: "no value" reads one way in SQL. */
@@ -74,21 +74,42 @@ typedef struct act {
 
 /* The identity of an activity: everything but its time, its place in the
  * evidence and its text (what repeats of "the same thing" differ in). */
+static uint64_t hash_int(uint64_t h, uint64_t v)
+{
+    for (int i = 0; i < 8; i++, v >>= 8)
+        h = (h ^ (v & 0xff)) * 0x100000001b3ULL;
+    return h;
+}
+
 static uint64_t identity(const act *a)
 {
     const wd_activity_rec *r = a->r;
-    char num[32];
     uint64_t h = WD_STORE_HASH_SEED;
     h = wd_store__hash(h, wd_op_name(r->operation));
     h = wd_store__hash(h, wd_outcome_name(r->outcome));
-    wd_hresult_format(r->code, num);
-    h = wd_store__hash(h, r->has_code ? num : NULL);
+    h = hash_int(h, r->has_code ? (uint64_t)r->code : UINT64_MAX);
     const char *text[] = {a->uid, r->kb, r->title, wd_product_name(r->product), r->package,
                           r->service, r->target, r->session, r->component, r->computer};
     for (size_t i = 0; i < sizeof text / sizeof *text; i++)
         h = wd_store__hash(h, nz(text[i]));
-    snprintf(num, sizeof num, "%lld", (long long)a->count);
-    return wd_store__hash(h, num);
+    return hash_int(h, (uint64_t)a->count);
+}
+
+/* Whether the snapshot may already hold an activity of this identity
+ * (the Bloom filter says "maybe"); marks it as seen. Without a filter (no
+ * memory for one) every identity is a "maybe". */
+static int maybe_seen(wd_store *s, uint64_t ident)
+{
+    const uint64_t mask = ((uint64_t)1 << WD_STORE_SEEN_BITS) - 1;
+    if (!s->seen)
+        s->seen = calloc(((size_t)1 << WD_STORE_SEEN_BITS) / 64, sizeof *s->seen);
+    if (!s->seen)
+        return 1;
+    uint64_t b1 = ident & mask, b2 = (ident >> 32) & mask;
+    int maybe = (s->seen[b1 / 64] >> (b1 % 64) & 1) && (s->seen[b2 / 64] >> (b2 % 64) & 1);
+    s->seen[b1 / 64] |= (uint64_t)1 << (b1 % 64);
+    s->seen[b2 / 64] |= (uint64_t)1 << (b2 % 64);
+    return maybe;
 }
 
 static void prepare_act(wd_store *s, const wd_activity_rec *r, act *a)
@@ -220,7 +241,7 @@ int wd_store_add_activity(wd_store *s, const wd_activity_rec *r)
     if (rc)
         return rc;
     prepare_act(s, r, &a);
-    rc = find_last(s, &a, &last, &nth);
+    rc = maybe_seen(s, a.ident) ? find_last(s, &a, &last, &nth) : SQLITE_OK;
     if (rc == SQLITE_OK)
         rc = last && nth >= WD_STORE_REPEAT_KEEP ? count_repeat(s, last, r->time)
                                                  : insert_act(s, &a, nth + 1);

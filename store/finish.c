@@ -2,10 +2,12 @@
  * belongs to (--machine, the evidence's machine.name fact, the computer its
  * records name most, else a fingerprint of the evidence, never a shared
  * name), completing activities' update identity from their siblings with
- * the same update id, and the snapshot's counts. */
+ * the same update id, and the snapshot's counts. Also the names of the
+ * snapshots older wudiags filed under one machine "unknown". */
 #include "internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---------------------------------------------------------- fingerprint */
@@ -30,15 +32,19 @@ void wd_store__fp_clear(wd_fingerprint *fp)
     wd_buf_reset(&fp->first_activity);
 }
 
-/* Where time t stands against the time that starts kept ("time|..."): <0
- * earlier (or nothing kept), 0 the same, >0 later. */
+/* Where "t|..." would sort against kept ("time|..."), judged on the time
+ * alone: <0 before (or nothing kept), >0 after, 0 when the rest decides.
+ * The same order as strcmp of the whole texts, without composing one. */
 static int compare_time(const char *t, const wd_buf *kept)
 {
+    const unsigned char *a = (const unsigned char *)t, *b = (const unsigned char *)kept->data;
     if (kept->len == 0)
         return -1;
-    size_t n = strcspn(kept->data, "|"), tn = strlen(t);
-    int c = strncmp(t, kept->data, tn < n ? tn : n);
-    return c ? c : tn < n ? -1 : tn > n ? 1 : 0;
+    while (*a && *a == *b && *b != '|')
+        a++, b++;
+    if (!*a && *b == '|')
+        return 0;
+    return (*a ? *a : '|') < *b ? -1 : 1;
 }
 
 /* Keeps cand in kept when it sorts first (ties broken by the whole text,
@@ -99,6 +105,11 @@ void wd_store__fp_source(wd_store *s, const wd_source_rec *r)
     s->fp.nsources++;
 }
 
+static void fp_name(uint64_t h, char out[32])
+{
+    snprintf(out, 32, "unnamed-%08x", (unsigned)((h ^ (h >> 32)) & 0xffffffffu));
+}
+
 /* The uid of the open snapshot, hashed: a name no other snapshot shares,
  * for evidence that holds nothing to recognise a machine by. */
 static int uid_hash(wd_store *s, uint64_t *h)
@@ -135,7 +146,7 @@ static int fingerprint(wd_store *s, char out[32])
     } else {
         r = uid_hash(s, &h);
     }
-    snprintf(out, 32, "unnamed-%08x", (unsigned)((h ^ (h >> 32)) & 0xffffffffu));
+    fp_name(h, out);
     return r;
 }
 
@@ -224,6 +235,119 @@ static int run_snap(wd_store *s, const char *sql)
         r = wd_store__run(st);
     }
     sqlite3_finalize(st);
+    return r;
+}
+
+/* -------------------------------------------------------------- legacy */
+
+/* The first row of sql (?1: a snapshot id) as text into out; 0 when none.
+ * A SQLite code. */
+static int first_text(wd_store *s, const char *sql, int64_t snap, wd_buf *out)
+{
+    sqlite3_stmt *st = NULL;
+    int r = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    wd_buf_reset(out);
+    if (r == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, snap);
+        r = sqlite3_step(st);
+        if (r == SQLITE_ROW)
+            wd_buf_puts(out, (const char *)sqlite3_column_text(st, 0));
+        r = r == SQLITE_ROW || r == SQLITE_DONE ? SQLITE_OK : r;
+    }
+    sqlite3_finalize(st);
+    return r == SQLITE_OK && !wd_buf_ok(out) ? SQLITE_NOMEM : r;
+}
+
+/* The name of stored snapshot snap by its evidence, as a collection of it
+ * names it today when its earliest event decides (the text fp_event makes),
+ * else from its earliest activity, else from its uid. A SQLite code. */
+static int stored_fingerprint(wd_store *s, int64_t snap, char out[32])
+{
+    static const char *const sql[] = {
+        "SELECT e.time || '|' || e.channel || '|' || e.record_id || '|' ||"
+        " coalesce(e.provider, '') || '|' || e.event_id AS k FROM snapshot_event se"
+        " JOIN event e ON e.id = se.event_id WHERE se.snapshot_id = ?1 AND e.time <> ''"
+        " ORDER BY k LIMIT 1",
+        "SELECT time || '|' || operation || '|' || coalesce(code, '') || '|' ||"
+        " coalesce(source, '') || '|' || coalesce(line, '') AS k FROM activity"
+        " WHERE snapshot_id = ?1 AND time IS NOT NULL ORDER BY k LIMIT 1",
+        "SELECT uid FROM snapshot WHERE id = ?1",
+    };
+    static const char *const what[] = {"event", "stored-activity", "uid"};
+    wd_buf k = WD_BUF_INIT;
+    int r = SQLITE_OK;
+    uint64_t h = WD_STORE_HASH_SEED;
+    for (size_t i = 0; r == SQLITE_OK && i < 3; i++) {
+        r = first_text(s, sql[i], snap, &k);
+        if (r == SQLITE_OK && k.len) {
+            h = i == 2 ? wd_store__hash(h, k.data)
+                       : wd_store__hash(wd_store__hash(h, what[i]), k.data);
+            break;
+        }
+    }
+    wd_buf_free(&k);
+    fp_name(h, out);
+    return r;
+}
+
+/* The ids of the snapshots of machine "unknown" (only those merge.c just
+ * copied when merged), into a malloc'd array. A SQLite code. */
+static int unknown_snapshots(wd_store *s, int merged, int64_t **ids, size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0;
+    int r = sqlite3_prepare_v2(s->db, merged ? "SELECT s.id FROM snapshot s JOIN machine m"
+                                               " ON m.id = s.machine_id WHERE m.name = 'unknown'"
+                                               " AND s.id IN (SELECT new FROM temp.m_snap)"
+                                             : "SELECT s.id FROM snapshot s JOIN machine m"
+                                               " ON m.id = s.machine_id WHERE m.name = 'unknown'",
+                               -1, &st, NULL);
+    *ids = NULL;
+    *n = 0;
+    while (r == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            int64_t *p = realloc(*ids, (cap = cap ? cap * 2 : 64) * sizeof *p);
+            if (!p) {
+                r = SQLITE_NOMEM;
+                break;
+            }
+            *ids = p;
+        }
+        (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+        r = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return r == SQLITE_DONE ? SQLITE_OK : r;
+}
+
+int wd_store__relabel_unknown(wd_store *s, int merged)
+{
+    int64_t *ids = NULL;
+    size_t n = 0;
+    sqlite3_stmt *st = NULL;
+    int r = unknown_snapshots(s, merged, &ids, &n);
+    if (r == SQLITE_OK && n)
+        r = sqlite3_prepare_v2(s->db, "UPDATE snapshot SET machine_id = ?1,"
+                                      " machine_from = 'fingerprint' WHERE id = ?2", -1, &st,
+                               NULL);
+    for (size_t i = 0; r == SQLITE_OK && i < n; i++) {
+        char name[32];
+        int64_t mid = 0;
+        r = stored_fingerprint(s, ids[i], name);
+        if (r == SQLITE_OK)
+            r = machine_id(s, name, &mid);
+        if (r == SQLITE_OK) {
+            sqlite3_bind_int64(st, 1, mid);
+            sqlite3_bind_int64(st, 2, ids[i]);
+            r = wd_store__run(st);
+        }
+    }
+    sqlite3_finalize(st);
+    free(ids);
+    if (r == SQLITE_OK && n)
+        r = sqlite3_exec(s->db, "DELETE FROM machine WHERE name = 'unknown' AND NOT EXISTS"
+                                " (SELECT 1 FROM snapshot WHERE machine_id = machine.id)",
+                         NULL, NULL, NULL);
     return r;
 }
 

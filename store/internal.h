@@ -29,6 +29,12 @@
 /* How long a writer waits for another one (ms); begin waits longer since a
  * whole collection may be holding the lock. */
 #define WD_STORE_BUSY_MS 10000
+/* The Bloom filter of activity identities: 2^23 bits (1 MiB), two bits
+ * per identity; wrong "maybe" answers stay below 1% up to 300,000
+ * distinct activities and merely cost a look-up. */
+#define WD_STORE_SEEN_BITS 23
+/* The page cache of a writing connection, KiB (text: it goes into a pragma). */
+#define WD_STORE_CACHE_KIB "24576"
 #define WD_STORE_BEGIN_BUSY_MS 120000
 
 /* The columns of an activity row in the order every INSERT and SELECT of
@@ -95,6 +101,10 @@ struct wd_store {
     char *fact_machine;   /* fact "machine.name", which wins over events */
     char evidence_time[64];
     int64_t nevents, nactivities, nfailed; /* rows; failed ones counting repeats */
+    /* the identities of the snapshot's activities seen so far, as a Bloom
+     * filter of fixed size: an identity it has not seen is new for sure and
+     * needs no look-up in the index (activity.c); NULL: always look up */
+    uint64_t *seen;
     wd_fingerprint fp;
     /* the event added last, which the activities derived from it follow */
     int64_t last_event_row;
@@ -152,6 +162,12 @@ void wd_store__fp_activity(wd_store *s, const wd_activity_rec *r, uint64_t ident
 void wd_store__fp_fact(wd_store *s, const wd_fact_rec *r);
 void wd_store__fp_source(wd_store *s, const wd_source_rec *r);
 void wd_store__fp_clear(wd_fingerprint *fp);
+/* Snapshots written before schema 3 whose evidence named no machine were
+ * all filed under one machine "unknown": gives each the fingerprint name
+ * its evidence gets today (finish.c), and drops "unknown" once unused.
+ * merged: only the snapshots merge.c just copied (temp.m_snap). A SQLite
+ * code. */
+int wd_store__relabel_unknown(wd_store *s, int merged);
 /* The finding_evidence rows of finding `finding_id` from refs, or from the
  * transitional text when refs is NULL (analysis.c). A SQLite code. */
 int wd_store__insert_refs(wd_store *s, int64_t finding_id, const wd_finding_rec *f);

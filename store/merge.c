@@ -319,6 +319,9 @@ static int copy_all(merge *m)
         if (s->count != NONE)
             *(int64_t *)((char *)&m->stats + s->count) = n;
     }
+    /* an old input's "unknown" snapshots are named as the migration names them */
+    if (r == SQLITE_OK && added && m->version < 3)
+        r = wd_store__relabel_unknown(m->out, 1);
     if (r == SQLITE_OK)
         r = sqlite3_exec(m->out->db, DROP_TEMP_TABLES, NULL, NULL, NULL);
     wd_store__drop_views(m->out->db, "m_src_");

@@ -171,7 +171,11 @@ static int convert_v3(wd_store *s)
     wd_store__drop_views(s->db, "m_v2_");
     if (r != SQLITE_OK)
         return wd_store__error(s, r, "upgrading the schema");
-    return wd_store__exec(s, schema_v3_end, "upgrading the schema");
+    int rc = wd_store__exec(s, schema_v3_end, "upgrading the schema");
+    /* "unknown" mixed unrelated machines (issue 11): a name each */
+    if (!rc && (r = wd_store__relabel_unknown(s, 0)) != SQLITE_OK)
+        rc = wd_store__error(s, r, "upgrading the schema");
+    return rc;
 }
 
 /* Version 4: what fleet queries count, as the judgement saw it: each
@@ -587,6 +591,11 @@ static int setup(wd_store *s)
     rc = wd_store__exec(s, "PRAGMA journal_mode = WAL", "opening");
     if (!rc)
         rc = wd_store__exec(s, "PRAGMA synchronous = NORMAL", "opening");
+    /* a snapshot is one transaction: room for its index pages, so that they
+     * are not spilled to the WAL and read back on every insert (the default
+     * is 2 MiB; within the 64 MiB a run may use) */
+    if (!rc)
+        rc = wd_store__exec(s, "PRAGMA cache_size = -" WD_STORE_CACHE_KIB, "opening");
     return rc;
 }
 

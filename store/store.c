@@ -170,6 +170,8 @@ static void clear_snapshot(wd_store *s)
     s->evidence_time[0] = '\0';
     s->nevents = s->nactivities = s->nfailed = 0;
     s->last_event_row = 0;
+    if (s->seen)
+        memset(s->seen, 0, ((size_t)1 << WD_STORE_SEEN_BITS) / 8);
     wd_store__fp_clear(&s->fp);
 }
 
@@ -183,6 +185,7 @@ void wd_store_close(wd_store *s)
         sqlite3_finalize(s->stmt[i]);
     sqlite3_close(s->db);
     wd_buf_free(&s->last_event_channel);
+    free(s->seen);
     wd_buf_free(&s->fp.first_event);
     wd_buf_free(&s->fp.first_activity);
     free(s->fields);

@@ -36,7 +36,8 @@ static void diagnose_one(const char *fixture, const char *note_text)
                           NULL};
     char *err = NULL;
     int code = wdt_run(argv, NULL, &err);
-    cr_assert(code == 0 || code == 3, "exit %d: %s", code, err);
+    /* a verdict, whatever it is (incomplete when nothing else could be read) */
+    cr_assert(code == 0 || (code >= 3 && code <= 5), "exit %d: %s", code, err);
     char *xml = wdt_read(out, NULL);
     cr_assert_not_null(xml);
     cr_assert(strstr(xml, note_text), "no note '%s' in the report", note_text);

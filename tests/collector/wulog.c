@@ -408,7 +408,9 @@ Test(collector_wulog, real_legacy_excerpt_reads_without_failures)
 {
     capture c = {0};
     wd_source_rec sum;
-    run("tests/fixtures/wulog/WindowsUpdate-legacy-logjoint-2013.log", &c, &sum);
+    char *path = wdt_corpus("logjoint-wu-legacy-excerpt/WindowsUpdate_legacy_excerpt_2013.log");
+    cr_assert_eq(cap_run_file(wd_source_wu_log, path, &c, &sum), 0, "%s", path);
+    free(path);
     cr_assert_gt(sum.records, 5);
     cr_assert_eq(c.activities.n, 0);
     cr_assert_eq(sum.errors, 0);

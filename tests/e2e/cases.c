@@ -16,6 +16,8 @@
  *                             validate against templates/report.xsd
  *   xpath EXPR = VALUE        string(EXPR) equals VALUE (prefix r: is the
  *                             report namespace)
+ *   json FILE                 FILE is a JSON report valid against
+ *                             templates/report.schema.json (python3-jsonschema)
  *   file-absent FILE          the run left no such file */
 #define _GNU_SOURCE
 #include "support.h"
@@ -123,6 +125,19 @@ static void check_xpath(ctx *c, const char *expr_eq, int lineno)
     free(expr);
 }
 
+/* Every JSON report a case reads must be valid against the published
+ * JSON Schema, checked by a real validator. */
+static void check_json(const ctx *c, const char *file, int lineno)
+{
+    char *script = wdt_source("tests/support/check_report_json.py");
+    char *schema = wdt_source("templates/report.schema.json");
+    char *cmd = NULL;
+    cr_assert_geq(asprintf(&cmd, "/usr/bin/python3 '%s' '%s' '%s'", script, schema, file), 0);
+    cr_expect_eq(system(cmd), 0, "%s:%d: %s does not validate against report.schema.json",
+                 c->name, lineno, file);
+    free(cmd), free(script), free(schema);
+}
+
 /* Executes one case.txt line. */
 static void step(ctx *c, char *line, int lineno)
 {
@@ -191,6 +206,8 @@ static void step(ctx *c, char *line, int lineno)
         validate(c, c->doc, lineno);
     } else if (!strcmp(line, "xpath")) {
         check_xpath(c, arg, lineno);
+    } else if (!strcmp(line, "json")) {
+        check_json(c, arg, lineno);
     } else if (!strcmp(line, "file-absent")) {
         cr_expect_neq(access(arg, F_OK), 0, "%s:%d: %s exists", c->name, lineno, arg);
     } else {

@@ -492,3 +492,89 @@ Test(store_migrate, dangling_symlink_is_refused_and_nothing_is_created)
     free(parent);
     free(target);
 }
+
+/* ------------------------------------------ the old shared "unknown" */
+
+/* A version-2 file whose five snapshots named no machine: all "unknown"
+ * (issue 11). 1 and 2 share their earliest event (one machine seen twice),
+ * 3 is another machine's events, 4 has a failure only, 5 nothing. */
+static void make_unknown_v2(void)
+{
+    cr_assert_eq(wd_store__create_version(db, 2), WD_OK, "%s", wd_error_last());
+    exec_sql("INSERT INTO machine(id, name) VALUES (1, 'unknown');"
+             "INSERT INTO snapshot(id, machine_id, collected_at, wudiag_version, events,"
+             " failures, uid) VALUES (1, 1, '2024-01-01', '0.1', 2, 0, 'u1'),"
+             " (2, 1, '2024-01-02', '0.1', 2, 0, 'u2'), (3, 1, '2024-01-03', '0.1', 1, 0, 'u3'),"
+             " (4, 1, '2024-01-04', '0.1', 0, 1, 'u4'), (5, 1, '2024-01-05', '0.1', 0, 0, 'u5');"
+             "INSERT INTO event(id, computer, channel, record_id, time, provider, event_id, level)"
+             " VALUES (1, '', 'Setup', 1, '2023-05-01T10:00:00Z', 'Microsoft-Windows-Servicing',"
+             " 1, 4), (2, '', 'Setup', 2, '2023-05-02T10:00:00Z', 'Microsoft-Windows-Servicing',"
+             " 2, 4), (3, '', 'Setup', 3, '2023-05-03T10:00:00Z', 'Microsoft-Windows-Servicing',"
+             " 2, 4), (4, '', 'Setup', 1, '2022-01-01T09:00:00Z', 'Microsoft-Windows-Servicing',"
+             " 1, 4);"
+             "INSERT INTO snapshot_event(snapshot_id, event_id, source) VALUES (1, 1, 'x'),"
+             " (1, 2, 'x'), (2, 1, 'x'), (2, 3, 'x'), (3, 4, 'x');"
+             "INSERT INTO failure(id, snapshot_id, hresult, origin, time, operation, context,"
+             " event_record_id, source, line) VALUES (1, 4, 2147942402, 'CBS.log',"
+             " '2024-01-04T01:00:00Z', 'servicing', 'x', 0, 'CBS.log', 9);");
+}
+
+static char *name_of(const char *path, int snap)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT m.name FROM snapshot s JOIN machine m"
+                              " ON m.id = s.machine_id WHERE s.id = %d", snap);
+    char *name = st_query_text(path, sql);
+    cr_assert_not_null(name, "snapshot %d has no machine in %s", snap, path);
+    return name;
+}
+
+Test(store_migrate, old_unknown_snapshots_get_the_names_their_evidence_gets_today)
+{
+    wd_store *s = NULL;
+    int64_t fresh = 0;
+    char *names[6] = {NULL};
+    make_unknown_v2();
+    cr_assert_eq(wd_store_open(db, 0, &s), WD_OK, "%s", wd_error_last());
+    cr_assert_eq(q("SELECT count(*) FROM machine WHERE name = 'unknown'"), 0);
+    cr_assert_eq(q("SELECT count(*) FROM snapshot WHERE machine_from = 'fingerprint'"), 5);
+    for (int i = 1; i <= 5; i++) {
+        names[i] = name_of(db, i);
+        cr_assert_eq(strncmp(names[i], "unnamed-", 8), 0, "%s", names[i]);
+    }
+    cr_assert_str_eq(names[1], names[2]);
+    cr_assert_str_neq(names[1], names[3]);
+    cr_assert_str_neq(names[3], names[4]);
+    cr_assert_str_neq(names[4], names[5]);
+    cr_assert_str_neq(names[1], names[5]);
+    /* the same evidence collected today joins snapshot 1's history */
+    cr_assert_eq(wd_store_begin(s, "x", "x"), WD_OK);
+    for (uint64_t r = 1; r <= 2; r++) {
+        char time[32];
+        snprintf(time, sizeof time, "2023-05-0%lluT10:00:00Z", (unsigned long long)r);
+        wd_event_rec e = {"Setup", "Microsoft-Windows-Servicing", (uint32_t)r, 4, r, time,
+                          NULL, NULL, 0, "Setup.evtx"};
+        cr_assert_eq(wd_store_add_event(s, &e), WD_OK);
+    }
+    cr_assert_eq(wd_store_commit(s, &fresh), WD_OK);
+    wd_store_close(s);
+    char *today = name_of(db, (int)fresh);
+    cr_assert_str_eq(today, names[1]);
+    /* a merge of the old file names them the same way */
+    char *out = wdt_path(dir, "fleet.db");
+    remove(db);
+    make_unknown_v2();
+    cr_assert_eq(wd_store_open(out, WD_STORE_CREATE, &s), WD_OK);
+    cr_assert_eq(wd_store_merge(s, db, NULL), WD_OK, "%s", wd_error_last());
+    wd_store_close(s);
+    for (int i = 1; i <= 5; i++) {
+        char *merged = name_of(out, i);
+        cr_assert_str_eq(merged, names[i]);
+        free(merged);
+    }
+    cr_assert_eq(st_query(out, "SELECT count(*) FROM machine WHERE name = 'unknown'"), 0);
+    for (int i = 1; i <= 5; i++)
+        free(names[i]);
+    free(today);
+    free(out);
+}

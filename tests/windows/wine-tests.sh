@@ -2,7 +2,7 @@
 # wine-tests.sh - runs the Windows build (wudiag.exe from scripts/build-windows)
 # under Wine: (1) live collection from Wine's service manager and registry with
 # a pending-reboot key added; (2) the example bundle, compared with the Linux build;
-# (3) the same bundle zipped, compared likewise.
+# (3) the same bundle zipped, compared likewise; (4) the .zip users download.
 #
 # usage: wine-tests.sh WUDIAG_EXE LINUX_WUDIAG SOURCE_DIR WORK_DIR
 # Prints "N passed, N failed"; exits non-zero when a check fails.
@@ -86,6 +86,26 @@ run_exe diagnose --evidence bundle.zip --db windows-zip.db --format xml -o windo
   >/dev/null 2>&1
 check "zip: wudiag.exe reads the zipped bundle (deflate, .evtx inside) as Linux does" \
   python3 "$here/compare-reports.py" "$work/linux-zip.xml" "$work/windows-zip.xml"
+
+# ------------------------- (4) the download: the .zip made beside wudiag.exe
+
+zips=("$(dirname "$exe")"/wudiag-*-windows-x64.zip)
+check "download: scripts/build-windows made one wudiag-<version>-windows-x64.zip" \
+  test ${#zips[@]} -eq 1 -a -f "${zips[0]}"
+if [ -f "${zips[0]}" ]; then
+  rm -rf "$work/download" && mkdir -p "$work/download"
+  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
+    "${zips[0]}" "$work/download"
+  top=$work/download/$(basename "${zips[0]}" .zip)
+  check "download: holds wudiag.exe, capture-evidence.ps1, README.md, LICENSE and no more" \
+    test "$(cd "$top" && ls | tr '\n' ' ')" = "LICENSE README.md capture-evidence.ps1 wudiag.exe "
+  check "download: its wudiag.exe is the one tested here" cmp -s "$top/wudiag.exe" "$exe"
+  version=$( (cd "$work" && timeout 300 wine "$top/wudiag.exe" --version) 2>/dev/null | tr -d '\r')
+  echo "$version"
+  check "download: wudiag.exe --version names the version and the commit" \
+    grep -qE '^wudiag [0-9.]+ \((git [0-9A-Za-z._+-]+|built from a source tree without git)\)$' \
+    <<<"$version"
+fi
 
 echo "wine-tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
