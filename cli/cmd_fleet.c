@@ -23,7 +23,9 @@ static const char help[] =
     "  --since DATE      first week charted (default: 12 weeks before --as-of)\n"
     "  --failing-days N  list machines failing for more than N days (default 7)\n"
     "  --stale-days N    list machines not seen for more than N days (default 14)\n"
-    "  --as-of DATE      measure ages from DATE instead of now\n\n"
+    "  --as-of DATE      measure ages from DATE instead of now\n"
+    "  --kb DIR          use the knowledge base files in DIR (fix titles, code meanings)\n"
+    "  --template FILE   use FILE instead of the built-in fleet.xsl\n\n"
     "exit codes: 0 every machine healthy, 1 could not run, 2 usage error, 3 some\n"
     "machine failing, 4 some warning (none failing), 5 some incomplete\n";
 
