@@ -63,7 +63,9 @@ static int usable(wd_store *s, const void *cb)
     "latest AS (SELECT m.id AS machine_id, m.name AS name, m.latest_snapshot_id"           \
     " AS snapshot_id FROM machine m WHERE m.latest_snapshot_id IS NOT NULL)"
 
-/* A finding that counts as a problem now. */
+/* A finding that counts as a problem now. The codes counted are failure
+ * codes, with the severity bit set (>= 2147483648): a success or
+ * information code, such as 0 on a pending restart, names no failure. */
 #define PROBLEM "f.state = 'current' AND coalesce(f.severity, '') <> 'info'"
 
 /* ------------------------------------------------------------ machines */
@@ -159,7 +161,7 @@ static const char lite_problems[] =
     " coded AS (SELECT DISTINCT c.fid, c.machine_id, a.code AS code, c.rule, c.first_fix,"
     " c.title, c.severity FROM cur c JOIN finding_evidence fe ON fe.finding_id = c.fid"
     " AND fe.kind = 'activity' JOIN activity a ON a.id = fe.row_id"
-    " WHERE a.code IS NOT NULL),"
+    " WHERE a.code >= 2147483648),"
     " cited AS (SELECT machine_id, code, rule, first_fix, title, severity FROM coded"
     " UNION ALL SELECT c.machine_id, NULL, c.rule, c.first_fix, c.title, c.severity"
     " FROM cur c WHERE c.fid NOT IN (SELECT fid FROM coded)),"
@@ -174,7 +176,7 @@ static const char pg_problems[] =
     " c.first_fix, c.title, c.severity FROM cur c JOIN finding_evidence fe"
     " ON fe.snapshot_id = c.sid AND fe.finding_id = c.fid AND fe.kind = 'activity'"
     " JOIN activity a ON a.snapshot_id = c.sid AND a.id = fe.row_id"
-    " WHERE a.code IS NOT NULL),"
+    " WHERE a.code >= 2147483648),"
     " cited AS (SELECT machine_id, code, rule, first_fix, title, severity FROM coded"
     " UNION ALL SELECT c.machine_id, NULL, c.rule, c.first_fix, c.title, c.severity"
     " FROM cur c WHERE NOT EXISTS (SELECT 1 FROM coded x WHERE x.sid = c.sid"
@@ -222,7 +224,7 @@ int wd_store_fleet_problems(wd_store *s, int64_t limit,
     " END) AS pending FROM u GROUP BY key),"                                               \
     " codes AS (SELECT key, code, row_number() OVER (PARTITION BY key"                     \
     " ORDER BY count(*) DESC, code) AS rk FROM u WHERE state = 'failing'"                  \
-    " AND code IS NOT NULL GROUP BY key, code)"                                            \
+    " AND code >= 2147483648 GROUP BY key, code)"                                            \
     " SELECT p.key, p.kb, p.title, p.machines, p.installed, p.failing, p.pending, c.code"  \
     " FROM per p LEFT JOIN codes c ON c.key = p.key AND c.rk = 1"                          \
     " ORDER BY p.failing DESC, p.machines DESC, p.key"

@@ -95,7 +95,7 @@
           <li>
             <div class="ptitle">
               <xsl:choose>
-                <xsl:when test="@code"><code class="code"><xsl:value-of select="@code"/></code><xsl:if test="@symbol"> <span class="sym"><xsl:value-of select="@symbol"/></span></xsl:if></xsl:when>
+                <xsl:when test="@code"><code class="code"><xsl:value-of select="@code"/></code><xsl:if test="@symbol"><xsl:text> </xsl:text><span class="sym"><xsl:value-of select="@symbol"/></span></xsl:if></xsl:when>
                 <xsl:otherwise><span class="sym"><xsl:value-of select="@rule"/></span></xsl:otherwise>
               </xsl:choose>
               <span class="count"><xsl:value-of select="@machines"/> machine<xsl:if test="@machines != 1">s</xsl:if> (<xsl:value-of select="@share"/> %)</span>
@@ -104,7 +104,7 @@
             <p><xsl:value-of select="@title"/></p>
             <xsl:if test="@meaning"><p class="dim"><xsl:value-of select="@meaning"/></p></xsl:if>
             <xsl:for-each select="f:fix">
-              <p class="fix">First fix: <b><xsl:value-of select="@title"/></b><xsl:if test="not(@title)"><xsl:value-of select="@id"/></xsl:if><xsl:if test="@admin = 'true'"> <span class="tag">administrator</span></xsl:if></p>
+              <p class="fix">First fix: <b><xsl:value-of select="@title"/></b><xsl:if test="not(@title)"><xsl:value-of select="@id"/></xsl:if><xsl:if test="@admin = 'true'"><xsl:text> </xsl:text><span class="tag">administrator</span></xsl:if></p>
               <xsl:if test="string(.)"><p class="dim why"><xsl:value-of select="."/></p></xsl:if>
             </xsl:for-each>
           </li>
@@ -124,12 +124,13 @@
           <xsl:for-each select="$weeks"><xsl:sort select="@machines" data-type="number" order="descending"/><xsl:if test="position() = 1"><xsl:value-of select="@machines"/></xsl:if></xsl:for-each>
         </xsl:variable>
         <xsl:variable name="n" select="count($weeks)"/>
-        <xsl:variable name="bw" select="960 div $n"/>
-        <figure class="chart">
-          <svg viewBox="0 0 1000 250" role="img" aria-label="Machines by verdict per week, and update success rate">
+        <xsl:variable name="slot" select="960 div $n"/>
+        <xsl:variable name="bw"><xsl:choose><xsl:when test="$slot &gt; 80">80</xsl:when><xsl:otherwise><xsl:value-of select="$slot"/></xsl:otherwise></xsl:choose></xsl:variable>
+        <figure class="chart scroll">
+          <svg class="wide" viewBox="0 0 1000 250" role="img" aria-label="Machines by verdict per week, and update success rate">
             <line class="axis" x1="30" y1="200" x2="1000" y2="200"/>
             <xsl:for-each select="$weeks">
-              <xsl:variable name="x" select="34 + (position() - 1) * $bw"/>
+              <xsl:variable name="x" select="34 + (position() - 1) * $slot"/>
               <xsl:variable name="s" select="190 div $max"/>
               <xsl:variable name="hf" select="@failing * $s"/>
               <xsl:variable name="hw" select="@warning * $s"/>
@@ -171,7 +172,7 @@
             <tbody>
               <xsl:for-each select="f:updates/f:update">
                 <tr>
-                  <td><b><xsl:value-of select="@kb"/></b><xsl:if test="@kb"> </xsl:if><span class="dim"><xsl:value-of select="@title"/></span><xsl:if test="not(@title) and not(@kb)"><xsl:value-of select="@key"/></xsl:if></td>
+                  <td><b><xsl:value-of select="@kb"/></b><xsl:if test="@kb"><xsl:text> </xsl:text></xsl:if><span class="dim"><xsl:value-of select="@title"/></span><xsl:if test="not(@title) and not(@kb)"><xsl:value-of select="@key"/></xsl:if></td>
                   <td class="n"><xsl:value-of select="@machines"/></td>
                   <td class="n"><xsl:value-of select="@installed"/></td>
                   <td class="n"><xsl:if test="@failing &gt; 0"><xsl:attribute name="class">n bad</xsl:attribute></xsl:if><xsl:value-of select="@failing"/></td>
@@ -200,7 +201,7 @@
       <xsl:if test="not($long)"><p>None.</p></xsl:if>
       <ul class="names">
         <xsl:for-each select="$long">
-          <li><a href="#m-{@snapshot}"><xsl:value-of select="@name"/></a> <span class="dim"><xsl:value-of select="@days-failing"/> days</span></li>
+          <li><a href="#m-{@snapshot}"><xsl:value-of select="@name"/></a><xsl:text> </xsl:text><span class="dim"><xsl:value-of select="@days-failing"/> days</span></li>
         </xsl:for-each>
       </ul>
       <h2>Not seen for <xsl:value-of select="$run/@stale-days"/> days</h2>
@@ -209,7 +210,7 @@
       <ul class="names">
         <xsl:for-each select="$stale">
           <xsl:sort select="@days-unseen" data-type="number" order="descending"/>
-          <li><a href="#m-{@snapshot}"><xsl:value-of select="@name"/></a> <span class="dim">last seen <xsl:value-of select="substring(@collected-at, 1, 10)"/></span></li>
+          <li><a href="#m-{@snapshot}"><xsl:value-of select="@name"/></a><xsl:text> </xsl:text><span class="dim">last seen <xsl:value-of select="substring(@collected-at, 1, 10)"/></span></li>
         </xsl:for-each>
       </ul>
       <xsl:if test="f:machines/@shown &lt; f:machines/@total">
@@ -230,9 +231,9 @@
         <tbody>
           <xsl:for-each select="f:machines/f:machine">
             <tr id="m-{@snapshot}">
-              <td data-h="Machine"><b><xsl:value-of select="@name"/></b> <span class="dim small">snapshot <xsl:value-of select="@snapshot"/> of <xsl:value-of select="@snapshots"/></span></td>
-              <td data-h="Verdict"><span class="badge {@verdict}"><xsl:value-of select="@verdict"/></span><xsl:if test="@days-failing"> <span class="dim small">for <xsl:value-of select="@days-failing"/> days</span></xsl:if></td>
-              <td data-h="Last seen"><xsl:value-of select="substring(@collected-at, 1, 10)"/><xsl:if test="@stale = 'true'"> <span class="tag">not seen</span></xsl:if></td>
+              <td data-h="Machine"><b><xsl:value-of select="@name"/></b><xsl:text> </xsl:text><span class="dim small">snapshot <xsl:value-of select="@snapshot"/>, <xsl:value-of select="@snapshots"/> in all</span></td>
+              <td data-h="Verdict"><span class="badge {@verdict}"><xsl:value-of select="@verdict"/></span><xsl:if test="@days-failing"><xsl:text> </xsl:text><span class="dim small">for <xsl:value-of select="@days-failing"/> days</span></xsl:if></td>
+              <td data-h="Last seen" class="nowrap"><xsl:value-of select="substring(@collected-at, 1, 10)"/><xsl:if test="@stale = 'true'"><xsl:text> </xsl:text><span class="tag">not seen</span></xsl:if></td>
               <td data-h="First">
                 <xsl:if test="f:top"><xsl:value-of select="f:top/@title"/><xsl:if test="f:top/f:fix"><br/><span class="fix">First fix: <xsl:value-of select="f:top/f:fix/@title"/><xsl:if test="not(f:top/f:fix/@title)"><xsl:value-of select="f:top/f:fix/@id"/></xsl:if></span></xsl:if></xsl:if>
                 <code class="cmd"><xsl:value-of select="@report"/></code>
@@ -268,6 +269,7 @@ code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.9e
 .card.healthy { border-left-color: var(--healthy); }
 figure.chart { margin: 12px 0; }
 figure.chart svg { width: 100%; height: auto; display: block; background: var(--card); border-radius: 8px; }
+figure.chart svg.wide { min-width: 560px; }
 figcaption { color: var(--dim); font-size: 0.85em; margin-top: 4px; }
 rect.failing { fill: var(--failing); } rect.warning { fill: var(--warning); }
 rect.healthy { fill: var(--healthy); } rect.incomplete { fill: var(--incomplete); }
@@ -294,6 +296,7 @@ table { border-collapse: collapse; width: 100%; background: var(--card); }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
 th { font-size: 0.85em; color: var(--dim); }
 td.n, th.n { text-align: right; white-space: nowrap; }
+table.updates td code, th, .nowrap { white-space: nowrap; }
 td.bad { color: var(--failing); font-weight: 700; }
 code.cmd { display: block; margin-top: 4px; color: var(--dim); font-size: 0.8em; overflow-wrap: anywhere; }
 ul.names { columns: 3 220px; padding-left: 1.2em; }
