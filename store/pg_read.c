@@ -127,10 +127,16 @@ int wd_pg_list(wd_store *s, wd_pg *pg, const char *machine, const char *since,
     walk w = {(void (*)(void))cb, ctx};
     const char *params[] = {machine, since};
     (void)s;
-    return wd_pg_walk(pg, SNAPSHOT_SELECT
-                      "WHERE ($1::text IS NULL OR lower(m.name) = lower($1::text))"
-                      " AND ($2::text IS NULL OR s.collected_at >= $2::text)"
-                      " ORDER BY s.collected_at, s.id", 2, params, info_row, &w, NULL);
+    /* two texts so that the machine case can use machine_by_name */
+    return wd_pg_walk(pg, machine ? SNAPSHOT_SELECT "WHERE lower(m.name) = lower($1::text)"
+                                                    " AND ($2::text IS NULL"
+                                                    " OR s.collected_at >= $2::text)"
+                                                    " ORDER BY s.collected_at, s.id"
+                                  : SNAPSHOT_SELECT "WHERE $1::text IS NULL"
+                                                    " AND ($2::text IS NULL"
+                                                    " OR s.collected_at >= $2::text)"
+                                                    " ORDER BY s.collected_at, s.id",
+                      2, params, info_row, &w, NULL);
 }
 
 /* ------------------------------------------------------ simple rows */
