@@ -528,6 +528,9 @@ static int render_stream(fwriter *w, const char *format, const char *path)
                                      : wd_emit_xml_stream(out, WD_FLEET_NS, &w->e);
     if (!rc)
         rc = write_fleet(w);
+    /* the writer flushes into the file when freed: before the file goes */
+    wd_emit_free(w->e);
+    w->e = NULL;
     if (rc) {
         wd_outfile_abort(out);
         return rc;

@@ -59,12 +59,22 @@ static int run(const char *const *argv, char **out, char **err)
 /* Collects one evidence folder into the local file; returns 1 when done. */
 static int collect(const char *evidence)
 {
+    if (!evidence)
+        return 0;
     const char *argv[] = {"collect", "--evidence", evidence, "--db", local, NULL};
     char *err = NULL;
     int code = run(argv, NULL, &err);
     cr_assert(code == 0 || code >= 3, "collect %s: exit %d: %s", evidence, code, err);
     free(err);
     return 1;
+}
+
+/* Collects a folder of the source tree. */
+static void collect_src(const char *rel)
+{
+    char *path = wdt_source(rel);
+    collect(path);
+    free(path);
 }
 
 /* The example bundle and every expert bundle; returns how many. */
@@ -212,8 +222,10 @@ Test(cli_fleet, the_fleet_report_from_postgresql_equals_the_merged_files)
     push(ci, n, 0);
     const char *merge[] = {"merge", merged, local, NULL};
     cr_assert_eq(run(merge, NULL, NULL), 0);
-    char *a = fleet_xml(ci, wdt_path(dir, "a.xml"), &c1);
-    char *b = fleet_xml(merged, wdt_path(dir, "b.xml"), &c2);
+    char *pa = wdt_path(dir, "a.xml"), *pb = wdt_path(dir, "b.xml");
+    char *a = fleet_xml(ci, pa, &c1);
+    char *b = fleet_xml(merged, pb, &c2);
+    free(pa), free(pb);
     cr_assert_str_eq(a, b);
     cr_assert_eq(c1, 3, "some machine is failing: exit 3");
     cr_assert_eq(c2, 3);
@@ -244,7 +256,7 @@ Test(cli_fleet, a_password_reaches_no_output_report_or_stored_command_line)
     char *fx = wdt_path(dir, "f.xml"), *out = NULL, *err = NULL;
     /* the cluster trusts local connections: the password is given, unused */
     cr_assert(asprintf(&with, "%s password=hunter2", ci) > 0);
-    collect(wdt_source("examples/desktop-2kgm189"));
+    collect_src("examples/desktop-2kgm189");
     const char *p[] = {"push", "--to", with, "--db", local, NULL};
     cr_assert_eq(run(p, &out, &err), 0, "%s", err);
     cr_assert_null(strstr(out, "hunter2"), "%s", out);
@@ -296,7 +308,7 @@ static char *documented_roles(void)
 Test(cli_fleet, the_documented_roles_push_and_read_and_nothing_more)
 {
     char *ci = wdt_pg_newdb(), *roles = documented_roles();
-    collect(wdt_source("examples/desktop-2kgm189"));
+    collect_src("examples/desktop-2kgm189");
     push(ci, 1, 0); /* the owner creates the schema */
     /* roles are cluster-wide: made once per cluster */
     char *admin = wdt_pg_conninfo("postgres"), *exists = NULL;
@@ -312,7 +324,7 @@ Test(cli_fleet, the_documented_roles_push_and_read_and_nothing_more)
     cr_assert(asprintf(&pusher, "%s user=wudiag_pusher", ci) > 0);
     cr_assert(asprintf(&reader, "%s user=wudiag_reader", ci) > 0);
     /* the pusher adds a second snapshot, and again adds nothing */
-    collect(wdt_source("tests/expert/wulog-reboot-pending/evidence"));
+    collect_src("tests/expert/wulog-reboot-pending/evidence");
     push(pusher, 1, 1);
     push(pusher, 0, 2);
     /* it cannot read evidence nor delete */
@@ -328,7 +340,7 @@ Test(cli_fleet, the_documented_roles_push_and_read_and_nothing_more)
     cr_assert(code == 0 || code >= 3);
     cr_assert_neq(wdt_pg_sql(reader, "INSERT INTO wudiag.machine(name) VALUES ('x')", NULL), 0);
     const char *p[] = {"push", "--to", reader, "--db", local, NULL};
-    collect(wdt_source("tests/expert/wulog-recovered-install/evidence"));
+    collect_src("tests/expert/wulog-recovered-install/evidence");
     cr_assert_eq(run(p, NULL, NULL), 1, "a reader cannot push");
     free(out), free(err), free(xml), free(pusher), free(reader), free(admin), free(exists);
     free(roles), free(ci);
