@@ -191,6 +191,10 @@ SELECT a.snapshot_id, a.id, a.subject, a.kb, a.title, 'os-cumulative',
     CASE WHEN a.outcome = 'failed' THEN 1 ELSE 0 END,
     CASE WHEN a.outcome = 'failed' THEN 0 ELSE 1 END
 FROM activity a WHERE a.subject IS NOT NULL;
+UPDATE snapshot s SET updates_ok = x.ok, updates_failing = x.failing FROM (
+    SELECT snapshot_id, count(*) FILTER (WHERE state IN ('ok', 'resolved', 'superseded')) AS ok,
+           count(*) FILTER (WHERE state = 'failing') AS failing
+    FROM update_state GROUP BY snapshot_id) x WHERE s.id = x.snapshot_id;
 UPDATE machine m SET latest_snapshot_id = x.id FROM (SELECT DISTINCT ON (machine_id)
     machine_id, id FROM snapshot ORDER BY machine_id, collected_at DESC, id DESC) x
 WHERE m.id = x.machine_id;

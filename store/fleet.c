@@ -305,13 +305,22 @@ static const char lite_weeks[] =
     " wk AS (SELECT id, verdict, week, next_at, date(week, '+7 days') AS week_end FROM w0),"
     WEEKS_TAIL;
 
+/* In PostgreSQL weeks are numbered (days since Monday 2000-01-03, by 7) and
+ * each snapshot carries its update counts: the query reads snapshot_by_machine
+ * alone, in its order. */
 static const char pg_weeks[] =
-    "WITH w0 AS (SELECT s.id, s.verdict, s.collected_at, " NEXT_AT " AS next_at,"
-    " date_trunc('week', substr(s.collected_at, 1, 10)::date)::date AS monday"
+    "WITH w0 AS (SELECT s.id, s.machine_id, s.collected_at, s.verdict, s.updates_ok,"
+    " s.updates_failing, (substr(s.collected_at, 1, 10)::date - date '2000-01-03') / 7 AS wn"
     " FROM snapshot s WHERE $1::text IS NULL OR s.collected_at >= $1::text),"
-    " wk AS (SELECT id, verdict, to_char(monday, 'YYYY-MM-DD') AS week, next_at,"
-    " to_char(monday + 7, 'YYYY-MM-DD') AS week_end FROM w0),"
-    WEEKS_TAIL;
+    " w1 AS (SELECT *, lead(wn) OVER (PARTITION BY machine_id ORDER BY collected_at, id)"
+    " AS next_wn FROM w0),"
+    " last AS (SELECT * FROM w1 WHERE next_wn IS NULL OR next_wn <> wn)"
+    " SELECT to_char(date '2000-01-03' + wn * 7, 'YYYY-MM-DD'), count(*),"
+    " sum(CASE WHEN verdict = 'healthy' THEN 1 ELSE 0 END),"
+    " sum(CASE WHEN verdict = 'warning' THEN 1 ELSE 0 END),"
+    " sum(CASE WHEN verdict = 'failing' THEN 1 ELSE 0 END),"
+    " sum(CASE WHEN verdict = 'incomplete' THEN 1 ELSE 0 END),"
+    " sum(updates_ok), sum(updates_failing) FROM last GROUP BY wn ORDER BY wn";
 
 typedef int (*week_cb)(void *, const wd_fleet_week *);
 

@@ -250,7 +250,9 @@ int wd_pg_version(const wd_pg *pg)
 
 /* Version 1 of the fleet schema: the tables of a history file (schema 4),
  * each snapshot's rows keyed by (snapshot_id, id) with the ids of the file
- * they came from; every text byte-ordered (COLLATE "C") as in SQLite. */
+ * they came from; every text byte-ordered (COLLATE "C") as in SQLite. A
+ * snapshot carries how many of its updates are installed (ok, resolved,
+ * superseded) and failing, counted by push, for the weekly trend. */
 static const char fleet_v1[] =
     "CREATE TABLE machine ("
     " id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
@@ -266,8 +268,12 @@ static const char fleet_v1[] =
     " command_line text, evidence text, wudiag_version text NOT NULL,"
     " verdict text COLLATE \"C\", events bigint NOT NULL, failures bigint NOT NULL,"
     " findings bigint NOT NULL, activities bigint NOT NULL, machine_from text,"
+    " updates_ok bigint NOT NULL DEFAULT 0, updates_failing bigint NOT NULL DEFAULT 0,"
     " pushed_at timestamptz NOT NULL DEFAULT now());"
-    "CREATE INDEX snapshot_by_machine ON snapshot (machine_id, collected_at, id);"
+    /* a machine's snapshots in time order with what the weekly trend counts:
+     * that query reads the index alone */
+    "CREATE INDEX snapshot_by_machine ON snapshot (machine_id, collected_at, id)"
+    " INCLUDE (verdict, updates_ok, updates_failing);"
     "CREATE INDEX snapshot_by_time ON snapshot (collected_at, id);"
 #define ROWS_OF " snapshot_id bigint NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
     "CREATE TABLE service_state (" ROWS_OF " id bigint NOT NULL,"

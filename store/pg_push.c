@@ -116,11 +116,15 @@ static const char *param_text(wd_buf *b, const char *s)
 /* ------------------------------------------------------------- batches */
 
 /* The snapshot columns sent with each INSERT, in order. */
-#define SNAP_COLS 14
+#define SNAP_COLS 16
 static const char snap_select[] =
     "SELECT s.id, s.uid, coalesce(m.name, 'unknown'), s.collected_at, s.evidence_time,"
     " s.command_line, s.evidence, s.wudiag_version, s.verdict, s.events, s.failures,"
-    " s.findings, s.activities, s.machine_from FROM snapshot s"
+    " s.findings, s.activities, s.machine_from,"
+    " (SELECT count(*) FROM update_state u WHERE u.snapshot_id = s.id"
+    " AND u.state IN ('ok', 'resolved', 'superseded')),"
+    " (SELECT count(*) FROM update_state u WHERE u.snapshot_id = s.id"
+    " AND u.state = 'failing') FROM snapshot s"
     " LEFT JOIN machine m ON m.id = s.machine_id WHERE s.id = ?1";
 
 static void free_pending(pending *p, size_t n)
@@ -198,10 +202,11 @@ static void insert_sql(wd_buf *sql, size_t n)
 {
     static const char *const casts[SNAP_COLS] = {"::bigint", "", "::bigint", "", "", "", "",
                                                  "", "", "::bigint", "::bigint", "::bigint",
-                                                 "::bigint", ""};
+                                                 "::bigint", "", "::bigint", "::bigint"};
     wd_buf_puts(sql, "INSERT INTO snapshot(local_id, uid, machine_id, collected_at,"
                      " evidence_time, command_line, evidence, wudiag_version, verdict, events,"
-                     " failures, findings, activities, machine_from) VALUES ");
+                     " failures, findings, activities, machine_from, updates_ok,"
+                     " updates_failing) VALUES ");
     for (size_t i = 0; i < n; i++) {
         wd_buf_puts(sql, i ? ", (" : "(");
         for (int c = 0; c < SNAP_COLS; c++)
