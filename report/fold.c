@@ -464,6 +464,7 @@ static int pass_time(void *ctx, const wd_activity_row *row)
         return 0;
     }
     f->totals.activities++;
+    f->totals.update_work += is_update_work(r->operation);
     if (effective_outcome(r) == WD_OUT_FAILED)
         f->totals.failed++;
     if (r->time && (!f->totals.first_time[0] || strcmp(r->time, f->totals.first_time) < 0))

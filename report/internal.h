@@ -61,6 +61,7 @@ typedef struct wd_m_past {
 typedef struct wd_m_computer {
     char *name;
     int64_t records;
+    char *first, *last; /* time span of its records; may be NULL */
 } wd_m_computer;
 
 /* What a subject is: an update, or a stream of activities about no update. */
@@ -150,7 +151,7 @@ typedef struct wd_model {
     /* totals (also of what was not kept) */
     size_t notes_total, notes_by_kind[4], sources_total;
     size_t subjects_total, subjects_dropped;
-    size_t activities, failed, trace, events;
+    size_t activities, failed, trace, events, update_work;
     size_t by_state[WD_SUBJ_COUNT][WD_ST_COUNT]; /* subjects per kind and state */
     char *last_success; /* newest successful update operation, or NULL */
     /* analysis */
@@ -191,6 +192,7 @@ int wd_subject_of(const wd_activity_row *row, wd_subject_kind *kind, wd_buf *key
  * NULL) gets the snapshot-wide figures. */
 typedef struct wd_fold_totals {
     size_t activities, failed, trace;
+    size_t update_work; /* scans, downloads, installs, servicing: Windows Update at work */
     char last_success[WD_TIME_MAX]; /* newest successful update operation */
     char first_time[WD_TIME_MAX];   /* oldest time */
 } wd_fold_totals;

@@ -151,7 +151,7 @@ static int on_past(void *ctx, const wd_snapshot_info *i)
     return done(l);
 }
 
-static int on_computer(void *ctx, const char *name, int64_t records)
+static int on_computer(void *ctx, const wd_computer_info *info)
 {
     loader *l = ctx;
     if (l->m->ncomputers >= WD_MODEL_MAX_COMPUTERS)
@@ -159,8 +159,10 @@ static int on_computer(void *ctx, const char *name, int64_t records)
     wd_m_computer *c = ADD(l, computers, cap_computers);
     if (!c)
         return WD_ENOMEM;
-    c->name = dup(l, name);
-    c->records = records;
+    c->name = dup(l, info->name);
+    c->records = info->records;
+    c->first = dup(l, info->first);
+    c->last = dup(l, info->last);
     return done(l);
 }
 
@@ -273,6 +275,7 @@ static int load_rows(wd_store *s, int64_t snap, loader *l)
     m->activities = t.activities;
     m->failed = t.failed;
     m->trace = t.trace;
+    m->update_work = t.update_work;
     m->last_success = t.last_success[0] ? dup(l, t.last_success) : NULL;
     m->evidence_start = t.first_time[0] ? dup(l, t.first_time) : NULL;
     count_source_notes(m);
@@ -344,7 +347,7 @@ void wd_model_free(wd_model *m)
     for (size_t i = 0; i < m->npast; i++)
         free(m->past[i].collected_at), free(m->past[i].verdict);
     for (size_t i = 0; i < m->ncomputers; i++)
-        free(m->computers[i].name);
+        free(m->computers[i].name), free(m->computers[i].first), free(m->computers[i].last);
     for (size_t i = 0; i < m->nsubjects; i++)
         free_subject(&m->subjects[i]);
     for (size_t i = 0; i < m->nfindings; i++)

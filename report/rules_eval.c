@@ -504,6 +504,38 @@ static const char *item_time(const item *it)
 
 /* ------------------------------------------------------- global figures */
 
+/* A computer with a real share of the records: a setup name seen for a few
+ * minutes before the rename is not one. */
+static int substantial(const wd_model *m, const wd_m_computer *c)
+{
+    int64_t total = 0;
+    for (size_t i = 0; i < m->ncomputers; i++)
+        total += m->computers[i].records;
+    return c->records >= 20 && c->records * 10 >= total;
+}
+
+static int overlap(const wd_m_computer *a, const wd_m_computer *b)
+{
+    return !a->first || !a->last || !b->first || !b->last ||
+           (strcmp(a->first, b->last) <= 0 && strcmp(b->first, a->last) <= 0);
+}
+
+/* How many computers the evidence really mixes: substantial ones whose
+ * records overlap in time with another's (one PC renamed over the years
+ * has names that follow each other, not several at once). */
+static size_t several_computers(const wd_model *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->ncomputers; i++) {
+        const wd_m_computer *a = &m->computers[i];
+        int mixed = 0;
+        for (size_t j = 0; substantial(m, a) && j < m->ncomputers && !mixed; j++)
+            mixed = j != i && substantial(m, &m->computers[j]) && overlap(a, &m->computers[j]);
+        n += mixed;
+    }
+    return n;
+}
+
 static const char *global(const eval *e, const char *f, char *tmp)
 {
     const wd_model *m = e->m;
@@ -529,15 +561,18 @@ static const char *global(const eval *e, const char *f, char *tmp)
         return fmt_num(tmp, (double)e->current_failures);
     if (!strcmp(f, "activities"))
         return fmt_num(tmp, (double)(m->activities + m->trace));
+    if (!strcmp(f, "update-work"))
+        return fmt_num(tmp, (double)m->update_work);
     if (!strcmp(f, "events"))
         return fmt_num(tmp, (double)m->events);
     if (!strcmp(f, "facts"))
         return fmt_num(tmp, (double)m->nfacts);
-    if (!strcmp(f, "update-facts")) { /* facts about updates, not the capture itself */
+    if (!strcmp(f, "update-facts")) { /* facts about updates, not the capture or the OS */
         size_t n = 0;
         for (size_t i = 0; i < m->nfacts; i++)
             n += m->facts[i].key && strncmp(m->facts[i].key, "capture.", 8) &&
-                 strncmp(m->facts[i].key, "machine.", 8) && strncmp(m->facts[i].key, "collector.", 10);
+                 strncmp(m->facts[i].key, "machine.", 8) &&
+                 strncmp(m->facts[i].key, "collector.", 10) && strncmp(m->facts[i].key, "os.", 3);
         return fmt_num(tmp, (double)n);
     }
     if (!strcmp(f, "failing-streak"))
@@ -545,16 +580,8 @@ static const char *global(const eval *e, const char *f, char *tmp)
     if (!strcmp(f, "unreadable"))
         return fmt_num(tmp, (double)(m->notes_by_kind[WD_NOTE_UNREADABLE] +
                                      m->notes_by_kind[WD_NOTE_LIMIT]));
-    if (!strcmp(f, "computers")) { /* those with a real share of the records: a setup name
-                                       seen for a few minutes before the rename is not one */
-        int64_t total = 0;
-        size_t n = 0;
-        for (size_t i = 0; i < m->ncomputers; i++)
-            total += m->computers[i].records;
-        for (size_t i = 0; i < m->ncomputers; i++)
-            n += m->computers[i].records >= 20 && m->computers[i].records * 10 >= total;
-        return fmt_num(tmp, (double)n);
-    }
+    if (!strcmp(f, "computers"))
+        return fmt_num(tmp, (double)several_computers(m));
     if (!strcmp(f, "computer-list")) {
         size_t len = 0;
         tmp[0] = '\0';

@@ -682,7 +682,7 @@ int wd_store_activities(wd_store *s, int64_t snap, const wd_activity_query *q,
 }
 
 int wd_store_computers(wd_store *s, int64_t snap,
-                       int (*cb)(void *ctx, const char *computer, int64_t records), void *ctx)
+                       int (*cb)(void *ctx, const wd_computer_info *c), void *ctx)
 {
     WD_PG_DISPATCH(s, wd_pg_computers(s, s->pg, snap, cb, ctx));
     sqlite3_stmt *st = NULL;
@@ -691,16 +691,20 @@ int wd_store_computers(wd_store *s, int64_t snap,
     if (!rc)
         rc = wd_store__check_snapshot(s, snap);
     if (!rc)
-        rc = prepare(s, "SELECT min(computer), sum(n) FROM (SELECT e.computer AS computer,"
-                        " count(*) AS n FROM snapshot_event se JOIN event e ON e.id = se.event_id"
+        rc = prepare(s, "SELECT min(computer), sum(n), min(t0), max(t1) FROM ("
+                        "SELECT e.computer AS computer, count(*) AS n, min(e.time) AS t0,"
+                        " max(e.time) AS t1 FROM snapshot_event se JOIN event e ON e.id = se.event_id"
                         " WHERE se.snapshot_id = ?1 AND e.computer <> '' GROUP BY e.computer"
-                        " UNION ALL SELECT computer, count(*) FROM activity"
+                        " UNION ALL SELECT computer, count(*), min(time), max(time) FROM activity"
                         " WHERE snapshot_id = ?1 AND computer IS NOT NULL GROUP BY computer)"
                         " GROUP BY computer COLLATE NOCASE ORDER BY 2 DESC, 1", &st);
     if (!rc) {
         sqlite3_bind_int64(st, 1, snap);
-        while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW)
-            rc = cb(ctx, text(st, 0), sqlite3_column_int64(st, 1));
+        while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW) {
+            wd_computer_info c = {text(st, 0), sqlite3_column_int64(st, 1), text_or_null(st, 2),
+                                  text_or_null(st, 3)};
+            rc = cb(ctx, &c);
+        }
         if (!rc && r != SQLITE_DONE)
             rc = wd_store__error(s, r, "reading");
     }

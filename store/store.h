@@ -301,10 +301,17 @@ typedef struct wd_activity_query {
  * not grow with their number). */
 int wd_store_activities(wd_store *s, int64_t snap, const wd_activity_query *q,
                         int (*cb)(void *ctx, const wd_activity_row *row), void *ctx);
-/* The computers a snapshot's events and activities name, with how many
- * records name each, most first. */
+/* A computer the records of a snapshot name: how many, and the time span
+ * (first and last time; a renamed PC's names do not overlap in time). */
+typedef struct wd_computer_info {
+    const char *name;
+    int64_t records;
+    const char *first, *last; /* may be NULL */
+} wd_computer_info;
+/* The computers a snapshot's events and activities name, most records
+ * first. */
 int wd_store_computers(wd_store *s, int64_t snap,
-                       int (*cb)(void *ctx, const char *computer, int64_t records), void *ctx);
+                       int (*cb)(void *ctx, const wd_computer_info *c), void *ctx);
 /* Calls cb for one row of any kind by its typed reference (for citing
  * evidence): exactly one of the record pointers is set. */
 typedef struct wd_ref_row {

@@ -13,7 +13,8 @@
  *                                    k: service target count package update session
  *   fact KEY | VALUE [| TIME]
  *   note KIND | SOURCE | REASON
- *   computer NAME [| N]              N events (default 1) naming that computer
+ *   computer NAME [| N [| FIRST]]    N events (default 1) naming that computer,
+ *                                    from time FIRST on (one a minute)
  *   past VERDICT                     an earlier snapshot of the machine
  * Expectations (EVIDENCE: activity:N, service:N, fact:N = the Nth such line):
  *   expect RULE | SEVERITY | EVIDENCE | FIXES
@@ -166,8 +167,13 @@ static void add_line(fixture_db *d, const char *kind, char **f, uint64_t lineno)
     } else if (!strcmp(kind, "computer")) {
         static uint64_t rec = 1;
         long n = val(f[1]) ? strtol(f[1], NULL, 10) : 1;
+        int64_t start = 0;
+        if (!val(f[2]) || wd_time_parse(f[2], &start))
+            wd_time_parse(d->capture_time, &start);
         for (long i = 0; i < n; i++) {
-            wd_event_rec e = {"System", "EventLog", 6005, 4, rec++, d->capture_time, f[0], NULL, 0,
+            char t[WD_TIME_MAX];
+            wd_time_format(start + 60 * i, 0, t);
+            wd_event_rec e = {"System", "EventLog", 6005, 4, rec++, t, f[0], NULL, 0,
                               "System.evtx"};
             cr_assert_eq(wd_store_add_event(d->s, &e), 0, "%s", wd_error_last());
         }

@@ -374,11 +374,11 @@ Test(store_activity, queries_order_filter_limit_and_look_up)
 
 /* -------------------------------------------------------- computers */
 
-static int list_computers(void *ctx, const char *computer, int64_t n)
+static int list_computers(void *ctx, const wd_computer_info *c)
 {
     texts *t = ctx;
     size_t len = strlen(t->all);
-    snprintf(t->all + len, sizeof t->all - len, "%s=%lld;", computer, (long long)n);
+    snprintf(t->all + len, sizeof t->all - len, "%s=%lld;", c->name, (long long)c->records);
     return 0;
 }
 
