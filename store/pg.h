@@ -55,7 +55,7 @@ int wd_pg_list(wd_store *s, wd_pg *pg, const char *machine, const char *since,
 int wd_pg_activities(wd_store *s, wd_pg *pg, int64_t snap, const wd_activity_query *q,
                      int (*cb)(void *ctx, const wd_activity_row *row), void *ctx);
 int wd_pg_computers(wd_store *s, wd_pg *pg, int64_t snap,
-                    int (*cb)(void *ctx, const char *computer, int64_t records), void *ctx);
+                    int (*cb)(void *ctx, const wd_computer_info *c), void *ctx);
 int wd_pg_ref(wd_store *s, wd_pg *pg, int64_t snap, wd_ref ref,
               int (*cb)(void *ctx, const wd_ref_row *row), void *ctx);
 int wd_pg_services(wd_store *s, wd_pg *pg, int64_t snap,

@@ -635,28 +635,35 @@ int wd_pg_activities(wd_store *s, wd_pg *pg, int64_t snap, const wd_activity_que
 /* ----------------------------------------------------------- computers */
 
 typedef struct computer_walk {
-    int (*cb)(void *ctx, const char *computer, int64_t records);
+    int (*cb)(void *ctx, const wd_computer_info *c);
     void *ctx;
 } computer_walk;
+
+static const char *empty_null(const char *t)
+{
+    return t && *t ? t : NULL;
+}
 
 static int computer_row(void *ctx, const char *const *c, int n)
 {
     const computer_walk *w = ctx;
     (void)n;
-    return w->cb(w->ctx, c[0], num(c[1]));
+    wd_computer_info info = {c[0], num(c[1]), empty_null(c[2]), empty_null(c[3])};
+    return w->cb(w->ctx, &info);
 }
 
 int wd_pg_computers(wd_store *s, wd_pg *pg, int64_t snap,
-                    int (*cb)(void *ctx, const char *computer, int64_t records), void *ctx)
+                    int (*cb)(void *ctx, const wd_computer_info *c), void *ctx)
 {
     computer_walk w = {cb, ctx};
     return walk_snap(s, pg, snap, 0,
-                     "SELECT min(computer), sum(n) FROM (SELECT e.computer AS computer,"
-                     " count(*) AS n FROM event e WHERE e.snapshot_id = $1::bigint"
-                     " AND e.computer <> '' GROUP BY e.computer"
-                     " UNION ALL SELECT computer, count(*) FROM activity"
-                     " WHERE snapshot_id = $1::bigint AND computer IS NOT NULL"
-                     " GROUP BY computer) x GROUP BY lower(computer) ORDER BY 2 DESC, 1",
+                     "SELECT min(computer), sum(n), min(t0), max(t1) FROM (SELECT e.computer"
+                     " AS computer, count(*) AS n, min(e.time) AS t0, max(e.time) AS t1"
+                     " FROM event e WHERE e.snapshot_id = $1::bigint AND e.computer <> ''"
+                     " GROUP BY e.computer UNION ALL SELECT computer, count(*), min(time),"
+                     " max(time) FROM activity WHERE snapshot_id = $1::bigint"
+                     " AND computer IS NOT NULL GROUP BY computer) x"
+                     " GROUP BY lower(computer) ORDER BY 2 DESC, 1",
                      computer_row, &w, NULL);
 }
 

@@ -223,9 +223,10 @@ static int d_failure(void *ctx, int64_t id, const wd_failure_rec *r)
     return 0;
 }
 
-static int d_computer(void *ctx, const char *c, int64_t n)
+static int d_computer(void *ctx, const wd_computer_info *c)
 {
-    wd_buf_printf(&((dump *)ctx)->b, "computer %s %lld\n", c, (long long)n);
+    wd_buf_printf(&((dump *)ctx)->b, "computer %s %lld %s %s\n", c->name,
+                  (long long)c->records, c->first ? c->first : "-", c->last ? c->last : "-");
     return 0;
 }
 
