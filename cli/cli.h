@@ -19,6 +19,15 @@ enum {
 /* The exit code a verdict gives. */
 int wd_cli_verdict_exit(const char *verdict);
 
+/* Collects evidence (NULL: this PC, live) into a new snapshot and analyses
+ * it (kb: --kb, may be NULL), the analysis saved inside the snapshot's
+ * transaction, still open: commit it with wd_store_commit or drop it with
+ * wd_store_rollback. *out is the report (wd_report_free). On failure
+ * nothing is kept. (cmd_diagnose.c; `wudiag fix` diagnoses with it.) */
+struct wd_report;
+int wd_cli_diagnose_open(wd_store *store, const char *evidence, const char *kb, int argc,
+                         char **argv, int64_t *snap, struct wd_report **out);
+
 /* The verbs; each returns an exit code. argv[0] is the verb. */
 int wd_cmd_diagnose(int argc, char **argv);
 int wd_cmd_collect(int argc, char **argv);
@@ -29,6 +38,7 @@ int wd_cmd_explain(int argc, char **argv);
 int wd_cmd_merge(int argc, char **argv);
 int wd_cmd_push(int argc, char **argv);
 int wd_cmd_fleet(int argc, char **argv);
+int wd_cmd_fix(int argc, char **argv);
 
 /* Prints "wudiag: <message>" (the last recorded error when msg is NULL). */
 void wd_cli_error(const char *fmt, ...) WD_PRINTF(1, 2);

@@ -121,6 +121,25 @@ static int analyse(wd_store *store, int64_t snap, const wd_report_options *ro, i
     return WD_OK;
 }
 
+int wd_cli_diagnose_open(wd_store *store, const char *evidence, const char *kb, int argc,
+                         char **argv, int64_t *snap, wd_report **out)
+{
+    options o;
+    memset(&o, 0, sizeof o);
+    o.evidence = evidence;
+    *out = NULL;
+    int rc = collect_snapshot(store, &o, argc, argv, snap);
+    if (rc)
+        return rc;
+    char *cmdline = wd_cli_command_line(argc, argv);
+    wd_report_options ro = {kb, NULL, cmdline, wd_store_path(store), 0};
+    rc = cmdline ? analyse(store, *snap, &ro, 1, out) : wd_error_set(WD_ENOMEM, "out of memory");
+    free(cmdline);
+    if (rc)
+        wd_store_rollback(store);
+    return rc;
+}
+
 int wd_cli_verdict_exit(const char *verdict)
 {
     if (!verdict || !strcmp(verdict, "healthy"))

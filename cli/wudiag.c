@@ -35,6 +35,7 @@ static const struct verb {
     {"merge", wd_cmd_merge, "fold per-machine databases into one fleet database"},
     {"push", wd_cmd_push, "copy snapshots into a PostgreSQL fleet database"},
     {"fleet", wd_cmd_fleet, "what is broken across the fleet, and what to do first"},
+    {"fix", wd_cmd_fix, "carry out the documented fixes a diagnosis calls for (Windows)"},
 };
 
 /* Caps the address space at 4 GiB. wudiag streams its input and needs a few

@@ -61,7 +61,8 @@ _wudiag()
         --kb) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --format) COMPREPLY=($(compgen -W "$(_wudiag_formats "$exe" "$verb")" -- "$cur")); return ;;
         --snapshot) COMPREPLY=($(compgen -W latest -- "$cur")); return ;;
-        --machine | --since | --as-of | --to | --failing-days | --stale-days) return ;;
+        --step) COMPREPLY=($(compgen -W "restart-services enable-service reset-components restart-pending" -- "$cur")); return ;;
+        --machine | --since | --timeout | --as-of | --to | --failing-days | --stale-days) return ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$(_wudiag_options "$exe" "$verb")" -- "$cur"))

@@ -130,6 +130,8 @@ typedef struct wd_finding {
     size_t order;      /* the rule's place in rules.txt (ties in ranking) */
     uint32_t *codes;   /* the failure codes it cites (cause matching) */
     size_t ncodes;
+    char *service;     /* the service it is about (one finding per service
+                          row or service subject), or NULL */
 } wd_finding;
 
 typedef struct wd_model {
@@ -159,6 +161,9 @@ typedef struct wd_model {
     const char *verdict;    /* "healthy", "warning", "failing", "incomplete" */
     int op_failed[WD_OP_COUNT]; /* failures of each operation since its last
                                    success (how often a fix already failed) */
+    int managed;             /* a WSUS server or update policy manages the PC */
+    int reboot_pending;      /* the pending-reboot facts say a restart is due */
+    const char *wsus_server; /* the WSUS server it uses (a fact's value), or NULL */
 } wd_model;
 
 /* Loads a snapshot's bounded parts into a new model and folds its
@@ -232,6 +237,11 @@ typedef struct wd_kb_fix {
                             (repair for DISM /RestoreHealth); WD_OP_UNKNOWN */
     const char *instead; /* the fix to give first when the evidence shows
                             this one already failed; NULL */
+    const char *action;  /* what `wudiag fix` carries out for it ("auto"), or
+                            NULL when it is done by hand */
+    int action_unmanaged; /* ... only on a PC no WSUS or policy manages */
+    const char *covered; /* done by hand, but these auto fixes do its work
+                            ("auto-covered"); NULL */
 } wd_kb_fix;
 
 /* A documented known issue: which failures it explains (every list given

@@ -215,6 +215,22 @@ static int fix_step(fix_ctx *c, char *val, unsigned lineno)
     return WD_OK;
 }
 
+/* "auto ACTION [unmanaged]": wudiag fix can carry it out. */
+static int fix_auto(fix_ctx *c, char *val, unsigned lineno)
+{
+    char *sp = strchr(val, ' ');
+    if (sp) {
+        *sp++ = '\0';
+        if (strcmp(sp, "unmanaged"))
+            return fix_error(c, lineno, "auto is \"auto ACTION\" or \"auto ACTION unmanaged\"");
+        c->cur->action_unmanaged = 1;
+    }
+    if (!val[0])
+        return fix_error(c, lineno, "auto needs the action wudiag fix carries out");
+    c->cur->action = val;
+    return WD_OK;
+}
+
 static int fix_end(fix_ctx *c, unsigned lineno)
 {
     if (!c->cur->title || !c->cur->why || !c->cur->nsteps)
@@ -265,6 +281,10 @@ static int on_fix_line(void *vctx, char *line, unsigned lineno)
         c->cur->admin = !strcmp(val, "yes");
     else if (!strcmp(line, "instead"))
         c->cur->instead = val;
+    else if (!strcmp(line, "auto"))
+        return fix_auto(c, val, lineno);
+    else if (!strcmp(line, "auto-covered"))
+        c->cur->covered = val;
     else if (!strcmp(line, "tried-by")) {
         c->cur->tried_by = wd_op_parse(val);
         if (c->cur->tried_by == WD_OP_UNKNOWN)
@@ -274,6 +294,24 @@ static int on_fix_line(void *vctx, char *line, unsigned lineno)
         return fix_step(c, val, lineno);
     else
         return fix_error(c, lineno, "unknown field");
+    return WD_OK;
+}
+
+/* auto-covered names fixes wudiag fix carries out. */
+static int check_covered(const wd_kb *kb, const wd_kb_fix *fx, const char *file)
+{
+    for (const char *p = fx->covered; p && *p;) {
+        char id[64];
+        size_t n = strcspn(p, ",");
+        snprintf(id, sizeof id, "%.*s", (int)n, p);
+        const wd_kb_fix *by = wd_kb_fix_find(kb, id);
+        if (!by || !by->action)
+            return wd_error_set(WD_EFORMAT,
+                                "knowledge base %s: fix %s: auto-covered names %s, which is not "
+                                "a fix wudiag fix carries out",
+                                file, fx->id, id);
+        p += n + (p[n] == ',');
+    }
     return WD_OK;
 }
 
@@ -290,6 +328,9 @@ static int check_fixes(const wd_kb *kb, const char *file)
         if (in && !wd_kb_fix_find(kb, in))
             return wd_error_set(WD_EFORMAT, "knowledge base %s: fix %s: instead names unknown fix %s",
                                 file, kb->fixes[i].id, in);
+        int rc = check_covered(kb, &kb->fixes[i], file);
+        if (rc)
+            return rc;
     }
     return WD_OK;
 }

@@ -315,6 +315,7 @@ void wd_finding_clear(wd_finding *f)
     free(f->cause);
     free(f->known_issue);
     free(f->codes);
+    free(f->service);
     memset(f, 0, sizeof *f);
 }
 

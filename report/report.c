@@ -196,6 +196,45 @@ size_t wd_report_updates(const wd_report *r, wd_update_rec *out, size_t cap)
     return n;
 }
 
+const char *wd_report_finding_service(const wd_report *r, size_t i)
+{
+    return i < r->m->nfindings ? r->m->findings[i].service : NULL;
+}
+
+const char *wd_report_expected_start(const wd_report *r, const char *service)
+{
+    return wd_model_expected_start(r->m, service);
+}
+
+int wd_report_restart_pending(const wd_report *r)
+{
+    for (int k = 0; k < WD_SUBJ_COUNT; k++)
+        if (r->m->by_state[k][WD_ST_PENDING_REBOOT])
+            return 1;
+    return r->m->reboot_pending;
+}
+
+int wd_report_managed(const wd_report *r, const char **server)
+{
+    if (server)
+        *server = r->m->wsus_server;
+    return r->m->managed;
+}
+
+int wd_report_fix_find(const wd_report *r, const char *id, wd_report_fix *out)
+{
+    const wd_kb_fix *fx = wd_kb_fix_find(r->kb, id);
+    memset(out, 0, sizeof *out);
+    if (!fx)
+        return wd_error_set(WD_ENOTFOUND, "the knowledge base has no fix '%s'", id);
+    out->title = fx->title;
+    out->action = fx->action;
+    out->action_unmanaged = fx->action_unmanaged;
+    out->covered = fx->covered;
+    out->admin = fx->admin;
+    return WD_OK;
+}
+
 /* =============================================================== writing */
 
 int wd_report_write(const wd_report *r, const char *format, const char *path)

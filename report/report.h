@@ -32,6 +32,25 @@ const char *wd_report_first_fix(const wd_report *r);
 /* Whether the finding of `rule` lists `fix` as one the evidence shows
  * already failed. */
 int wd_report_fix_failed(const wd_report *r, const char *rule, const char *fix);
+/* Whether a WSUS server or update policy manages this PC (any
+ * policy.wu.* value, or a WSUS server in use); *server (may be NULL) gets
+ * the WSUS server, or NULL when none is in use. Owned by r. */
+int wd_report_managed(const wd_report *r, const char **server);
+/* Whether a restart is due now: the pending-reboot facts say so, or an
+ * update or servicing operation waits for one. */
+int wd_report_restart_pending(const wd_report *r);
+/* What the knowledge base says of one fix (strings owned by r). action is
+ * what `wudiag fix` carries out for it ("auto" in fixes.txt), NULL when it
+ * is done by hand; action_unmanaged: only on a PC nothing manages. */
+typedef struct wd_report_fix {
+    const char *title;
+    const char *action;
+    int action_unmanaged;
+    const char *covered; /* done by hand, but these actions do its work */
+    int admin;
+} wd_report_fix;
+/* 0, or WD_ENOTFOUND when the knowledge base has no fix `id`. */
+int wd_report_fix_find(const wd_report *r, const char *id, wd_report_fix *out);
 /* The findings, most severe first (strings owned by r). */
 size_t wd_report_finding_count(const wd_report *r);
 void wd_report_finding(const wd_report *r, size_t i, wd_finding_rec *out);
@@ -40,6 +59,11 @@ void wd_report_finding(const wd_report *r, size_t i, wd_finding_rec *out);
  * cap of them into out (returns how many; strings owned by r). */
 size_t wd_report_update_count(const wd_report *r);
 size_t wd_report_updates(const wd_report *r, wd_update_rec *out, size_t cap);
+/* The start type Windows gives a service on the snapshot's build, or NULL
+ * when unknown or different between the versions the build may be. */
+const char *wd_report_expected_start(const wd_report *r, const char *service);
+/* The service finding i is about (a per-service finding), or NULL. */
+const char *wd_report_finding_service(const wd_report *r, size_t i);
 
 /* Writes the report as "html" (the summary through the stylesheet), or in
  * full as "xml" or "json" (streamed: memory stays flat whatever the

@@ -1335,6 +1335,20 @@ static int known_issue(const eval *e, const group *g, wd_finding *f, int *only)
 }
 
 /* Turns one group into a finding when the rule's having-conditions hold. */
+/* The service a finding is about: the service row of a per-service rule,
+ * the key of a service subject; NULL for grouped findings and the rest. */
+static const char *finding_service(const eval *e, const rule *r, const group *g, char *tmp)
+{
+    if (r->group_by)
+        return NULL;
+    if (r->src == SRC_SERVICES || r->src == SRC_MISSING)
+        return item_field(e, &g->rep, "name", tmp);
+    if (r->src != SRC_SUBJECTS)
+        return NULL;
+    const char *kind = item_field(e, &g->rep, "kind", tmp);
+    return kind && !strcmp(kind, "service") ? item_field(e, &g->rep, "key", tmp) : NULL;
+}
+
 static int emit(eval *e, size_t order, const collect *c, const group *g, size_t *cap)
 {
     const rule *r = c->r;
@@ -1358,6 +1372,11 @@ static int emit(eval *e, size_t order, const collect *c, const group *g, size_t 
     f.explanation = expand(e, g, &v, r->explain);
     f.state = r->state && !strcmp(r->state, "resolved") ? "resolved" : "current";
     f.order = order;
+    const char *svc = finding_service(e, r, g, tmp);
+    if (svc && !(f.service = wd_strdup(svc))) {
+        rc = oom();
+        goto cleanup;
+    }
     if (!f.rule || !f.title || !f.explanation) {
         rc = oom();
         goto cleanup;
@@ -1394,5 +1413,8 @@ int wd_rules_run(const wd_kb *kb, wd_model *m)
         rc = wd_judge(kb, m, &e.judge);
     if (!rc)
         memcpy(m->op_failed, e.judge.op_failed, sizeof m->op_failed);
+    m->managed = e.managed;
+    m->reboot_pending = e.reboot_pending;
+    m->wsus_server = e.wsus ? e.server : NULL;
     return rc;
 }

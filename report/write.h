@@ -50,6 +50,10 @@ const char *wd_writer_base(const char *path);
 /* Appends the label of an evidence location to out. */
 void wd_writer_loc_label(const wd_evidence_loc *l, wd_buf *out);
 
+/* The journal of the last `wudiag fix` run this snapshot can see, after
+ * the known issues (xml_fix.c); no section when there is none. */
+int wd_write_fix_journal(wd_writer *w);
+
 /* The sections of xml_rows.c, in document order after the fixes. */
 int wd_write_subjects(wd_writer *w);
 void wd_write_services(wd_writer *w);

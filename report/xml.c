@@ -623,7 +623,9 @@ static int write_report(wd_emit *e, const wd_model *m, const wd_kb *kb, const wd
     write_findings(w);
     write_fixes(w);
     write_issues(w);
-    int rc = e->err ? e->err : wd_write_subjects(w);
+    int rc = e->err ? e->err : wd_write_fix_journal(w);
+    if (!rc)
+        rc = e->err ? e->err : wd_write_subjects(w);
     if (!rc) {
         wd_write_services(w);
         wd_write_facts(w);

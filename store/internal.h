@@ -13,7 +13,7 @@
 /* The schema this wudiag writes; files up to it are read (older ones are
  * migrated forward when opened for writing, and read through the views of
  * legacy.c when opened read-only). */
-#define WD_STORE_SCHEMA 4
+#define WD_STORE_SCHEMA 5
 /* The uid of a snapshot written before schema 2, which had none: derived
  * from what identifies the snapshot, so that every copy of an old file,
  * migrated or read as it is (merge.c), gives it the same uid. S names the

@@ -1,7 +1,7 @@
 /* legacy.c - older history files seen with today's columns: temp views that
  * present a schema 1 or 2 file's failure rows as failed activities (same
  * ids, so "failure:12" is activity 12) and its findings' evidence text as
- * typed references (and a schema 3 file's findings without a first fix,
+ * typed references (and a schema 3 or 4 file's findings without a first fix,
  * with no update states). The v3 migration copies from them, the merge reads any
  * input through them, and a read-only old file is read through them. */
 #include "internal.h"
@@ -22,16 +22,16 @@
     " THEN upper(substr(trim(f.update_id, '{} '), 1, 36)) ELSE f.update_id END"
 
 /* One view: its name (after the prefix) and its SELECT for an old file
- * (before schema 3), for a schema 3 file and, when it differs, for schema 4
+ * (before schema 3), for a schema 3 file and, when it differs, for schema 5
  * and later; "@" stands for the schema. */
 typedef struct view {
     const char *name;
     const char *old_sql;
     const char *cur_sql;
-    const char *v4_sql; /* NULL: cur_sql */
+    const char *v5_sql; /* NULL: cur_sql */
 } view;
 
-/* The columns of update_state (schema 4), of an older file none. */
+/* The columns of update_state (schema 5), of an older file none. */
 #define UPDATE_STATE_COLUMNS                                                               \
     "id, snapshot_id, key, kb, title, product, state, code, failures, successes,"          \
     " first_failure, last_failure, last_success"
@@ -150,8 +150,8 @@ int wd_store__views(sqlite3 *db, const char *schema, const char *prefix, int ver
         wd_buf_reset(&sql);
         wd_buf_printf(&sql, "DROP VIEW IF EXISTS temp.\"%s%s\"; CREATE TEMP VIEW \"%s%s\" AS ",
                       prefix, views[i].name, prefix, views[i].name);
-        if (version >= 4 && views[i].v4_sql)
-            put_sql(&sql, views[i].v4_sql, schema);
+        if (version >= 5 && views[i].v5_sql)
+            put_sql(&sql, views[i].v5_sql, schema);
         else if (version >= 3)
             put_sql(&sql, views[i].cur_sql, schema);
         else if (views[i].old_sql)

@@ -248,7 +248,7 @@ int wd_pg_version(const wd_pg *pg)
 
 /* -------------------------------------------------------------- schema */
 
-/* Version 1 of the fleet schema: the tables of a history file (schema 4),
+/* Version 1 of the fleet schema: the tables of a history file (schema 5),
  * each snapshot's rows keyed by (snapshot_id, id) with the ids of the file
  * they came from; every text byte-ordered (COLLATE "C") as in SQLite. A
  * snapshot carries how many of its updates are installed (ok, resolved,

@@ -178,10 +178,42 @@ static int convert_v3(wd_store *s)
     return rc;
 }
 
-/* Version 4: what fleet queries count, as the judgement saw it: each
+/* Version 4: the journal of `wudiag fix` (docs/schema.md). A run is one
+ * `wudiag fix` or `wudiag fix --undo`; each of its steps is written (and
+ * committed) before it acts and again when it has acted, so a crash leaves
+ * an honest journal. At most one run is "running" at a time: the partial
+ * unique index is the lock that refuses a second one. */
+static const char schema_v4[] =
+    "CREATE TABLE fix_run ("
+    " id INTEGER PRIMARY KEY,"
+    " kind TEXT NOT NULL CHECK (kind IN ('fix', 'undo')),"
+    " machine TEXT NOT NULL COLLATE NOCASE,"
+    " undoes INTEGER REFERENCES fix_run(id) ON DELETE SET NULL,"
+    " snapshot_id INTEGER REFERENCES snapshot(id) ON DELETE SET NULL,"
+    " after_snapshot_id INTEGER REFERENCES snapshot(id) ON DELETE SET NULL,"
+    " started_at TEXT NOT NULL, ended_at TEXT,"
+    " state TEXT NOT NULL CHECK (state IN ('running', 'done', 'stopped', 'interrupted')),"
+    " message TEXT, command_line TEXT, wudiag_version TEXT NOT NULL,"
+    " pid INTEGER NOT NULL, process_started TEXT);"
+    "CREATE INDEX fix_run_by_machine ON fix_run(machine, started_at, id);"
+    "CREATE UNIQUE INDEX fix_run_lock ON fix_run(state) WHERE state = 'running';"
+    "CREATE TABLE fix_step ("
+    " id INTEGER PRIMARY KEY,"
+    " run_id INTEGER NOT NULL REFERENCES fix_run(id) ON DELETE CASCADE,"
+    " seq INTEGER NOT NULL, step INTEGER NOT NULL,"
+    " fix TEXT NOT NULL, action TEXT NOT NULL, target TEXT,"
+    " started_at TEXT NOT NULL, ended_at TEXT,"
+    " before TEXT, after TEXT,"
+    " result TEXT NOT NULL CHECK (result IN ('running', 'done', 'unchanged', 'failed',"
+    " 'refused', 'skipped', 'prompted')),"
+    " error INTEGER NOT NULL DEFAULT 0, message TEXT, undo TEXT,"
+    " undone_by INTEGER REFERENCES fix_step(id) ON DELETE SET NULL,"
+    " UNIQUE (run_id, seq));";
+
+/* Version 5: what fleet queries count, as the judgement saw it: each
  * finding's first fix (the first of its fixes the evidence does not show
  * already failed) and where each update stands (update_state). */
-static const char schema_v4[] =
+static const char schema_v5[] =
     "ALTER TABLE finding ADD COLUMN first_fix TEXT;"
     "CREATE TABLE update_state ("
     " id INTEGER PRIMARY KEY,"
@@ -203,6 +235,7 @@ static const struct {
     {schema_v2, NULL},
     {schema_v3, convert_v3},
     {schema_v4, NULL},
+    {schema_v5, NULL},
 };
 
 int wd_store__migrate(wd_store *s, int from, int to)

@@ -135,9 +135,91 @@ typedef struct wd_update_rec {
 } wd_update_rec;
 
 /* Replaces a snapshot's update states, like wd_store_save_analysis (same
- * transaction rules). Files of schema 4 and later keep them. */
+ * transaction rules). Files of schema 5 and later keep them. */
 int wd_store_save_updates(wd_store *s, int64_t snapshot_id, const wd_update_rec *updates,
                           size_t n);
+
+/* --------------------------------------------------------- fix journal */
+
+/* One `wudiag fix` (kind "fix") or `wudiag fix --undo` ("undo") run. */
+typedef struct wd_fix_run_rec {
+    int64_t id;
+    const char *kind;            /* "fix" or "undo" */
+    const char *machine;         /* the computer it ran on */
+    int64_t undoes;              /* undo: the run it reverses; 0 */
+    int64_t snapshot_id;         /* the diagnosis it acted on; 0 */
+    int64_t after_snapshot_id;   /* the diagnosis after it; 0 */
+    const char *started_at, *ended_at; /* ISO UTC; ended_at NULL while running */
+    const char *state;           /* "running", "done", "stopped" (a step failed
+                                    or was refused), "interrupted" (the
+                                    process ended without finishing) */
+    const char *message;         /* why it stopped; NULL */
+    const char *command_line;
+    int64_t pid;                 /* the process that ran it */
+    const char *process_started; /* when that process started (tells a live
+                                    run from a reused pid); NULL */
+} wd_fix_run_rec;
+
+/* One thing a run did (or refused, or found already done). */
+typedef struct wd_fix_step_rec {
+    int64_t id, run_id;
+    int64_t seq;                 /* 1, 2, ... in the run */
+    int64_t step;                /* the plan step it belongs to (1-based) */
+    const char *fix;             /* the fix id ("reset-components") */
+    const char *action;          /* "stop-service", "start-service",
+                                    "set-start-type", "rename-folder",
+                                    "remove-empty-folder", "prompt-restart", "check" */
+    const char *target;          /* service name or folder path; NULL */
+    const char *started_at, *ended_at;
+    const char *before, *after;  /* the state before and after ("running/manual",
+                                    a folder path) */
+    const char *result;          /* "running" (begun, no end written: the
+                                    process ended), "done", "unchanged",
+                                    "failed", "refused", "skipped", "prompted" */
+    int64_t error;               /* the Win32 error of a failure; 0 */
+    const char *message;         /* what happened, and for a failure what to
+                                    do by hand */
+    const char *undo;            /* what reverses it (the start type, the
+                                    folder's old path); NULL: not reversible */
+    int64_t undone_by;           /* the step that reversed it; 0 */
+} wd_fix_step_rec;
+
+/* Whether the process of a run that is still marked running is alive
+ * (1), or gone (0). */
+typedef int (*wd_fix_alive_fn)(void *ctx, const wd_fix_run_rec *run);
+
+/* Starts a run (state "running", started_at now) and commits it. While
+ * another run is marked running and alive() says its process is alive (or
+ * alive is NULL), refuses with WD_EBUSY naming it; a run whose process is
+ * gone is marked "interrupted" first. The run's id goes to *run_id. */
+int wd_store_fix_begin(wd_store *s, const wd_fix_run_rec *run, wd_fix_alive_fn alive, void *ctx,
+                       int64_t *run_id);
+/* Records the diagnoses a run acted on and produced (0 leaves one as it is). */
+int wd_store_fix_snapshots(wd_store *s, int64_t run_id, int64_t before, int64_t after);
+/* Ends a run: state "done", "stopped" or "interrupted", a message (may be NULL). */
+int wd_store_fix_end(wd_store *s, int64_t run_id, const char *state, const char *message);
+/* Writes a step as begun (result "running", started_at now) and commits,
+ * before it acts; *step_id gets its id. */
+int wd_store_fix_step_begin(wd_store *s, const wd_fix_step_rec *step, int64_t *step_id);
+/* Writes how a step ended (after, result, error, message, undo; ended_at
+ * now) and commits. */
+int wd_store_fix_step_end(wd_store *s, int64_t step_id, const wd_fix_step_rec *step);
+/* Marks step_id as reversed by step by (committed). */
+int wd_store_fix_step_undone(wd_store *s, int64_t step_id, int64_t by);
+/* The runs on a machine (NULL: every machine), newest first (strings valid
+ * during the call). A database older than the journal has none. */
+int wd_store_fix_runs(wd_store *s, const char *machine,
+                      int (*cb)(void *ctx, const wd_fix_run_rec *run), void *ctx);
+/* One run by id (WD_ENOTFOUND when there is none). */
+int wd_store_fix_run(wd_store *s, int64_t run_id,
+                     int (*cb)(void *ctx, const wd_fix_run_rec *run), void *ctx);
+/* The steps of a run in order. */
+int wd_store_fix_steps(wd_store *s, int64_t run_id,
+                       int (*cb)(void *ctx, const wd_fix_step_rec *step), void *ctx);
+/* The id of the newest run of `kind` ("fix", "undo"; NULL: any) on a
+ * machine that started at or before `until` (NULL: any time); 0 when none. */
+int wd_store_fix_last(wd_store *s, const char *machine, const char *kind, const char *until,
+                      int64_t *run_id);
 
 /* ------------------------------------------------------------- merging */
 

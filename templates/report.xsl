@@ -72,6 +72,7 @@
           <nav class="toc" aria-label="Contents">
             <a href="#findings">Findings</a>
             <a href="#fixes">Fixes</a>
+            <xsl:if test="r:fix-journal"><a href="#fix-journal">What wudiag fix did</a></xsl:if>
             <a href="#updates">Updates</a>
             <a href="#services">Services</a>
             <a href="#facts">Facts</a>
@@ -82,6 +83,7 @@
           </nav>
           <xsl:apply-templates select="r:findings"/>
           <xsl:apply-templates select="r:fixes"/>
+          <xsl:apply-templates select="r:fix-journal"/>
           <xsl:apply-templates select="r:updates"/>
           <xsl:apply-templates select="r:streams"/>
           <xsl:apply-templates select="r:services"/>
@@ -516,6 +518,63 @@
   </xsl:template>
 
   <!-- ====================================================== services -->
+  <!-- What the last wudiag fix run did: each action, from what to what. -->
+  <xsl:template match="r:fix-journal">
+    <section id="fix-journal">
+      <h2>
+        <xsl:choose>
+          <xsl:when test="@kind = 'undo'">What wudiag fix --undo did</xsl:when>
+          <xsl:otherwise>What wudiag fix did</xsl:otherwise>
+        </xsl:choose>
+        <span class="count"><xsl:value-of select="count(r:step)"/></span>
+      </h2>
+      <p>
+        <xsl:text>Fix run </xsl:text><xsl:value-of select="@run"/>
+        <xsl:if test="@undoes"><xsl:text> (undoing run </xsl:text><xsl:value-of select="@undoes"/><xsl:text>)</xsl:text></xsl:if>
+        <xsl:text> on </xsl:text><xsl:value-of select="@machine"/>
+        <xsl:text>, started </xsl:text>
+        <xsl:call-template name="time"><xsl:with-param name="t" select="@started"/></xsl:call-template>
+        <xsl:text>: </xsl:text>
+        <strong>
+          <xsl:choose>
+            <xsl:when test="@state = 'done'">finished</xsl:when>
+            <xsl:when test="@state = 'stopped'">stopped before the end</xsl:when>
+            <xsl:when test="@state = 'interrupted'">interrupted (wudiag was closed or crashed; a step marked running was begun and its outcome is not known)</xsl:when>
+            <xsl:otherwise>still running when this report was made</xsl:otherwise>
+          </xsl:choose>
+        </strong>
+        <xsl:if test="@snapshot-before and @snapshot-after">
+          <xsl:text>. Diagnosis before: snapshot </xsl:text><xsl:value-of select="@snapshot-before"/>
+          <xsl:text>, after: snapshot </xsl:text><xsl:value-of select="@snapshot-after"/>
+        </xsl:if>
+        <xsl:text>.</xsl:text>
+      </p>
+      <xsl:if test="r:message"><p class="notice"><xsl:value-of select="r:message"/></p></xsl:if>
+      <div class="scroll">
+        <table class="stack">
+          <thead>
+            <tr><th>Step</th><th>Action</th><th>On</th><th>Before</th><th>After</th><th>Result</th></tr>
+          </thead>
+          <tbody>
+            <xsl:for-each select="r:step">
+              <tr class="fix-{@result}">
+                <td data-label="Step"><xsl:value-of select="@step"/><xsl:text>. </xsl:text><xsl:value-of select="@fix"/></td>
+                <td data-label="Action" class="word"><xsl:value-of select="@action"/></td>
+                <td data-label="On"><xsl:value-of select="@target"/></td>
+                <td data-label="Before"><xsl:value-of select="r:before"/></td>
+                <td data-label="After"><xsl:value-of select="r:after"/></td>
+                <td data-label="Result"><strong><xsl:value-of select="@result"/></strong>
+                  <xsl:if test="@error"><xsl:text> (Win32 error </xsl:text><xsl:value-of select="@error"/><xsl:text>)</xsl:text></xsl:if>
+                  <xsl:if test="@undone-by"><xsl:text>, undone since</xsl:text></xsl:if>
+                  <xsl:if test="r:message"><br/><span class="dim"><xsl:value-of select="r:message"/></span></xsl:if></td>
+              </tr>
+            </xsl:for-each>
+          </tbody>
+        </table>
+      </div>
+    </section>
+  </xsl:template>
+
   <xsl:template match="r:services">
     <section id="services">
       <h2>Update services</h2>

@@ -1,4 +1,4 @@
-/* updates.c - schema 4: each finding's first fix and where each update
+/* updates.c - schema 5: each finding's first fix and where each update
  * stands (update_state) are kept with the analysis, replaced by a second
  * analysis, carried by merge, and a schema 3 file is read and merged as
  * having none. */

@@ -19,7 +19,12 @@ def main():
     by_name = {}
     for e in root.iter():
         by_name.setdefault(local(e.tag), []).append(e)
-    facts = {f.get("key"): (f.text or "") for f in by_name.get("fact", [])}
+    # report version 2: <fact key=K><value source= time=>V</value>...</fact>
+    facts = {}
+    for f in by_name.get("fact", []):
+        values = [v for v in f if local(v.tag) == "value"]
+        if f.get("key") and values:
+            facts[f.get("key")] = values[0].text or ""
     services = {s.get("name", "").lower(): s for s in by_name.get("service", [])}
     notes = [(n.get("source") or "") + ": " + (n.text or "") for n in by_name.get("note", [])]
     findings = by_name.get("finding", [])

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """compare-reports.py - checks that two wudiag XML reports of the same evidence
 (one from the Linux build, one from wudiag.exe under Wine) agree on the
-findings, failures and services; run metadata (the run element) is ignored.
+findings, the updates with their state, the services and the timeline of
+activities; run metadata (the run element) is ignored.
 
 usage: compare-reports.py LINUX.xml WINDOWS.xml   (exit 0 same, 1 different)
 """
 import sys
 import xml.etree.ElementTree as ET
 
-SECTIONS = ("findings", "failures", "services")
+SECTIONS = ("findings", "updates", "services", "timeline")
 
 
 def local(tag):

@@ -2,7 +2,8 @@
 # wine-tests.sh - runs the Windows build (wudiag.exe from scripts/build-windows)
 # under Wine: (1) live collection from Wine's service manager and registry with
 # a pending-reboot key added; (2) the example bundle, compared with the Linux build;
-# (3) the same bundle zipped, compared likewise; (4) the .zip users download.
+# (3) the same bundle zipped, compared likewise; (4) the .zip users download;
+# (5) wudiag fix (wine-fix.sh).
 #
 # usage: wine-tests.sh WUDIAG_EXE LINUX_WUDIAG SOURCE_DIR WORK_DIR
 # Prints "N passed, N failed"; exits non-zero when a check fails.
@@ -106,6 +107,10 @@ if [ -f "${zips[0]}" ]; then
     grep -qE '^wudiag [0-9.]+ \((git [0-9A-Za-z._+-]+|built from a source tree without git)\)$' \
     <<<"$version"
 fi
+
+# --------------------------------------------------------- (5) wudiag fix
+
+. "$here/wine-fix.sh"
 
 echo "wine-tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
