@@ -210,7 +210,8 @@ static void report_options(const options *o, int argc, char **argv, const char *
     ro->redact = o->redact;
 }
 
-/* Prints the one-line summary of a written report; returns the exit code. */
+/* Prints the one-line summary of a written report; returns the exit code.
+ * The summary carries evidence text (a finding's title): escaped. */
 static int summarize(wd_report *r, const options *o, int64_t snap)
 {
     const char *verdict = wd_report_verdict(r), *fix = wd_report_first_fix(r);
@@ -225,14 +226,13 @@ static int summarize(wd_report *r, const options *o, int64_t snap)
     }
     if (total)
         wd_report_finding(r, 0, &top);
-    fprintf(out, "snapshot %lld: %s, %zu problem%s now", (long long)snap, verdict, n,
-            n == 1 ? "" : "s");
+    wd_cli_print(out, "snapshot %lld: %s, %zu problem%s now", (long long)snap, verdict, n,
+                 n == 1 ? "" : "s");
     if (n)
-        fprintf(out, " (first: %s; first fix: %s)", top.title, fix ? fix : "-");
+        wd_cli_print(out, " (first: %s; first fix: %s)", top.title, fix ? fix : "-");
+    wd_cli_print(out, "\n");
     if (strcmp(o->output, "-"))
-        fprintf(out, "\nreport written to %s\n", o->output);
-    else
-        fputc('\n', out);
+        wd_cli_print(out, "report written to %s\n", o->output);
     return wd_cli_verdict_exit(verdict);
 }
 
@@ -319,7 +319,8 @@ static int run_collect(int argc, char **argv, const char *verb, int render)
     if (o.machine && !*o.machine)
         return wd_cli_usage(verb, "--machine needs a name");
     code = WD_EXIT_FAILED;
-    if (wd_cli_open_store(o.db, WD_STORE_CREATE, &store) ||
+    if ((render && wd_cli_check_output(o.output)) ||
+        wd_cli_open_store(o.db, WD_STORE_CREATE, &store) ||
         collect_snapshot(store, &o, argc, argv, &snap)) {
         wd_cli_error(NULL);
         goto cleanup;
@@ -339,8 +340,8 @@ static int run_collect(int argc, char **argv, const char *verb, int render)
     if (render) {
         code = summarize(r, &o, snap);
     } else {
-        printf("snapshot %lld: %s, %zu findings\n", (long long)snap, wd_report_verdict(r),
-               wd_report_finding_count(r));
+        wd_cli_print(stdout, "snapshot %lld: %s, %zu findings\n", (long long)snap,
+                     wd_report_verdict(r), wd_report_finding_count(r));
         code = wd_cli_verdict_exit(wd_report_verdict(r));
     }
 cleanup:
@@ -396,7 +397,7 @@ int wd_cmd_report(int argc, char **argv)
     if (code)
         return code;
     code = WD_EXIT_FAILED;
-    if (wd_cli_open_store(o.db, WD_STORE_READONLY, &store))
+    if (wd_cli_check_output(o.output) || wd_cli_open_store(o.db, WD_STORE_READONLY, &store))
         goto fail;
     int rc = pick_snapshot(store, &o, &snap);
     if (rc == WD_EUSAGE) {

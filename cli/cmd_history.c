@@ -74,7 +74,7 @@ int wd_cmd_history(int argc, char **argv)
     char *cmdline = wd_cli_command_line(argc, argv);
     ro.command_line = cmdline;
     int code = WD_EXIT_HEALTHY;
-    if (wd_cli_open_store(db, WD_STORE_READONLY, &store) ||
+    if (wd_cli_check_output(output) || wd_cli_open_store(db, WD_STORE_READONLY, &store) ||
         (ro.db_path = wd_store_path(store),
          wd_report_history(store, machine, since, format, &ro, output))) {
         wd_cli_error(NULL);
