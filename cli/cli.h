@@ -38,6 +38,8 @@ int wd_cmd_history(int argc, char **argv);
 int wd_cmd_diff(int argc, char **argv);
 int wd_cmd_explain(int argc, char **argv);
 int wd_cmd_merge(int argc, char **argv);
+int wd_cmd_push(int argc, char **argv);
+int wd_cmd_fleet(int argc, char **argv);
 int wd_cmd_fix(int argc, char **argv);
 
 /* Prints "wudiag: <message>" (the last recorded error when msg is NULL). */

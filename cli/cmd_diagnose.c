@@ -80,6 +80,20 @@ static int collect_snapshot(wd_store *store, const options *o, int argc, char **
     return rc;
 }
 
+/* Keeps where each update stands with the snapshot (fleet queries). */
+static int save_updates(wd_store *store, int64_t snap, const wd_report *r)
+{
+    size_t n = wd_report_update_count(r);
+    wd_update_rec *u = calloc(n ? n : 1, sizeof *u);
+    int rc;
+    if (!u)
+        return wd_error_set(WD_ENOMEM, "out of memory");
+    n = wd_report_updates(r, u, n);
+    rc = wd_store_save_updates(store, snap, u, n);
+    free(u);
+    return rc;
+}
+
 /* Analyses a stored snapshot and keeps the findings with it. */
 static int analyse(wd_store *store, int64_t snap, const wd_report_options *ro, int save,
                    wd_report **out)
@@ -96,6 +110,8 @@ static int analyse(wd_store *store, int64_t snap, const wd_report_options *ro, i
         if (rc == 0)
             rc = wd_store_save_analysis(store, snap, wd_report_verdict(r), f, n);
         free(f);
+        if (rc == 0)
+            rc = save_updates(store, snap, r);
     }
     if (rc) {
         wd_report_free(r);

@@ -124,12 +124,17 @@ char *wd_cli_command_line(int argc, char **argv)
 {
     wd_buf b = WD_BUF_INIT;
     wd_buf_puts(&b, "wudiag");
+    wd_buf arg = WD_BUF_INIT;
     for (int i = 0; i < argc; i++) {
+        /* a fleet database's password never reaches a report */
+        wd_buf_reset(&arg);
+        wd_store_redact_url(argv[i], &arg);
         wd_buf_putc(&b, ' ');
-        if (strpbrk(argv[i], " \t\"'"))
-            wd_buf_printf(&b, "\"%s\"", argv[i]);
+        if (strpbrk(wd_buf_cstr(&arg), " \t\"'"))
+            wd_buf_printf(&b, "\"%s\"", wd_buf_cstr(&arg));
         else
-            wd_buf_puts(&b, argv[i]);
+            wd_buf_puts(&b, wd_buf_cstr(&arg));
     }
+    wd_buf_free(&arg);
     return wd_buf_detach(&b);
 }

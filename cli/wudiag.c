@@ -33,6 +33,8 @@ static const struct verb {
     {"diff", wd_cmd_diff, "what changed between two snapshots"},
     {"explain", wd_cmd_explain, "explain a Windows Update error code"},
     {"merge", wd_cmd_merge, "fold per-machine databases into one fleet database"},
+    {"push", wd_cmd_push, "copy snapshots into a PostgreSQL fleet database"},
+    {"fleet", wd_cmd_fleet, "what is broken across the fleet, and what to do first"},
     {"fix", wd_cmd_fix, "carry out the documented fixes a diagnosis calls for (Windows)"},
 };
 

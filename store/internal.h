@@ -5,6 +5,7 @@
 #ifndef WD_STORE_INTERNAL_H
 #define WD_STORE_INTERNAL_H
 
+#include "pg.h"
 #include "store.h"
 
 #include <sqlite3.h>
@@ -12,7 +13,7 @@
 /* The schema this wudiag writes; files up to it are read (older ones are
  * migrated forward when opened for writing, and read through the views of
  * legacy.c when opened read-only). */
-#define WD_STORE_SCHEMA 4
+#define WD_STORE_SCHEMA 5
 /* The uid of a snapshot written before schema 2, which had none: derived
  * from what identifies the snapshot, so that every copy of an old file,
  * migrated or read as it is (merge.c), gives it the same uid. S names the
@@ -82,7 +83,8 @@ typedef struct wd_fingerprint {
 
 struct wd_store {
     sqlite3 *db;
-    char *path;
+    wd_pg *pg;    /* a PostgreSQL fleet database (read-only; db is NULL) */
+    char *path;   /* for a fleet database, its name with the password redacted */
     int readonly; /* opened read-only (asked, or the file or folder is) */
     int empty;    /* read-only file with no schema yet: an empty history */
     int version;  /* its schema (read-only files may be older) */
