@@ -196,7 +196,7 @@ def timed(cmd, timeout):
     code = proc.returncode
     err = err.decode(errors="replace")
     line = [x for x in err.splitlines() if x.startswith("WDTIME ")]
-    if code not in (0, 3) or not line:
+    if code not in (0, 3, 4, 5) or not line:  # a verdict: healthy, failing, warning, incomplete
         sys.exit(f"bench: {' '.join(cmd)} exited {code}: {err}")
     _, secs, rss = line[-1].split()
     wall = time.perf_counter() - start

@@ -210,13 +210,14 @@ static void report_options(const options *o, int argc, char **argv, const char *
     ro->redact = o->redact;
 }
 
-/* Prints the one-line summary of a written report; returns the exit code.
- * The summary carries evidence text (a finding's title): escaped. */
+/* Prints the one-line summary of a judged snapshot (and where its report
+ * went, when one was written); returns the exit code. The summary carries
+ * evidence text (a finding's title): escaped. */
 static int summarize(wd_report *r, const options *o, int64_t snap)
 {
     const char *verdict = wd_report_verdict(r), *fix = wd_report_first_fix(r);
     size_t n = 0, total = wd_report_finding_count(r);
-    FILE *out = strcmp(o->output, "-") ? stdout : stderr;
+    FILE *out = o->output && !strcmp(o->output, "-") ? stderr : stdout;
     wd_finding_rec top = {0};
     for (size_t i = 0; i < total; i++) { /* current problems, not history */
         wd_finding_rec f;
@@ -231,7 +232,7 @@ static int summarize(wd_report *r, const options *o, int64_t snap)
     if (n)
         wd_cli_print(out, " (first: %s; first fix: %s)", top.title, fix ? fix : "-");
     wd_cli_print(out, "\n");
-    if (strcmp(o->output, "-"))
+    if (o->output && strcmp(o->output, "-"))
         wd_cli_print(out, "report written to %s\n", o->output);
     return wd_cli_verdict_exit(verdict);
 }
@@ -337,13 +338,9 @@ static int run_collect(int argc, char **argv, const char *verb, int render)
         wd_cli_error(NULL);
         goto cleanup;
     }
-    if (render) {
-        code = summarize(r, &o, snap);
-    } else {
-        wd_cli_print(stdout, "snapshot %lld: %s, %zu findings\n", (long long)snap,
-                     wd_report_verdict(r), wd_report_finding_count(r));
-        code = wd_cli_verdict_exit(wd_report_verdict(r));
-    }
+    if (!render)
+        o.output = NULL; /* collect writes no report */
+    code = summarize(r, &o, snap);
 cleanup:
     wd_store_rollback(store); /* no-op once committed */
     wd_report_free(r);

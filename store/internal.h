@@ -33,8 +33,12 @@
  * per identity; wrong "maybe" answers stay below 1% up to 300,000
  * distinct activities and merely cost a look-up. */
 #define WD_STORE_SEEN_BITS 23
-/* The page cache of a writing connection, KiB (text: it goes into a pragma). */
-#define WD_STORE_CACHE_KIB "24576"
+/* The page cache of a writing connection, KiB (text: it goes into a pragma).
+ * 8 MiB: measured with bench/store_ingest.py and bench/scale.py, 24 MiB
+ * made no difference to the insert rate (within the noise of a loaded
+ * machine) but pushed `wudiag collect` of 300,000 events to 77 MiB peak
+ * RSS; 8 MiB keeps it at 41 MiB, under the 64 MiB budget. */
+#define WD_STORE_CACHE_KIB "8192"
 #define WD_STORE_BEGIN_BUSY_MS 120000
 
 /* The columns of an activity row in the order every INSERT and SELECT of
