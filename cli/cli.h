@@ -6,6 +6,8 @@
 #include "common.h"
 #include "store.h"
 
+#include <stdio.h>
+
 /* Documented exit codes. */
 enum {
     WD_EXIT_HEALTHY = 0,    /* ran; nothing wrong now */
@@ -36,10 +38,22 @@ int wd_cmd_history(int argc, char **argv);
 int wd_cmd_diff(int argc, char **argv);
 int wd_cmd_explain(int argc, char **argv);
 int wd_cmd_merge(int argc, char **argv);
+int wd_cmd_push(int argc, char **argv);
+int wd_cmd_fleet(int argc, char **argv);
 int wd_cmd_fix(int argc, char **argv);
 
 /* Prints "wudiag: <message>" (the last recorded error when msg is NULL). */
 void wd_cli_error(const char *fmt, ...) WD_PRINTF(1, 2);
+/* Prints text formatted as printf to f with control
+ * characters escaped (wd_write_printable): every line that may carry
+ * evidence text. 0 or a negative WD_E*. */
+int wd_cli_print(FILE *f, const char *fmt, ...) WD_PRINTF(2, 3);
+/* 0 when a report may be written to path (a regular file, a new name, or
+ * "-"); else the reason is recorded (a device, FIFO, folder ...). */
+int wd_cli_check_output(const char *path);
+/* Flushes and closes stdout at exit: code, or WD_EXIT_FAILED with a message
+ * when anything written to it was lost (a full disk, a closed pipe). */
+int wd_cli_finish_stdout(int code);
 /* Prints a usage error and the hint to run --help; returns WD_EXIT_USAGE. */
 int wd_cli_usage(const char *verb, const char *fmt, ...) WD_PRINTF(2, 3);
 /* Opens the database given by --db (NULL: the default path). */

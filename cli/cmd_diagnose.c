@@ -80,6 +80,20 @@ static int collect_snapshot(wd_store *store, const options *o, int argc, char **
     return rc;
 }
 
+/* Keeps where each update stands with the snapshot (fleet queries). */
+static int save_updates(wd_store *store, int64_t snap, const wd_report *r)
+{
+    size_t n = wd_report_update_count(r);
+    wd_update_rec *u = calloc(n ? n : 1, sizeof *u);
+    int rc;
+    if (!u)
+        return wd_error_set(WD_ENOMEM, "out of memory");
+    n = wd_report_updates(r, u, n);
+    rc = wd_store_save_updates(store, snap, u, n);
+    free(u);
+    return rc;
+}
+
 /* Analyses a stored snapshot and keeps the findings with it. */
 static int analyse(wd_store *store, int64_t snap, const wd_report_options *ro, int save,
                    wd_report **out)
@@ -96,6 +110,8 @@ static int analyse(wd_store *store, int64_t snap, const wd_report_options *ro, i
         if (rc == 0)
             rc = wd_store_save_analysis(store, snap, wd_report_verdict(r), f, n);
         free(f);
+        if (rc == 0)
+            rc = save_updates(store, snap, r);
     }
     if (rc) {
         wd_report_free(r);
@@ -194,12 +210,14 @@ static void report_options(const options *o, int argc, char **argv, const char *
     ro->redact = o->redact;
 }
 
-/* Prints the one-line summary of a written report; returns the exit code. */
+/* Prints the one-line summary of a judged snapshot (and where its report
+ * went, when one was written); returns the exit code. The summary carries
+ * evidence text (a finding's title): escaped. */
 static int summarize(wd_report *r, const options *o, int64_t snap)
 {
     const char *verdict = wd_report_verdict(r), *fix = wd_report_first_fix(r);
     size_t n = 0, total = wd_report_finding_count(r);
-    FILE *out = strcmp(o->output, "-") ? stdout : stderr;
+    FILE *out = o->output && !strcmp(o->output, "-") ? stderr : stdout;
     wd_finding_rec top = {0};
     for (size_t i = 0; i < total; i++) { /* current problems, not history */
         wd_finding_rec f;
@@ -209,14 +227,13 @@ static int summarize(wd_report *r, const options *o, int64_t snap)
     }
     if (total)
         wd_report_finding(r, 0, &top);
-    fprintf(out, "snapshot %lld: %s, %zu problem%s now", (long long)snap, verdict, n,
-            n == 1 ? "" : "s");
+    wd_cli_print(out, "snapshot %lld: %s, %zu problem%s now", (long long)snap, verdict, n,
+                 n == 1 ? "" : "s");
     if (n)
-        fprintf(out, " (first: %s; first fix: %s)", top.title, fix ? fix : "-");
-    if (strcmp(o->output, "-"))
-        fprintf(out, "\nreport written to %s\n", o->output);
-    else
-        fputc('\n', out);
+        wd_cli_print(out, " (first: %s; first fix: %s)", top.title, fix ? fix : "-");
+    wd_cli_print(out, "\n");
+    if (o->output && strcmp(o->output, "-"))
+        wd_cli_print(out, "report written to %s\n", o->output);
     return wd_cli_verdict_exit(verdict);
 }
 
@@ -303,7 +320,8 @@ static int run_collect(int argc, char **argv, const char *verb, int render)
     if (o.machine && !*o.machine)
         return wd_cli_usage(verb, "--machine needs a name");
     code = WD_EXIT_FAILED;
-    if (wd_cli_open_store(o.db, WD_STORE_CREATE, &store) ||
+    if ((render && wd_cli_check_output(o.output)) ||
+        wd_cli_open_store(o.db, WD_STORE_CREATE, &store) ||
         collect_snapshot(store, &o, argc, argv, &snap)) {
         wd_cli_error(NULL);
         goto cleanup;
@@ -320,13 +338,9 @@ static int run_collect(int argc, char **argv, const char *verb, int render)
         wd_cli_error(NULL);
         goto cleanup;
     }
-    if (render) {
-        code = summarize(r, &o, snap);
-    } else {
-        printf("snapshot %lld: %s, %zu findings\n", (long long)snap, wd_report_verdict(r),
-               wd_report_finding_count(r));
-        code = wd_cli_verdict_exit(wd_report_verdict(r));
-    }
+    if (!render)
+        o.output = NULL; /* collect writes no report */
+    code = summarize(r, &o, snap);
 cleanup:
     wd_store_rollback(store); /* no-op once committed */
     wd_report_free(r);
@@ -380,7 +394,7 @@ int wd_cmd_report(int argc, char **argv)
     if (code)
         return code;
     code = WD_EXIT_FAILED;
-    if (wd_cli_open_store(o.db, WD_STORE_READONLY, &store))
+    if (wd_cli_check_output(o.output) || wd_cli_open_store(o.db, WD_STORE_READONLY, &store))
         goto fail;
     int rc = pick_snapshot(store, &o, &snap);
     if (rc == WD_EUSAGE) {

@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "report.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,10 +97,10 @@ int wd_cmd_diff(int argc, char **argv)
         code = refused; /* two machines, or unreadable: said so */
     else if (rc || (rc = wd_report_diff(store, a, b, &out, &changes)) != 0)
         wd_cli_error(NULL);
-    else {
-        fputs(wd_buf_cstr(&out), stdout);
+    else if (wd_write_printable(stdout, wd_buf_cstr(&out), out.len)) /* titles, facts: escaped */
+        wd_cli_error("cannot write to standard output: %s", strerror(errno));
+    else
         code = changes ? WD_EXIT_PROBLEMS : WD_EXIT_HEALTHY;
-    }
     wd_buf_free(&out);
     wd_store_close(store);
     return code;

@@ -5,7 +5,9 @@
 #include "report.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 static const char help[] =
     "usage: wudiag explain CODE [--kb DIR]\n\n"
@@ -55,8 +57,10 @@ int wd_cmd_explain(int argc, char **argv)
     else if (rc < 0) {
         wd_cli_error(NULL);
         exit_code = WD_EXIT_FAILED;
-    } else
-        fputs(wd_buf_cstr(&out), stdout);
+    } else if (wd_write_printable(stdout, wd_buf_cstr(&out), out.len)) { /* --kb text: escaped */
+        wd_cli_error("cannot write to standard output: %s", strerror(errno));
+        exit_code = WD_EXIT_FAILED;
+    }
     wd_buf_free(&out);
     return exit_code;
 }

@@ -33,6 +33,8 @@ static const struct verb {
     {"diff", wd_cmd_diff, "what changed between two snapshots"},
     {"explain", wd_cmd_explain, "explain a Windows Update error code"},
     {"merge", wd_cmd_merge, "fold per-machine databases into one fleet database"},
+    {"push", wd_cmd_push, "copy snapshots into a PostgreSQL fleet database"},
+    {"fleet", wd_cmd_fleet, "what is broken across the fleet, and what to do first"},
     {"fix", wd_cmd_fix, "carry out the documented fixes a diagnosis calls for (Windows)"},
 };
 
@@ -77,19 +79,19 @@ int main(int argc, char **argv)
     }
     if (wd_cli_is_help(argv[1]) || !strcmp(argv[1], "help")) {
         usage(stdout);
-        return WD_EXIT_HEALTHY;
+        return wd_cli_finish_stdout(WD_EXIT_HEALTHY);
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
         if (wd_build_commit[0])
             printf("wudiag %s (git %s)\n", WD_VERSION, wd_build_commit);
         else
             printf("wudiag %s (built from a source tree without git)\n", WD_VERSION);
-        return WD_EXIT_HEALTHY;
+        return wd_cli_finish_stdout(WD_EXIT_HEALTHY);
     }
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
         if (!strcmp(argv[1], verbs[i].name))
-            return verbs[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "wudiag: unknown command '%s'\n", argv[1]);
+            return wd_cli_finish_stdout(verbs[i].run(argc - 1, argv + 1));
+    wd_cli_error("unknown command '%s'", argv[1]);
     usage(stderr);
     return WD_EXIT_USAGE;
 }

@@ -34,6 +34,11 @@ if(NOT WIN32)
     message(FATAL_ERROR "wudiag needs libbfio: install the Debian package 'libbfio-dev'")
   endif()
 endif()
+# PostgreSQL for fleets (`wudiag push`, `wudiag fleet`, --db URL). The
+# Windows build has no libpq: there those verbs read merged SQLite files only.
+if(WUDIAG_POSTGRES)
+  wd_require_pkg(WD_PQ libpq libpq-dev)
+endif()
 if(WUDIAG_BUILD_TESTS)
   wd_require_pkg(WD_CRITERION criterion libcriterion-dev)
   # the JSON report is checked against its JSON Schema by a real validator

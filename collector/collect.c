@@ -1,21 +1,21 @@
 /* collect.c - walks an evidence folder or zip, recognises each file by
- * content and hands it to the reader for its format. Whatever cannot be read
- * becomes a collection note and the walk goes on; only the sink can stop it. */
+ * content and hands it to the reader for its format, inside the budget guard.
+ * Whatever cannot be read becomes a collection note and the walk goes on;
+ * only the sink can stop it. Symbolic links are never followed out of the
+ * evidence or around it, folder loops are cut, depth is bounded. */
 #define _DEFAULT_SOURCE
-#include "internal.h"
+#include "bundle.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#define MAX_DEPTH 16
-
-#define MAX_NESTED_ZIP ((size_t)2 << 30)
+#ifdef _WIN32
+#include <windows.h>
+#endif
 
 #ifdef _WIN32
 /* mingw has opendir/readdir but no scandir: the same listing, sorted by name. */
@@ -89,131 +89,302 @@ static wd_source_fn reader_for(wd_kind kind)
     }
 }
 
-static int collect_zip(struct archive *a, const char *display, const wd_sink *sink, int depth);
+/* ------------------------------------------------------------ one input */
 
-/* Reads one input whose kind is already known; sends its source summary. */
-static int dispatch(wd_input *in, const wd_sink *sink, int depth)
+int wd_bundle_skipped(wd_bundle *bd, wd_note_kind kind, const char *path, const char *reason)
+{
+    if (bd->skipped >= bd->b.notes) {
+        bd->skipped_over++;
+        return 0;
+    }
+    bd->skipped++;
+    return wd_note(bd->sink, kind, path, reason, NULL);
+}
+
+/* What the text layer met in a file: NUL characters (shown, never dropped
+ * silently) and lines cut at WD_LINE_MAX. */
+static int text_notes(wd_bundle *bd, const wd_input *in)
+{
+    wd_buf why = WD_BUF_INIT;
+    int rc = 0;
+    if (in->nul_bytes) {
+        wd_buf_printf(&why, "%llu NUL characters in the text: shown as U+FFFD where they stood "
+                            "inside a line, dropped at the start of one",
+                      (unsigned long long)in->nul_bytes);
+        rc = wd_note(bd->sink, WD_NOTE_INFO, in->path, wd_buf_cstr(&why), "line %llu",
+                     (unsigned long long)in->nul_line);
+    }
+    if (rc == 0 && in->cut_lines) {
+        wd_buf_reset(&why);
+        wd_buf_printf(&why, "budget: %llu lines longer than %zu bytes were cut to that length",
+                      (unsigned long long)in->cut_lines, WD_LINE_MAX);
+        rc = wd_note(bd->sink, WD_NOTE_LIMIT, in->path, wd_buf_cstr(&why), "line %llu",
+                     (unsigned long long)in->cut_line);
+    }
+    wd_buf_free(&why);
+    return rc;
+}
+
+/* Runs the reader inside the budget guard. */
+static int guarded(wd_bundle *bd, wd_input *in, wd_kind kind, wd_source_rec *sum)
+{
+    wd_guard *g = NULL;
+    if (wd_guard_new(&g, bd, in->path))
+        return wd_note(bd->sink, WD_NOTE_UNREADABLE, in->path, wd_error_last(), NULL);
+    int rc = reader_for(kind)(in, wd_guard_sink(g), sum);
+    int grc = wd_guard_finish(g);
+    if (rc == 0)
+        rc = grc;
+    if (rc == 0)
+        rc = text_notes(bd, in);
+    return rc;
+}
+
+/* An .evtx streamed out of a zip: its reader needs random access, so it
+ * reads a temporary copy (bounded by the entry budget), never memory. */
+static int spooled(wd_bundle *bd, wd_input *in, wd_kind kind, wd_zip_entry *entry,
+                   wd_source_rec *sum)
+{
+    wd_spool *sp = NULL;
+    const char *path = NULL;
+    wd_input copy;
+    FILE *f = NULL;
+    int rc;
+    if (wd_zip_spool(entry, in, &sp, &path) || wd_input_open_file(&copy, path, in->path, &f)) {
+        sum->errors++;
+        rc = wd_note(bd->sink, WD_NOTE_UNREADABLE, in->path, wd_error_last(), NULL);
+    } else {
+        rc = guarded(bd, &copy, kind, sum);
+    }
+    if (f)
+        fclose(f);
+    wd_zip_spool_free(sp);
+    return rc;
+}
+
+int wd_bundle_dispatch(wd_bundle *bd, wd_input *in, int depth, wd_zip_entry *entry)
 {
     wd_kind kind = wd_detect(in);
     wd_source_rec sum = {in->path, wd_kind_name(kind), 0, 0, 0};
-    int rc = 0;
+    int rc = 0, summary = 1;
     if (kind == WD_KIND_ZIP) {
-        if (depth >= MAX_DEPTH)
-            return wd_note(sink, WD_NOTE_LIMIT, in->path, "zip nested too deeply; not read", NULL);
-        unsigned char *data = NULL;
-        size_t size = 0;
-        if (in->mem) {
-            data = (unsigned char *)in->mem;
-            size = (size_t)in->size;
-        } else if (wd_input_slurp(in, MAX_NESTED_ZIP, &data, &size)) {
-            return wd_note(sink, WD_NOTE_UNREADABLE, in->path, wd_error_last(), NULL);
-        }
-        struct archive *a = archive_read_new();
-        archive_read_support_format_zip(a);
-        if (archive_read_open_memory(a, data, size) != ARCHIVE_OK)
-            rc = wd_note(sink, WD_NOTE_UNREADABLE, in->path, archive_error_string(a), NULL);
+        summary = 0;
+        if (depth + 1 >= bd->b.depth)
+            rc = wd_note(bd->sink, WD_NOTE_LIMIT, in->path,
+                         "budget: zip nested too deeply inside the evidence; not read", NULL);
         else
-            rc = collect_zip(a, in->path, sink, depth + 1);
-        archive_read_free(a);
-        if (data != in->mem)
-            free(data);
-        return rc;
-    }
-    if (kind == WD_KIND_EVT) {
+            rc = wd_zip_read_input(bd, in, depth + 1, entry);
+    } else if (kind == WD_KIND_EVT) {
         sum.errors = 1;
-        rc = wd_note(sink, WD_NOTE_UNREADABLE, in->path,
+        rc = wd_note(bd->sink, WD_NOTE_UNREADABLE, in->path,
                      "legacy .evt event log (Windows XP/Server 2003) is not supported: export "
                      "the log as .evtx or XML from Windows Vista or later",
                      NULL);
     } else if (kind == WD_KIND_UNKNOWN) {
-        rc = wd_note(sink, WD_NOTE_INFO, in->path, "not a recognised evidence format; skipped", NULL);
+        rc = wd_bundle_skipped(bd, WD_NOTE_INFO, in->path,
+                               "not a recognised evidence format; skipped");
+    } else if (kind == WD_KIND_EVTX && entry && !in->mem && !in->fs_path) {
+        rc = spooled(bd, in, kind, entry, &sum);
     } else {
-        rc = reader_for(kind)(in, sink, &sum);
+        rc = guarded(bd, in, kind, &sum);
     }
-    if (rc == 0 && sink->source)
-        rc = sink->source(sink->ctx, &sum);
+    if (rc == 0)
+        rc = wd_zip_entry_notes(entry, in);
+    if (rc == 0 && summary && bd->sink->source)
+        rc = bd->sink->source(bd->sink->ctx, &sum);
     return rc;
+}
+
+/* ---------------------------------------------------------------- bundles */
+
+static void bundle_init(wd_bundle *bd, const wd_sink *sink, const wd_budget *budget)
+{
+    static const wd_budget defaults = WD_BUDGET_DEFAULT;
+    memset(bd, 0, sizeof *bd);
+    bd->sink = sink;
+    bd->b = budget ? *budget : defaults;
+    if (bd->b.depth > WD_BUNDLE_MAX_DEPTH)
+        bd->b.depth = WD_BUNDLE_MAX_DEPTH;
+}
+
+/* The bundle-wide notes (files past the budget, skipped files not listed);
+ * frees what the bundle holds. Returns rc, or the sink's code. */
+static int bundle_finish(wd_bundle *bd, const char *path, int rc)
+{
+    wd_buf why = WD_BUF_INIT;
+    if (rc == 0 && (bd->files_over || bd->files_uncounted)) {
+        wd_buf_printf(&why, "budget: %llu files past the first %llu were not read%s",
+                      (unsigned long long)bd->files_over, (unsigned long long)bd->b.files,
+                      bd->files_uncounted ? ", and the rest of a zip that gives no count" : "");
+        rc = wd_note(bd->sink, WD_NOTE_LIMIT, path, wd_buf_cstr(&why), NULL);
+    }
+    if (rc == 0 && bd->skipped_over) {
+        wd_buf_reset(&why);
+        wd_buf_printf(&why, "%llu more files were skipped (not recognised, or not regular "
+                            "files) and are not listed one by one",
+                      (unsigned long long)bd->skipped_over);
+        rc = wd_note(bd->sink, WD_NOTE_INFO, path, wd_buf_cstr(&why), NULL);
+    }
+    wd_buf_free(&why);
+    free(bd->root);
+    bd->root = NULL;
+    return rc;
+}
+
+/* Reads one file on disk as part of the bundle. */
+static int bundle_file(wd_bundle *bd, const char *path, const char *display, int depth)
+{
+    wd_input in;
+    FILE *f = NULL;
+    int rc;
+    if (wd_input_open_file(&in, path, display, &f))
+        rc = wd_note(bd->sink, WD_NOTE_UNREADABLE, display, wd_error_last(), NULL);
+    else
+        rc = wd_bundle_dispatch(bd, &in, depth, NULL);
+    if (f)
+        fclose(f);
+    return rc;
+}
+
+int wd_collect_buffer_budget(const void *data, size_t size, const char *display_path,
+                             const wd_sink *sink, const wd_budget *budget)
+{
+    wd_bundle bd;
+    wd_input in;
+    bundle_init(&bd, sink, budget);
+    wd_input_open_mem(&in, data, size, display_path);
+    return bundle_finish(&bd, display_path, wd_bundle_dispatch(&bd, &in, 0, NULL));
 }
 
 int wd_collect_buffer(const void *data, size_t size, const char *display_path,
                       const wd_sink *sink)
 {
-    wd_input in;
-    wd_input_open_mem(&in, data, size, display_path);
-    return dispatch(&in, sink, 0);
+    return wd_collect_buffer_budget(data, size, display_path, sink, NULL);
 }
 
 int wd_collect_file(const char *path, const char *display_path, const wd_sink *sink)
 {
-    wd_input in;
-    FILE *f = NULL;
+    wd_bundle bd;
     const char *display = display_path ? display_path : path;
-    if (wd_input_open_file(&in, path, display, &f)) {
-        int rc = wd_note(sink, WD_NOTE_UNREADABLE, display, wd_error_last(), NULL);
-        if (f)
-            fclose(f);
-        return rc;
-    }
-    int rc = dispatch(&in, sink, 0);
-    fclose(f);
-    return rc;
-}
-
-/* ------------------------------------------------------------------ zip */
-
-static ssize_t zip_read(void *ctx, void *buf, size_t n)
-{
-    la_ssize_t got = archive_read_data((struct archive *)ctx, buf, n);
-    if (got < 0)
-        wd_error_set(WD_EIO, "%s", archive_error_string((struct archive *)ctx));
-    return (ssize_t)got;
-}
-
-static int collect_zip(struct archive *a, const char *display, const wd_sink *sink, int depth)
-{
-    struct archive_entry *e;
-    int rc = 0, r;
-    wd_buf name = WD_BUF_INIT;
-    while (rc == 0 && (r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-        if (archive_entry_filetype(e) != AE_IFREG)
-            continue;
-        wd_buf_reset(&name);
-        wd_buf_printf(&name, "%s/%s", display, archive_entry_pathname(e));
-        wd_input in;
-        int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
-        if (wd_input_open_stream(&in, zip_read, a, size >= 0 ? (uint64_t)size : UINT64_MAX,
-                                 wd_buf_cstr(&name)))
-            rc = wd_note(sink, WD_NOTE_UNREADABLE, wd_buf_cstr(&name), wd_error_last(), NULL);
-        else
-            rc = dispatch(&in, sink, depth);
-    }
-    if (rc == 0 && r != ARCHIVE_EOF && r != ARCHIVE_OK)
-        rc = wd_note(sink, WD_NOTE_UNREADABLE, display, archive_error_string(a), NULL);
-    wd_buf_free(&name);
-    return rc;
-}
-
-static int collect_zip_file(const char *path, const wd_sink *sink)
-{
-    struct archive *a = archive_read_new();
-    archive_read_support_format_zip(a);
-    int rc;
-    if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK)
-        rc = wd_error_set(WD_EFORMAT, "%s: not a readable zip: %s", path, archive_error_string(a));
-    else
-        rc = collect_zip(a, path, sink, 1);
-    archive_read_free(a);
-    return rc;
+    bundle_init(&bd, sink, NULL);
+    return bundle_finish(&bd, display, bundle_file(&bd, path, display, 0));
 }
 
 /* --------------------------------------------------------------- folders */
 
-static int walk(const char *dir, const char *rel, const wd_sink *sink, int depth)
+static int walk(wd_bundle *bd, const char *dir, const char *rel, int depth);
+
+static int visit_file(wd_bundle *bd, const char *full, const char *shown, int depth)
+{
+    bd->files_seen++;
+    if (bd->files >= bd->b.files) {
+        bd->files_over++;
+        return 0;
+    }
+    bd->files++;
+    return bundle_file(bd, full, shown, depth);
+}
+
+#ifndef _WIN32
+/* 1 when path (resolved) lies inside the evidence folder. */
+static int inside(const wd_bundle *bd, const char *path)
+{
+    size_t n = strlen(bd->root);
+    if (n && bd->root[n - 1] == '/')
+        n--;
+    return strncmp(path, bd->root, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* A symbolic link: a file inside the evidence is read under the link's
+ * name; a folder is never entered (its files are read where they lie);
+ * anything outside the evidence is not read at all. */
+static int visit_link(wd_bundle *bd, const char *full, const char *shown, int depth)
+{
+    struct stat st;
+    char *target = realpath(full, NULL);
+    int rc;
+    if (!target || stat(target, &st) != 0)
+        rc = wd_note(bd->sink, WD_NOTE_UNREADABLE, shown,
+                     "a symbolic link to a missing file; not followed", NULL);
+    else if (!inside(bd, target))
+        rc = wd_note(bd->sink, WD_NOTE_UNREADABLE, shown,
+                     "a symbolic link to outside the evidence folder; not followed", NULL);
+    else if (S_ISDIR(st.st_mode))
+        rc = wd_bundle_skipped(bd, WD_NOTE_INFO, shown,
+                               "a symbolic link to a folder of the evidence; not followed "
+                               "(its files are read where they lie)");
+    else if (S_ISREG(st.st_mode))
+        rc = visit_file(bd, target, shown, depth);
+    else
+        rc = wd_bundle_skipped(bd, WD_NOTE_INFO, shown,
+                               "a link to something that is not a regular file; not read");
+    free(target);
+    return rc;
+}
+
+/* 1 when the folder is already open on the current path (a loop made by a
+ * bind mount or the like). */
+static int on_path(const wd_bundle *bd, const struct stat *st)
+{
+    for (int i = 0; i < bd->ndirs; i++)
+        if (bd->dirs[i].dev == st->st_dev && bd->dirs[i].ino == st->st_ino)
+            return 1;
+    return 0;
+}
+#endif
+
+static int enter_dir(wd_bundle *bd, const char *full, const char *shown, int depth,
+                     const struct stat *st)
+{
+    if (depth + 1 >= bd->b.depth || bd->ndirs >= WD_BUNDLE_MAX_DEPTH)
+        return wd_note(bd->sink, WD_NOTE_LIMIT, shown,
+                       "budget: folder nested too deeply; not read", NULL);
+#ifndef _WIN32
+    if (on_path(bd, st))
+        return wd_note(bd->sink, WD_NOTE_INFO, shown,
+                       "a folder loop: this is a folder the walk is already inside; not "
+                       "read again", NULL);
+    bd->dirs[bd->ndirs].dev = st->st_dev;
+    bd->dirs[bd->ndirs].ino = st->st_ino;
+#else
+    (void)st; /* no inode numbers; links (reparse points) are not followed */
+#endif
+    bd->ndirs++;
+    int rc = walk(bd, full, shown, depth + 1);
+    bd->ndirs--;
+    return rc;
+}
+
+static int visit(wd_bundle *bd, const char *full, const char *shown, int depth)
+{
+    struct stat st;
+#ifdef _WIN32
+    DWORD attrs = GetFileAttributesA(full);
+    if (attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_REPARSE_POINT))
+        return wd_bundle_skipped(bd, WD_NOTE_INFO, shown, "a link (reparse point); not followed");
+    if (stat(full, &st) != 0)
+#else
+    if (lstat(full, &st) != 0)
+#endif
+        return wd_note(bd->sink, WD_NOTE_UNREADABLE, shown, strerror(errno), NULL);
+#ifndef _WIN32
+    if (S_ISLNK(st.st_mode))
+        return visit_link(bd, full, shown, depth);
+#endif
+    if (S_ISDIR(st.st_mode))
+        return enter_dir(bd, full, shown, depth, &st);
+    if (S_ISREG(st.st_mode))
+        return visit_file(bd, full, shown, depth);
+    return wd_bundle_skipped(bd, WD_NOTE_INFO, shown,
+                             "not a regular file (a FIFO, device or socket); not read");
+}
+
+static int walk(wd_bundle *bd, const char *dir, const char *rel, int depth)
 {
     struct dirent **list = NULL;
     int n = scandir(dir, &list, NULL, alphasort);
     if (n < 0)
-        return wd_note(sink, WD_NOTE_UNREADABLE, rel[0] ? rel : dir, strerror(errno), NULL);
+        return wd_note(bd->sink, WD_NOTE_UNREADABLE, rel[0] ? rel : dir, strerror(errno), NULL);
     int rc = 0;
     wd_buf full = WD_BUF_INIT, shown = WD_BUF_INIT;
     for (int i = 0; i < n; i++) {
@@ -224,18 +395,7 @@ static int walk(const char *dir, const char *rel, const wd_sink *sink, int depth
         wd_buf_reset(&shown);
         wd_buf_printf(&full, "%s/%s", dir, name);
         wd_buf_printf(&shown, "%s%s%s", rel, rel[0] ? "/" : "", name);
-        struct stat st;
-        if (stat(wd_buf_cstr(&full), &st) != 0) {
-            rc = wd_note(sink, WD_NOTE_UNREADABLE, wd_buf_cstr(&shown), strerror(errno), NULL);
-        } else if (S_ISDIR(st.st_mode)) {
-            if (depth < MAX_DEPTH)
-                rc = walk(wd_buf_cstr(&full), wd_buf_cstr(&shown), sink, depth + 1);
-            else
-                rc = wd_note(sink, WD_NOTE_LIMIT, wd_buf_cstr(&shown), "folder nested too deeply; not read",
-                             NULL);
-        } else if (S_ISREG(st.st_mode)) {
-            rc = wd_collect_file(wd_buf_cstr(&full), wd_buf_cstr(&shown), sink);
-        }
+        rc = visit(bd, wd_buf_cstr(&full), wd_buf_cstr(&shown), depth);
     }
     for (int i = 0; i < n; i++)
         free(list[i]);
@@ -245,51 +405,49 @@ static int walk(const char *dir, const char *rel, const wd_sink *sink, int depth
     return rc;
 }
 
-/* Counts regular files below dir (up to 1), to tell an empty folder apart. */
-static int has_files(const char *dir, int depth)
+static int collect_folder(wd_bundle *bd, const char *path, const struct stat *st)
 {
-    struct dirent **list = NULL;
-    int n = scandir(dir, &list, NULL, alphasort), found = 0;
-    for (int i = 0; i < n; i++) {
-        if (!found && list[i]->d_name[0] != '.') {
-            wd_buf p = WD_BUF_INIT;
-            wd_buf_printf(&p, "%s/%s", dir, list[i]->d_name);
-            struct stat st;
-            if (stat(wd_buf_cstr(&p), &st) == 0)
-                found = S_ISREG(st.st_mode) || (S_ISDIR(st.st_mode) && depth < MAX_DEPTH &&
-                                                has_files(wd_buf_cstr(&p), depth + 1));
-            wd_buf_free(&p);
-        }
-        free(list[i]);
-    }
-    free(list);
-    return found;
+#ifndef _WIN32
+    if (!(bd->root = realpath(path, NULL)))
+        return wd_error_set(WD_EIO, "cannot resolve %s: %s", path, strerror(errno));
+    bd->dirs[0].dev = st->st_dev;
+    bd->dirs[0].ino = st->st_ino;
+#else
+    (void)st;
+#endif
+    bd->ndirs = 1;
+    int rc = walk(bd, path, "", 0);
+    if (rc == 0 && bd->files_seen == 0)
+        rc = wd_error_set(WD_ENOTFOUND, "no evidence files in folder: %s", path);
+    return rc;
 }
 
-int wd_collect_evidence(const char *path, const wd_sink *sink)
+int wd_collect_evidence_budget(const char *path, const wd_sink *sink, const wd_budget *budget)
 {
     struct stat st;
-    if (stat(path, &st) != 0)
-        return wd_error_set(WD_ENOTFOUND, "evidence not found: %s", path);
-    if (S_ISDIR(st.st_mode)) {
-        if (!has_files(path, 0))
-            return wd_error_set(WD_ENOTFOUND, "no evidence files in folder: %s", path);
-        return walk(path, "", sink, 0);
-    }
-    if (!S_ISREG(st.st_mode))
-        return wd_error_set(WD_EFORMAT, "not a folder or a file: %s", path);
+    wd_bundle bd;
     wd_input in;
     FILE *f = NULL;
+    if (stat(path, &st) != 0)
+        return wd_error_set(WD_ENOTFOUND, "evidence not found: %s", path);
+    bundle_init(&bd, sink, budget);
+    if (S_ISDIR(st.st_mode))
+        return bundle_finish(&bd, path, collect_folder(&bd, path, &st));
+    if (!S_ISREG(st.st_mode))
+        return wd_error_set(WD_EFORMAT, "not a folder or a file: %s", path);
     int rc = wd_input_open_file(&in, path, path, &f);
-    if (rc == 0 && wd_detect(&in) == WD_KIND_ZIP) {
-        fclose(f);
-        return collect_zip_file(path, sink);
-    }
+    int zip = rc == 0 && wd_detect(&in) == WD_KIND_ZIP;
     if (f)
         fclose(f);
     if (rc)
         return rc;
-    return wd_collect_file(path, path, sink);
+    rc = zip ? wd_zip_read_file(&bd, path, path, 0) : bundle_file(&bd, path, path, 0);
+    return bundle_finish(&bd, path, rc);
+}
+
+int wd_collect_evidence(const char *path, const wd_sink *sink)
+{
+    return wd_collect_evidence_budget(path, sink, NULL);
 }
 
 #ifndef _WIN32

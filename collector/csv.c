@@ -22,6 +22,8 @@ struct wd_csv {
     const char *error;   /* why the current row is damaged, or NULL */
     const char *pending; /* a line read ahead (the header), or NULL */
     size_t pending_len;
+    int pending_cut;     /* the read-ahead line was cut */
+    int cut;             /* the current row was cut (its whole fields remain) */
 };
 
 typedef struct {
@@ -98,16 +100,21 @@ static void seal_row(wd_csv *c)
 
 /* ------------------------------------------------------------------ rows */
 
-/* Next physical line (the read-ahead one first): 1, 0 at end, negative. */
-static int next_line(wd_csv *c, const char **s, size_t *n)
+/* Next physical line (the read-ahead one first): 1, 0 at end, negative.
+ * *cut tells whether the text layer cut it (longer than WD_LINE_MAX). */
+static int next_line(wd_csv *c, const char **s, size_t *n, int *cut)
 {
     if (c->pending) {
         *s = c->pending;
         *n = c->pending_len;
+        *cut = c->pending_cut;
         c->pending = NULL;
         return 1;
     }
-    return wd_lines_next(c->lines, s, n);
+    uint64_t before = wd_lines_cut(c->lines);
+    int rc = wd_lines_next(c->lines, s, n);
+    *cut = wd_lines_cut(c->lines) != before;
+    return rc;
 }
 
 static int is_blank(const char *s, size_t n)
@@ -118,26 +125,38 @@ static int is_blank(const char *s, size_t n)
     return 1;
 }
 
+/* A physical line cut by the text layer: the quoting state past the cut is
+ * unknown, so the row ends with that line (the next line starts a new row,
+ * never swallowed into this one), and the field the cut fell in is dropped;
+ * the fields before it are whole and stay readable. */
+static void cut_row(wd_csv *c)
+{
+    c->error = "line longer than 1 MiB (cut)";
+    c->cut = 1;
+    if (c->nfields > 0)
+        c->nfields--;
+}
+
 /* Reads one row from its first (non-blank) line on. */
 static int read_row(wd_csv *c)
 {
     const char *s;
     size_t n;
-    int rc;
+    int rc, cut;
     do {
-        if ((rc = next_line(c, &s, &n)) <= 0)
+        if ((rc = next_line(c, &s, &n, &cut)) <= 0)
             return rc;
     } while (is_blank(s, n));
-    uint64_t cut = wd_lines_cut(c->lines);
     row_state st = {0, 1};
     wd_buf_reset(&c->text);
     c->nfields = 1;
     c->offs[0] = 0;
     c->error = NULL;
+    c->cut = 0;
     c->line = wd_lines_number(c->lines);
     feed(c, s, n, &st);
-    while (st.quoted && wd_buf_ok(&c->text)) {
-        if ((rc = next_line(c, &s, &n)) < 0)
+    while (st.quoted && !cut && wd_buf_ok(&c->text)) {
+        if ((rc = next_line(c, &s, &n, &cut)) < 0)
             return rc;
         if (rc == 0) {
             c->error = "unterminated quoted field";
@@ -147,8 +166,8 @@ static int read_row(wd_csv *c)
         feed(c, s, n, &st);
     }
     seal_row(c);
-    if (!c->error && wd_lines_cut(c->lines) != cut)
-        c->error = "line longer than 1 MiB (cut)";
+    if (!c->error && cut)
+        cut_row(c);
     return 1;
 }
 
@@ -188,17 +207,22 @@ static int find_header(wd_csv *c)
     const char *s;
     size_t n;
     int rc;
+    uint64_t before = wd_lines_cut(c->lines);
     while ((rc = wd_lines_next(c->lines, &s, &n)) == 1) {
-        if (n == 0 || s[0] == '#')
+        if (n == 0 || s[0] == '#') {
+            before = wd_lines_cut(c->lines);
             continue;
+        }
         if (n == 5 && wd_strncaseeq(s, "sep=", 4)) {
             c->delim = s[4];
+            before = wd_lines_cut(c->lines);
             continue;
         }
         if (!c->delim)
             c->delim = guess_delim(s, n);
         c->pending = s;
         c->pending_len = n;
+        c->pending_cut = wd_lines_cut(c->lines) != before;
         return 1;
     }
     return rc;
@@ -283,6 +307,11 @@ size_t wd_csv_nfields(const wd_csv *c)
 const char *wd_csv_row_error(const wd_csv *c)
 {
     return c->error;
+}
+
+int wd_csv_row_cut(const wd_csv *c)
+{
+    return c->cut;
 }
 
 uint64_t wd_csv_line(const wd_csv *c)

@@ -10,6 +10,39 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+/* ---------------------------------------------------------------- budgets */
+
+/* What one bundle may cost, in one place. Past a budget the collector keeps
+ * going where it can and sends a WD_NOTE_LIMIT note saying what was cut and
+ * by how much; nothing is cut silently. README ("Evidence budgets") lists
+ * them. Identical repeated activities are collapsed later by the store
+ * (WD_STORE_REPEAT_KEEP), not here. Two more are fixed by the text layer:
+ * WD_LINE_MAX bytes per text line and per CSV row. */
+typedef struct wd_budget {
+    uint64_t unpacked;    /* bytes decompressed out of zips (nested ones too), per bundle */
+    uint64_t ratio;       /* a zip may unpack to at most ratio times its own size ... */
+    uint64_t ratio_floor; /* ... or to this many bytes, whichever is more */
+    uint64_t entry;       /* bytes of one zip entry (bounds its temporary copy) */
+    uint64_t files;       /* files read per bundle: folder files and zip entries */
+    uint64_t records;     /* records of each kind (event, activity, ...) kept per file */
+    size_t field;         /* bytes of one text value of a record */
+    int depth;            /* folders and zips inside one another */
+    uint64_t notes;       /* notes per file, and notes about skipped files per bundle */
+} wd_budget;
+
+#define WD_BUDGET_DEFAULT                                                                   \
+    {                                                                                       \
+        .unpacked = (uint64_t)8 << 30, .ratio = 100, .ratio_floor = (uint64_t)64 << 20,     \
+        .entry = (uint64_t)2 << 30, .files = 100000, .records = 1000000,                    \
+        .field = (size_t)64 << 10, .depth = 16, .notes = 1000,                              \
+    }
+
+/* wd_collect_evidence with a budget of the caller's (tests, the fuzzer). */
+int wd_collect_evidence_budget(const char *path, const wd_sink *sink, const wd_budget *budget);
+/* wd_collect_buffer with a budget of the caller's. */
+int wd_collect_buffer_budget(const void *data, size_t size, const char *display_path,
+                             const wd_sink *sink, const wd_budget *budget);
+
 /* ------------------------------------------------------------------ input */
 
 #define WD_INPUT_HEAD 4096
@@ -27,6 +60,11 @@ typedef struct wd_input {
     /* raw reader: returns bytes read, 0 at the end, -1 on error (message set) */
     ssize_t (*raw_read)(void *ctx, void *buf, size_t n);
     void *ctx;
+    /* what the text layer (wd_lines) met; the collector notes it */
+    uint64_t nul_bytes;  /* NUL bytes in the text (one U+FFFD per run inside a line) */
+    uint64_t nul_line;   /* the first line holding one */
+    uint64_t cut_lines;  /* lines longer than WD_LINE_MAX, cut */
+    uint64_t cut_line;   /* the first of them */
 } wd_input;
 
 /* Opens a file on disk (fills head). 0 or WD_EIO with a message. */
@@ -44,10 +82,16 @@ int wd_input_slurp(wd_input *in, size_t limit, unsigned char **data, size_t *siz
 
 /* ----------------------------------------------------------------- text */
 
+#define WD_LINE_MAX ((size_t)1 << 20) /* budget: bytes of one text line */
+
 /* Decodes a text input line by line into UTF-8, whatever Windows wrote:
  * UTF-8 with or without BOM, UTF-16LE/BE with BOM, UTF-16LE without BOM
  * (detected from NUL bytes), CRLF, LF or CR line ends. Invalid sequences
- * become U+FFFD. Lines longer than 1 MiB are cut (and counted as errors). */
+ * become U+FFFD. A run of NUL characters inside a line becomes one U+FFFD,
+ * so that it cannot join the tokens on either side; at the start of a line
+ * (the padding a crash leaves) it is dropped. Lines longer than WD_LINE_MAX
+ * are cut. Both are counted in the input (nul_bytes, cut_lines) for the
+ * collector's notes; cut lines are also counted by wd_lines_cut. */
 typedef struct wd_lines wd_lines;
 
 int wd_lines_open(wd_lines **out, wd_input *in);
@@ -84,6 +128,10 @@ const char *wd_csv_field(const wd_csv *c, int col);
 size_t wd_csv_nfields(const wd_csv *c);
 /* Why the current row is damaged (unterminated quote, too long), or NULL. */
 const char *wd_csv_row_error(const wd_csv *c);
+/* 1 when the current row's line was longer than WD_LINE_MAX and cut there:
+ * the row ends with that line, the fields before the cut are whole (and
+ * returned), the cut one and those after it are missing (NULL). */
+int wd_csv_row_cut(const wd_csv *c);
 /* Line number where the current row starts (1-based). */
 uint64_t wd_csv_line(const wd_csv *c);
 void wd_csv_free(wd_csv *c); /* NULL-safe */

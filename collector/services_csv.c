@@ -133,7 +133,8 @@ static int emit_row(const wd_csv *c, const columns *k, wd_input *in, const wd_si
 {
     char name[512], display[1024], state[64];
     const char *n = value(c, k->name, name, sizeof name);
-    if (wd_csv_row_error(c) || !n || !*n) {
+    int cut = wd_csv_row_cut(c);
+    if ((wd_csv_row_error(c) && !cut) || !n || !*n) {
         sum->errors++;
         return wd_note(sink, WD_NOTE_PARTIAL, in->path,
                        wd_csv_row_error(c) ? wd_csv_row_error(c) : "row without a service name",
@@ -153,6 +154,10 @@ static int emit_row(const wd_csv *c, const columns *k, wd_input *in, const wd_si
     if (rc == 0)
         sum->kept++;
     wd_listing_add(listing, rec.name, rec.state);
+    if (rc == 0 && cut) /* a cut line: the columns before the cut are whole */
+        rc = wd_note(sink, WD_NOTE_LIMIT, in->path,
+                     "line longer than 1 MiB: the service is kept with the columns before the cut",
+                     "line %llu", (unsigned long long)wd_csv_line(c));
     return rc;
 }
 

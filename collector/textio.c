@@ -1,13 +1,14 @@
 /* textio.c - the text layer every line-oriented reader uses: decodes what
  * Windows writes (UTF-8 with or without BOM, UTF-16LE/BE, CRLF, LF or CR) into
- * UTF-8 lines, streaming through a fixed read buffer and a line capped at 1 MiB. */
+ * UTF-8 lines, streaming through a fixed read buffer and a line capped at
+ * WD_LINE_MAX. NUL characters are shown, never silently dropped inside a line. */
 #include "internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define RAW_SIZE (64 * 1024)
-#define LINE_MAX_BYTES ((size_t)1 << 20)
+#define LINE_MAX_BYTES WD_LINE_MAX
 #define REPLACEMENT 0xFFFDu
 #define DETECT_PAIRS 256
 
@@ -25,6 +26,7 @@ struct wd_lines {
     char *line; /* current line, NUL-terminated */
     size_t len, cap;
     int cut_now; /* the current line went past the limit */
+    int in_nul;  /* the last character was a NUL (a run shows as one U+FFFD) */
     uint64_t number, cut;
 };
 
@@ -248,6 +250,7 @@ static int ascii_run(wd_lines *l)
     l->raw_pos += n;
     l->first = 0;
     l->skip_lf = 0;
+    l->in_nul = 0;
     if (l->len + n > LINE_MAX_BYTES) {
         l->cut_now = 1;
         n = LINE_MAX_BYTES - l->len;
@@ -288,6 +291,8 @@ static int finish_line(wd_lines *l, const char **line, size_t *len)
         return WD_ENOMEM;
     l->line[l->len] = '\0';
     l->number++;
+    if (l->cut_now && l->in->cut_lines++ == 0)
+        l->in->cut_line = l->number;
     if (l->cut_now)
         l->cut++;
     *line = l->line;
@@ -308,11 +313,19 @@ int wd_lines_next(wd_lines *l, const char **line, size_t *len)
             return rc;
         if ((rc = next_cp(l, &cp)) <= 0)
             break;
-        int was_first = l->first, skip = l->skip_lf;
+        int was_first = l->first, skip = l->skip_lf, was_nul = l->in_nul;
         l->first = 0;
         l->skip_lf = 0;
-        if ((cp == 0xFEFF && was_first) || cp == 0 || (cp == '\n' && skip))
-            continue; /* a BOM, a NUL (padding in crashed logs), the LF of CRLF */
+        l->in_nul = cp == 0;
+        if (cp == 0) {
+            if (l->in->nul_bytes++ == 0)
+                l->in->nul_line = l->number + 1;
+            if (was_nul || l->len == 0)
+                continue; /* one mark per run; none before the line's text */
+            cp = REPLACEMENT;
+        }
+        if ((cp == 0xFEFF && was_first) || (cp == '\n' && skip))
+            continue; /* a BOM, the LF of CRLF */
         any = 1;
         if (cp == '\n' || cp == '\r') {
             l->skip_lf = cp == '\r';

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "records.h"
 
@@ -97,6 +98,21 @@ int wd_find_kb(const char *text, char *out, size_t outsz);
  * braces or revision. Returns 1 and fills out, or 0 when s holds no GUID. */
 #define WD_GUID_MAX 37
 int wd_update_id_normalize(const char *s, char out[WD_GUID_MAX]);
+
+/* ---------------------------------------------------------------- output */
+
+/* Where a file wudiag writes for the user (a report) may go: path when it
+ * is a regular file or does not exist yet, the file a symbolic link names,
+ * and nothing else: a device, FIFO, socket or folder is refused (WD_EUSAGE
+ * with a message), so `-o /dev/null` run as root cannot replace the device.
+ * *target is malloc'd (free()). */
+int wd_output_target(const char *path, char **target);
+/* Appends n bytes of text with what a terminal would act on made visible:
+ * C0 controls (but TAB, and LF when keep_newlines) and DEL as \xNN, C1
+ * controls as \u00NN, bytes that are not UTF-8 as \xNN. */
+int wd_buf_put_printable(wd_buf *b, const char *text, size_t n, int keep_newlines);
+/* Writes text to f escaped as above (newlines kept). 0 or WD_EIO/WD_ENOMEM. */
+int wd_write_printable(FILE *f, const char *text, size_t n);
 
 /* ------------------------------------------------------------------ time */
 

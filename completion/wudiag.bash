@@ -62,7 +62,7 @@ _wudiag()
         --format) COMPREPLY=($(compgen -W "$(_wudiag_formats "$exe" "$verb")" -- "$cur")); return ;;
         --snapshot) COMPREPLY=($(compgen -W latest -- "$cur")); return ;;
         --step) COMPREPLY=($(compgen -W "restart-services enable-service reset-components restart-pending" -- "$cur")); return ;;
-        --machine | --since | --timeout) return ;;
+        --machine | --since | --timeout | --as-of | --to | --failing-days | --stale-days) return ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$(_wudiag_options "$exe" "$verb")" -- "$cur"))

@@ -98,6 +98,18 @@ static int on_fact(void *ctx, int64_t id, const wd_fact_rec *r)
     return done(l);
 }
 
+/* A kept note that may give way to a more important one (a lost file or a
+ * budget cut outranks a skipped file or a damaged record), or NULL. */
+static wd_m_note *displaceable(wd_model *m, wd_note_kind kind)
+{
+    if (kind != WD_NOTE_UNREADABLE && kind != WD_NOTE_LIMIT)
+        return NULL;
+    for (size_t i = m->nnotes; i-- > 0;)
+        if (m->notes[i].kind == WD_NOTE_INFO || m->notes[i].kind == WD_NOTE_PARTIAL)
+            return &m->notes[i];
+    return NULL;
+}
+
 static int on_note(void *ctx, int64_t id, const wd_note_rec *r)
 {
     loader *l = ctx;
@@ -105,11 +117,17 @@ static int on_note(void *ctx, int64_t id, const wd_note_rec *r)
     m->notes_total++;
     if ((size_t)r->kind < sizeof m->notes_by_kind / sizeof m->notes_by_kind[0])
         m->notes_by_kind[r->kind]++;
-    if (m->nnotes >= WD_MODEL_MAX_NOTES)
+    wd_m_note *n = NULL;
+    if (m->nnotes < WD_MODEL_MAX_NOTES) {
+        n = ADD(l, notes, cap_notes);
+        if (!n)
+            return WD_ENOMEM;
+    } else if ((n = displaceable(m, r->kind)) != NULL) {
+        free(n->source), free(n->location), free(n->reason);
+        memset(n, 0, sizeof *n);
+    } else {
         return 0;
-    wd_m_note *n = ADD(l, notes, cap_notes);
-    if (!n)
-        return WD_ENOMEM;
+    }
     n->id = id;
     n->source = dup(l, r->source);
     n->location = dup(l, r->location);

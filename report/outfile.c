@@ -19,10 +19,11 @@
 #endif
 
 struct wd_outfile {
-    char *path; /* target; NULL for standard output */
-    char *tmp;  /* temporary name */
-    int fd;     /* -1 for standard output */
-    int failed; /* a write failed (the error is recorded) */
+    char *path;   /* target (a symbolic link's file); NULL for standard output */
+    char *tmp;    /* temporary name */
+    int fd;       /* -1 for standard output */
+    int failed;   /* a write failed (the error is recorded) */
+    int terminal; /* standard output is a terminal: evidence text is escaped */
 };
 
 static int io_error(int err, const char *path)
@@ -42,12 +43,18 @@ int wd_outfile_open(const char *path, wd_outfile **out)
         return wd_error_set(WD_ENOMEM, "out of memory writing the report");
     f->fd = -1;
     if (!path || !strcmp(path, "-")) {
+        f->terminal = isatty(fileno(stdout));
         *out = f;
         return WD_OK;
     }
-    wd_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-    f->path = wd_strdup(path);
-    if (!wd_buf_ok(&tmp) || !f->path) {
+    /* a regular file or a new name only: never a device, FIFO or folder */
+    int rc = wd_output_target(path, &f->path);
+    if (rc) {
+        free(f);
+        return rc;
+    }
+    wd_buf_printf(&tmp, "%s.tmp.%ld", f->path, (long)getpid());
+    if (!wd_buf_ok(&tmp)) {
         wd_buf_free(&tmp);
         free(f->path), free(f);
         return wd_error_set(WD_ENOMEM, "out of memory writing %s", path);
@@ -68,9 +75,15 @@ int wd_outfile_write(wd_outfile *f, const char *data, size_t len)
     if (f->failed)
         return WD_EIO;
     if (f->fd < 0) {
-        if (len && fwrite(data, 1, len, stdout) != len) {
+        /* a terminal gets the text escaped, so evidence cannot drive it; a pipe
+         * or a file byte for byte */
+        int bad = f->terminal ? wd_write_printable(stdout, data, len) != WD_OK
+                              : len && fwrite(data, 1, len, stdout) != len;
+        if (bad) {
             f->failed = 1;
-            return wd_error_set(WD_EIO, "cannot write the report to standard output");
+            return wd_error_set(errno == ENOSPC ? WD_EFULL : WD_EIO,
+                                "cannot write the report to standard output: %s",
+                                strerror(errno));
         }
         return WD_OK;
     }
@@ -106,7 +119,9 @@ int wd_outfile_commit(wd_outfile *f)
     int rc = WD_OK;
     if (f->fd < 0) {
         rc = f->failed || fflush(stdout)
-                 ? wd_error_set(WD_EIO, "cannot write the report to standard output")
+                 ? wd_error_set(errno == ENOSPC ? WD_EFULL : WD_EIO,
+                                "cannot write the report to standard output: %s",
+                                strerror(errno))
                  : WD_OK;
         release(f);
         return rc;

@@ -150,6 +150,50 @@ void wd_report_finding(const wd_report *r, size_t i, wd_finding_rec *out)
     out->cause = f->cause;
     out->known_issue = f->known_issue;
     out->state = f->state;
+    out->first_fix = NULL;
+    for (size_t k = 0; k < f->nfixes && !out->first_fix; k++)
+        if (!f->fix_failed || !f->fix_failed[k])
+            out->first_fix = f->fixes[k];
+}
+
+/* The kept subjects that are updates with an outcome (fleet queries count
+ * them per update). */
+static int is_update(const wd_m_subject *sj)
+{
+    return sj->kind == WD_SUBJ_UPDATE && sj->state != WD_ST_NONE;
+}
+
+size_t wd_report_update_count(const wd_report *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->m->nsubjects; i++)
+        n += is_update(&r->m->subjects[i]);
+    return n;
+}
+
+size_t wd_report_updates(const wd_report *r, wd_update_rec *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < r->m->nsubjects && n < cap; k++) {
+        const wd_m_subject *sj = &r->m->subjects[k];
+        if (!is_update(sj))
+            continue;
+        out[n++] = (wd_update_rec){
+            .key = sj->key,
+            .kb = sj->kb,
+            .title = sj->title,
+            .product = wd_product_name(sj->product),
+            .state = wd_state_name(sj->state),
+            .has_code = sj->has_code,
+            .code = sj->code,
+            .failures = (int64_t)sj->failures,
+            .successes = (int64_t)sj->successes,
+            .first_failure = sj->first_failure,
+            .last_failure = sj->last_failure,
+            .last_success = sj->last_success,
+        };
+    }
+    return n;
 }
 
 const char *wd_report_finding_service(const wd_report *r, size_t i)

@@ -54,6 +54,11 @@ int wd_report_fix_find(const wd_report *r, const char *id, wd_report_fix *out);
 /* The findings, most severe first (strings owned by r). */
 size_t wd_report_finding_count(const wd_report *r);
 void wd_report_finding(const wd_report *r, size_t i, wd_finding_rec *out);
+/* Where each update stands (the subjects of updates the judgement folded,
+ * with an outcome), for wd_store_save_updates: their number, and at most
+ * cap of them into out (returns how many; strings owned by r). */
+size_t wd_report_update_count(const wd_report *r);
+size_t wd_report_updates(const wd_report *r, wd_update_rec *out, size_t cap);
 /* The start type Windows gives a service on the snapshot's build, or NULL
  * when unknown or different between the versions the build may be. */
 const char *wd_report_expected_start(const wd_report *r, const char *service);
@@ -81,5 +86,33 @@ int wd_report_history(wd_store *s, const char *machine, const char *since, const
  * resolved, facts changed) as text appended to out. *changes is the number
  * of differences found. */
 int wd_report_diff(wd_store *s, int64_t a, int64_t b, wd_buf *out, size_t *changes);
+
+/* `wudiag fleet`: every machine's state now (its latest snapshot), the
+ * problems affecting most machines with their first fix, updates by success
+ * rate, weeks, machines failing long or not seen, from a PostgreSQL fleet
+ * or a (merged) history file. */
+typedef struct wd_fleet_options {
+    const char *as_of;         /* "now" for ages (a date); NULL: the current time */
+    const char *since;         /* first week charted; NULL: 12 weeks before as_of */
+    int failing_days;          /* "failing for more than N days" */
+    int stale_days;            /* "not seen for N days" */
+    const char *db_name;       /* the database as shown (password redacted) */
+    const char *command_line;  /* for the run metadata */
+    const char *kb_dir;        /* override the embedded knowledge base; NULL */
+    const char *template_path; /* override templates/fleet.xsl; NULL */
+} wd_fleet_options;
+
+/* What the fleet's worst machine is now (*status of wd_report_fleet). */
+enum {
+    WD_FLEET_HEALTHY = 0,
+    WD_FLEET_FAILING,
+    WD_FLEET_WARNING,
+    WD_FLEET_INCOMPLETE,
+};
+
+/* Writes the fleet report as "html", "xml" or "json" to path ("-" for
+ * stdout); *status (may be NULL) gets WD_FLEET_*. */
+int wd_report_fleet(wd_store *s, const wd_fleet_options *o, const char *format,
+                    const char *path, int *status);
 
 #endif

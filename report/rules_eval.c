@@ -44,7 +44,7 @@ typedef struct act_copy {
 
 typedef struct group {
     char *key;
-    size_t count, attempts;
+    size_t count, attempts, items;
     char minute[17];
     char first[WD_TIME_MAX], last[WD_TIME_MAX];
     uint32_t codes[GROUP_CODES];
@@ -90,7 +90,7 @@ typedef struct eval {
 } eval;
 
 typedef struct gvars {
-    size_t count, attempts, attached;
+    size_t count, attempts, attached, items;
     double days, oldest_days; /* -1 when no item has a time */
     char codes[160];
 } gvars;
@@ -939,6 +939,7 @@ static int group_add(group *g, const item *it)
 {
     const char *t = item_time(it);
     g->count++;
+    g->items++;
     if (it->kind == SRC_SUBJECTS) {
         const wd_m_subject *s = it->p;
         g->count += s->failures > 1 ? s->failures - 1 : 0;
@@ -1117,6 +1118,7 @@ static void group_vars(const eval *e, const group *g, const collect *c, gvars *v
 {
     memset(v, 0, sizeof *v);
     v->count = g->count;
+    v->items = g->items;
     v->attempts = g->attempts;
     v->attached = c->attach.count;
     v->days = g->last[0] ? age_days(e, g->last) : -1;
@@ -1134,6 +1136,8 @@ static const char *lookup(const eval *e, const group *g, const gvars *v, const c
 {
     if (!strcmp(name, "count"))
         return fmt_num(tmp, (double)v->count);
+    if (!strcmp(name, "updates")) /* the items (subjects) the group holds */
+        return fmt_num(tmp, (double)v->items);
     if (!strcmp(name, "attempts"))
         return fmt_num(tmp, (double)v->attempts);
     if (!strcmp(name, "attached"))

@@ -516,12 +516,43 @@ int wd_write_timeline(wd_writer *w)
 
 /* ======================================================= notes, sources */
 
+static void write_note(wd_emit *e, int64_t row, const char *kind, const char *source,
+                       const char *location, const char *reason)
+{
+    char id[40];
+    snprintf(id, sizeof id, "note-%lld", (long long)row);
+    wd_em_open(e, "note");
+    wd_em_sym(e, "id", id);
+    wd_em_sym(e, "kind", kind);
+    wd_em_str(e, "source", source);
+    wd_em_str(e, "location", location);
+    wd_em_content(e, "reason", nz(reason));
+    wd_em_close(e);
+}
+
+/* The full report streams every note of one kind from the store. */
+typedef struct note_walk {
+    wd_emit *e;
+    wd_note_kind kind;
+} note_walk;
+
+static int on_store_note(void *ctx, int64_t row, const wd_note_rec *r)
+{
+    const note_walk *nw = ctx;
+    if (r->kind == nw->kind)
+        write_note(nw->e, row, wd_note_kind_name(r->kind), r->source, r->location, r->reason);
+    return nw->e->err;
+}
+
 void wd_write_notes(wd_writer *w)
 {
     static const wd_note_kind order[] = {WD_NOTE_UNREADABLE, WD_NOTE_LIMIT, WD_NOTE_PARTIAL,
                                          WD_NOTE_INFO};
     const wd_model *m = w->m;
-    size_t cap = w->full ? m->nnotes : WD_SUM_NOTES, shown = m->nnotes < cap ? m->nnotes : cap;
+    int stream = w->full && m->store;
+    size_t shown = stream                       ? m->notes_total
+                   : m->nnotes < WD_SUM_NOTES || w->full ? m->nnotes
+                                                         : WD_SUM_NOTES;
     wd_emit *e = w->e;
     wd_em_open(e, "notes");
     wd_em_i64(e, "total", (int64_t)m->notes_total);
@@ -530,22 +561,23 @@ void wd_write_notes(wd_writer *w)
         wd_em_i64(e, wd_note_kind_name(order[k]), (int64_t)m->notes_by_kind[order[k]]);
     wd_em_list(e, "items");
     size_t n = 0;
-    for (size_t k = 0; k < 4; k++)
+    for (size_t k = 0; k < 4 && !e->err; k++) {
+        if (stream) { /* every note, most serious kind first, memory flat */
+            note_walk nw = {e, order[k]};
+            int rc = wd_store_notes(m->store, m->snapshot_id, on_store_note, &nw);
+            if (rc && !e->err)
+                wd_em_fail(e, rc);
+            continue;
+        }
         for (size_t i = 0; i < m->nnotes && n < shown; i++) {
             const wd_m_note *nt = &m->notes[i];
-            char id[40];
             if (nt->kind != order[k])
                 continue;
             n++;
-            snprintf(id, sizeof id, "note-%lld", (long long)nt->id);
-            wd_em_open(e, "note");
-            wd_em_sym(e, "id", id);
-            wd_em_sym(e, "kind", wd_note_kind_name(nt->kind));
-            wd_em_str(e, "source", nt->source);
-            wd_em_str(e, "location", nt->location);
-            wd_em_content(e, "reason", nz(nt->reason));
-            wd_em_close(e);
+            write_note(e, nt->id, wd_note_kind_name(nt->kind), nt->source, nt->location,
+                       nt->reason);
         }
+    }
     wd_em_list_end(e);
     wd_em_close(e);
 }

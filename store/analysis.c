@@ -1,7 +1,8 @@
 /* analysis.c - keeping what the analysis concluded about a snapshot: its
  * verdict and findings, each finding's typed references to the rows it
- * cites (finding_evidence), in one transaction of its own or, while the
- * snapshot's own transaction is still open, in a savepoint inside it. */
+ * cites (finding_evidence), and where each update stands (update_state),
+ * in one transaction of its own or, while the snapshot's own transaction
+ * is still open, in a savepoint inside it. */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -102,8 +103,9 @@ static int insert_findings(wd_store *s, int64_t snap, const wd_finding_rec *f, s
     st = NULL;
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(s->db, "INSERT INTO finding(snapshot_id, rule, severity, title,"
-                                       " explanation, fixes, cause, known_issue, state)"
-                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", -1, &st,
+                                       " explanation, fixes, cause, known_issue, state,"
+                                       " first_fix)"
+                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &st,
                                 NULL);
     for (size_t i = 0; i < n && rc == SQLITE_OK; i++) {
         sqlite3_bind_int64(st, 1, snap);
@@ -115,6 +117,7 @@ static int insert_findings(wd_store *s, int64_t snap, const wd_finding_rec *f, s
         bind_text(st, 7, f[i].cause);
         bind_text(st, 8, f[i].known_issue);
         bind_text(st, 9, f[i].state);
+        bind_text(st, 10, f[i].first_fix);
         rc = wd_store__run(st);
         if (rc == SQLITE_OK)
             rc = wd_store__insert_refs(s, sqlite3_last_insert_rowid(s->db), &f[i]);
@@ -176,17 +179,17 @@ static int can_save(wd_store *s, int *nested)
     return WD_OK;
 }
 
-int wd_store_save_analysis(wd_store *s, int64_t snapshot_id, const char *verdict,
-                           const wd_finding_rec *findings, size_t n)
+/* Runs write(s, snapshot_id, arg, n) in the analysis transaction (its own,
+ * or a savepoint inside the open snapshot's): write sets *found when the
+ * snapshot exists. */
+typedef int (*save_fn)(wd_store *s, int64_t snap, const void *arg, size_t n, int *found);
+
+static int save(wd_store *s, int64_t snapshot_id, save_fn write, const void *arg, size_t n)
 {
     int found = 0, nested = 0, r, rc;
-    if (!s || (n && !findings))
-        return wd_error_set(WD_EUSAGE, "wd_store_save_analysis: nothing to save");
     if ((rc = can_save(s, &nested)) != WD_OK || (rc = open_tx(s, nested)) != WD_OK)
         return rc;
-    r = set_verdict(s, snapshot_id, verdict, n, &found);
-    if (r == SQLITE_OK && found)
-        r = insert_findings(s, snapshot_id, findings, n);
+    r = write(s, snapshot_id, arg, n, &found);
     if (r == SQLITE_OK && found)
         r = close_tx(s, nested, 1);
     if (r != SQLITE_OK)
@@ -204,4 +207,99 @@ int wd_store_save_analysis(wd_store *s, int64_t snapshot_id, const char *verdict
         }
     }
     return rc;
+}
+
+typedef struct analysis_arg {
+    const char *verdict;
+    const wd_finding_rec *findings;
+} analysis_arg;
+
+static int write_analysis(wd_store *s, int64_t snap, const void *arg, size_t n, int *found)
+{
+    const analysis_arg *a = arg;
+    int r = set_verdict(s, snap, a->verdict, n, found);
+    if (r == SQLITE_OK && *found)
+        r = insert_findings(s, snap, a->findings, n);
+    return r;
+}
+
+int wd_store_save_analysis(wd_store *s, int64_t snapshot_id, const char *verdict,
+                           const wd_finding_rec *findings, size_t n)
+{
+    analysis_arg a = {verdict, findings};
+    if (!s || (n && !findings))
+        return wd_error_set(WD_EUSAGE, "wd_store_save_analysis: nothing to save");
+    return save(s, snapshot_id, write_analysis, &a, n);
+}
+
+/* ------------------------------------------------------- update states */
+
+static int snapshot_exists(wd_store *s, int64_t snap, int *found)
+{
+    sqlite3_stmt *st = NULL;
+    int r = sqlite3_prepare_v2(s->db, "SELECT 1 FROM snapshot WHERE id = ?1", -1, &st, NULL);
+    if (r == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, snap);
+        r = sqlite3_step(st);
+        *found = r == SQLITE_ROW;
+        r = r == SQLITE_ROW || r == SQLITE_DONE ? SQLITE_OK : r;
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+static void bind_update(sqlite3_stmt *st, int64_t snap, const wd_update_rec *u)
+{
+    sqlite3_bind_int64(st, 1, snap);
+    bind_text(st, 2, u->key ? u->key : "");
+    bind_text(st, 3, u->kb);
+    bind_text(st, 4, u->title);
+    bind_text(st, 5, u->product);
+    bind_text(st, 6, u->state ? u->state : "none");
+    if (u->has_code)
+        sqlite3_bind_int64(st, 7, u->code);
+    else
+        sqlite3_bind_null(st, 7);
+    sqlite3_bind_int64(st, 8, u->failures);
+    sqlite3_bind_int64(st, 9, u->successes);
+    bind_text(st, 10, u->first_failure);
+    bind_text(st, 11, u->last_failure);
+    bind_text(st, 12, u->last_success);
+}
+
+static int write_updates(wd_store *s, int64_t snap, const void *arg, size_t n, int *found)
+{
+    const wd_update_rec *u = arg;
+    sqlite3_stmt *st = NULL;
+    int r = snapshot_exists(s, snap, found);
+    if (r != SQLITE_OK || !*found)
+        return r;
+    r = sqlite3_prepare_v2(s->db, "DELETE FROM update_state WHERE snapshot_id = ?1", -1, &st,
+                           NULL);
+    if (r == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, snap);
+        r = wd_store__run(st);
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (r == SQLITE_OK)
+        r = sqlite3_prepare_v2(s->db, "INSERT INTO update_state(snapshot_id, key, kb, title,"
+                                      " product, state, code, failures, successes,"
+                                      " first_failure, last_failure, last_success) VALUES"
+                                      " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                               -1, &st, NULL);
+    for (size_t i = 0; i < n && r == SQLITE_OK; i++) {
+        bind_update(st, snap, &u[i]);
+        r = wd_store__run(st);
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+int wd_store_save_updates(wd_store *s, int64_t snapshot_id, const wd_update_rec *updates,
+                          size_t n)
+{
+    if (!s || (n && !updates))
+        return wd_error_set(WD_EUSAGE, "wd_store_save_updates: nothing to save");
+    return save(s, snapshot_id, write_updates, updates, n);
 }

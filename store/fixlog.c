@@ -29,7 +29,8 @@ static int writable(wd_store *s)
 
 static int has_journal(const wd_store *s)
 {
-    return !s->empty && s->version >= 4;
+    /* a fleet database (PostgreSQL) carries no fix journal */
+    return !s->empty && !s->pg && s->version >= 4;
 }
 
 static void bind_text(sqlite3_stmt *st, int i, const char *v)

@@ -5,6 +5,7 @@
 #ifndef WD_STORE_INTERNAL_H
 #define WD_STORE_INTERNAL_H
 
+#include "pg.h"
 #include "store.h"
 
 #include <sqlite3.h>
@@ -12,7 +13,7 @@
 /* The schema this wudiag writes; files up to it are read (older ones are
  * migrated forward when opened for writing, and read through the views of
  * legacy.c when opened read-only). */
-#define WD_STORE_SCHEMA 4
+#define WD_STORE_SCHEMA 5
 /* The uid of a snapshot written before schema 2, which had none: derived
  * from what identifies the snapshot, so that every copy of an old file,
  * migrated or read as it is (merge.c), gives it the same uid. S names the
@@ -32,8 +33,12 @@
  * per identity; wrong "maybe" answers stay below 1% up to 300,000
  * distinct activities and merely cost a look-up. */
 #define WD_STORE_SEEN_BITS 23
-/* The page cache of a writing connection, KiB (text: it goes into a pragma). */
-#define WD_STORE_CACHE_KIB "24576"
+/* The page cache of a writing connection, KiB (text: it goes into a pragma).
+ * 8 MiB: measured with bench/store_ingest.py and bench/scale.py, 24 MiB
+ * made no difference to the insert rate (within the noise of a loaded
+ * machine) but pushed `wudiag collect` of 300,000 events to 77 MiB peak
+ * RSS; 8 MiB keeps it at 41 MiB, under the 64 MiB budget. */
+#define WD_STORE_CACHE_KIB "8192"
 #define WD_STORE_BEGIN_BUSY_MS 120000
 
 /* The columns of an activity row in the order every INSERT and SELECT of
@@ -82,7 +87,8 @@ typedef struct wd_fingerprint {
 
 struct wd_store {
     sqlite3 *db;
-    char *path;
+    wd_pg *pg;    /* a PostgreSQL fleet database (read-only; db is NULL) */
+    char *path;   /* for a fleet database, its name with the password redacted */
     int readonly; /* opened read-only (asked, or the file or folder is) */
     int empty;    /* read-only file with no schema yet: an empty history */
     int version;  /* its schema (read-only files may be older) */

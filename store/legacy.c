@@ -1,7 +1,8 @@
 /* legacy.c - older history files seen with today's columns: temp views that
  * present a schema 1 or 2 file's failure rows as failed activities (same
  * ids, so "failure:12" is activity 12) and its findings' evidence text as
- * typed references. The v3 migration copies from them, the merge reads any
+ * typed references (and a schema 3 or 4 file's findings without a first fix,
+ * with no update states). The v3 migration copies from them, the merge reads any
  * input through them, and a read-only old file is read through them. */
 #include "internal.h"
 
@@ -20,13 +21,24 @@
     " AND substr(trim(f.update_id, '{} '), 14, 1) = '-'"                                   \
     " THEN upper(substr(trim(f.update_id, '{} '), 1, 36)) ELSE f.update_id END"
 
-/* One view: its name (after the prefix) and its SELECT for an old file and
- * for a current one; "@" stands for the schema. */
+/* One view: its name (after the prefix) and its SELECT for an old file
+ * (before schema 3), for a schema 3 file and, when it differs, for schema 5
+ * and later; "@" stands for the schema. */
 typedef struct view {
     const char *name;
     const char *old_sql;
     const char *cur_sql;
+    const char *v5_sql; /* NULL: cur_sql */
 } view;
+
+/* The columns of update_state (schema 5), of an older file none. */
+#define UPDATE_STATE_COLUMNS                                                               \
+    "id, snapshot_id, key, kb, title, product, state, code, failures, successes,"          \
+    " first_failure, last_failure, last_success"
+#define NO_UPDATE_STATE                                                                    \
+    "SELECT NULL AS id, NULL AS snapshot_id, NULL AS key, NULL AS kb, NULL AS title,"      \
+    " NULL AS product, NULL AS state, NULL AS code, 0 AS failures, 0 AS successes,"        \
+    " NULL AS first_failure, NULL AS last_failure, NULL AS last_success WHERE 0"
 
 static const view views[] = {
     {"activity",
@@ -54,7 +66,7 @@ static const view views[] = {
      " WHERE f.origin = 'event' AND e2.computer = coalesce(f.computer, '')"
      " AND e2.channel = f.event_channel AND e2.record_id = f.event_record_id"
      " ORDER BY e2.id LIMIT 1)",
-     "SELECT " WD_ACTIVITY_COLUMNS " FROM @.activity"},
+     "SELECT " WD_ACTIVITY_COLUMNS " FROM @.activity", NULL},
     /* "failure:12,event:40,x:y" -> (activity, 12), (event, 40); what is
      * not a known kind with a number is dropped */
     {"finding_evidence",
@@ -70,22 +82,26 @@ static const view views[] = {
      " CAST(num AS INTEGER) AS row_id FROM item"
      " WHERE kind IN ('failure','activity','event','service','fact','note','source')"
      " AND num <> '' AND length(num) < 19 AND num NOT GLOB '*[^0-9]*'",
-     "SELECT finding_id, seq, kind, row_id FROM @.finding_evidence"},
+     "SELECT finding_id, seq, kind, row_id FROM @.finding_evidence", NULL},
     {"finding",
      "SELECT id, snapshot_id, rule, severity, title, explanation, fixes, NULL AS cause,"
-     " NULL AS known_issue, NULL AS state FROM @.finding",
+     " NULL AS known_issue, NULL AS state, NULL AS first_fix FROM @.finding",
      "SELECT id, snapshot_id, rule, severity, title, explanation, fixes, cause, known_issue,"
-     " state FROM @.finding"},
+     " state, NULL AS first_fix FROM @.finding",
+     "SELECT id, snapshot_id, rule, severity, title, explanation, fixes, cause, known_issue,"
+     " state, first_fix FROM @.finding"},
+    {"update_state", NO_UPDATE_STATE, NO_UPDATE_STATE,
+     "SELECT " UPDATE_STATE_COLUMNS " FROM @.update_state"},
     {"fact", "SELECT id, snapshot_id, key, value, source, NULL AS time FROM @.fact",
-     "SELECT id, snapshot_id, key, value, source, time FROM @.fact"},
+     "SELECT id, snapshot_id, key, value, source, time FROM @.fact", NULL},
     {"collection_note",
      "SELECT id, snapshot_id, source, location, reason, 'partial' AS kind"
      " FROM @.collection_note",
-     "SELECT id, snapshot_id, source, location, reason, kind FROM @.collection_note"},
+     "SELECT id, snapshot_id, source, location, reason, kind FROM @.collection_note", NULL},
     {"snapshot", NULL, /* built in snapshot_sql: the uid depends on the version */
      "SELECT id, machine_id, collected_at, evidence_time, command_line, evidence,"
      " wudiag_version, verdict, events, failures, findings, uid, activities, machine_from"
-     " FROM @.snapshot"},
+     " FROM @.snapshot", NULL},
 };
 
 #define NVIEWS (sizeof views / sizeof *views)
@@ -134,7 +150,9 @@ int wd_store__views(sqlite3 *db, const char *schema, const char *prefix, int ver
         wd_buf_reset(&sql);
         wd_buf_printf(&sql, "DROP VIEW IF EXISTS temp.\"%s%s\"; CREATE TEMP VIEW \"%s%s\" AS ",
                       prefix, views[i].name, prefix, views[i].name);
-        if (version >= 3)
+        if (version >= 5 && views[i].v5_sql)
+            put_sql(&sql, views[i].v5_sql, schema);
+        else if (version >= 3)
             put_sql(&sql, views[i].cur_sql, schema);
         else if (views[i].old_sql)
             put_sql(&sql, views[i].old_sql, schema);

@@ -14,7 +14,7 @@
 /* Row id offsets: a copied row's id is its id in the input plus the largest
  * id the output had in that table, so it cannot collide with one there. */
 typedef struct offsets {
-    int64_t snapshot, service, event, activity, fact, note, source, finding;
+    int64_t snapshot, service, event, activity, fact, note, source, finding, update_state;
 } offsets;
 
 /* One input being merged. */
@@ -63,6 +63,9 @@ static int check_input(const char *out_path, const char *in_path, int *version)
     int rc;
     if (!out_path || !*out_path || !in_path || !*in_path)
         return wd_error_set(WD_EUSAGE, "wd_store_merge: no database path");
+    if (wd_store_is_url(in_path) || wd_store_is_url(out_path))
+        return wd_error_set(WD_EUSAGE, "wudiag merge folds history files; a PostgreSQL fleet "
+                            "database is filled with wudiag push");
     if (same_file(out_path, in_path))
         return wd_error_set(WD_EUSAGE, "cannot merge %s into itself", in_path);
     rc = wd_store_open(in_path, WD_STORE_READONLY, &in);
@@ -212,8 +215,11 @@ static const step steps[] = {
      " FROM temp.m_snap ms JOIN temp.m_src_activity a ON a.snapshot_id = ms.old"
      " LEFT JOIN temp.m_event me ON me.old = a.event_row ORDER BY a.id", OFF(activity), NONE},
     {COPY_ROWS("finding", "temp.m_src_finding",
-               "rule, severity, title, explanation, fixes, cause, known_issue, state"),
-     OFF(finding), NONE},
+               "rule, severity, title, explanation, fixes, cause, known_issue, state,"
+               " first_fix"), OFF(finding), NONE},
+    {COPY_ROWS("update_state", "temp.m_src_update_state",
+               "key, kb, title, product, state, code, failures, successes, first_failure,"
+               " last_failure, last_success"), OFF(update_state), NONE},
     /* each reference moves with the rows it names: by the offset of its
      * kind, events through m_event (dropped when the output did not get the
      * event, as a kind the store does not know is) */
@@ -262,11 +268,12 @@ static int read_offsets(merge *m, int64_t *input_snapshots)
         " (SELECT coalesce(max(id), 0) FROM main.collection_note),"
         " (SELECT coalesce(max(id), 0) FROM main.source),"
         " (SELECT coalesce(max(id), 0) FROM main.finding),"
-        " (SELECT count(*) FROM src.snapshot)", -1, &st, NULL);
+        " (SELECT count(*) FROM src.snapshot),"
+        " (SELECT coalesce(max(id), 0) FROM main.update_state)", -1, &st, NULL);
     if (r == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t *o[] = {&m->off.snapshot, &m->off.service, &m->off.event, &m->off.activity,
                         &m->off.fact, &m->off.note, &m->off.source, &m->off.finding,
-                        input_snapshots};
+                        input_snapshots, &m->off.update_state};
         for (int i = 0; i < (int)(sizeof o / sizeof *o); i++)
             *o[i] = sqlite3_column_int64(st, i);
         r = SQLITE_OK;

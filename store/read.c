@@ -91,6 +91,7 @@ static int walk_infos(wd_store *s, sqlite3_stmt *st, info_cb cb, void *ctx, int 
 int wd_store_snapshot(wd_store *s, int64_t id,
                       int (*cb)(void *ctx, const wd_snapshot_info *info), void *ctx)
 {
+    WD_PG_DISPATCH(s, wd_pg_snapshot(s, s->pg, id, cb, ctx));
     sqlite3_stmt *st = NULL;
     int rows = 0;
     int rc = usable(s, cb != NULL);
@@ -110,6 +111,7 @@ int wd_store_snapshot(wd_store *s, int64_t id,
 
 int wd_store_latest(wd_store *s, const char *machine, int64_t *id)
 {
+    WD_PG_DISPATCH(s, wd_pg_latest(s, s->pg, machine, id));
     sqlite3_stmt *st = NULL;
     int r = SQLITE_DONE, rc = usable(s, id != NULL);
     if (!rc && !s->empty)
@@ -136,6 +138,7 @@ int wd_store_latest(wd_store *s, const char *machine, int64_t *id)
 int wd_store_list(wd_store *s, const char *machine, const char *since,
                   int (*cb)(void *ctx, const wd_snapshot_info *info), void *ctx)
 {
+    WD_PG_DISPATCH(s, wd_pg_list(s, s->pg, machine, since, cb, ctx));
     sqlite3_stmt *st = NULL;
     int rows = 0;
     int rc = usable(s, cb != NULL);
@@ -245,6 +248,7 @@ static int service_row(wd_store *s, sqlite3_stmt *st, const void *w)
 int wd_store_services(wd_store *s, int64_t snap,
                       int (*cb)(void *ctx, int64_t row_id, const wd_service_rec *r), void *ctx)
 {
+    WD_PG_DISPATCH(s, wd_pg_services(s, s->pg, snap, cb, ctx));
     walk w = {(void (*)(void))cb, ctx};
     return walk_rows(s, snap, SERVICE_SQL " ORDER BY id", service_row, &w);
 }
@@ -341,6 +345,7 @@ static int walk_events(wd_store *s, int64_t snap, int64_t row, event_cb cb, void
 int wd_store_events(wd_store *s, int64_t snap,
                     int (*cb)(void *ctx, int64_t row_id, const wd_event_rec *r), void *ctx)
 {
+    WD_PG_DISPATCH(s, wd_pg_events(s, s->pg, snap, cb, ctx));
     return walk_events(s, snap, 0, cb, ctx, NULL);
 }
 
@@ -375,6 +380,7 @@ static int failure_row(wd_store *s, sqlite3_stmt *st, const void *w)
 int wd_store_failures(wd_store *s, int64_t snap,
                       int (*cb)(void *ctx, int64_t row_id, const wd_failure_rec *r), void *ctx)
 {
+    WD_PG_DISPATCH(s, wd_pg_failures(s, s->pg, snap, cb, ctx));
     walk w = {(void (*)(void))cb, ctx};
     return walk_rows(s, snap,
                      "SELECT id, code, CASE loc_kind WHEN 'event' THEN 'event'"
@@ -399,6 +405,7 @@ static int fact_row(wd_store *s, sqlite3_stmt *st, const void *w)
 int wd_store_facts(wd_store *s, int64_t snap,
                    int (*cb)(void *ctx, int64_t row_id, const wd_fact_rec *r), void *ctx)
 {
+    WD_PG_DISPATCH(s, wd_pg_facts(s, s->pg, snap, cb, ctx));
     walk w = {(void (*)(void))cb, ctx};
     return walk_rows(s, snap, FACT_SQL " ORDER BY id", fact_row, &w);
 }
@@ -415,6 +422,7 @@ static int note_row(wd_store *s, sqlite3_stmt *st, const void *w)
 int wd_store_notes(wd_store *s, int64_t snap,
                    int (*cb)(void *ctx, int64_t row_id, const wd_note_rec *r), void *ctx)
 {
+    WD_PG_DISPATCH(s, wd_pg_notes(s, s->pg, snap, cb, ctx));
     walk w = {(void (*)(void))cb, ctx};
     return walk_rows(s, snap, NOTE_SQL " ORDER BY id", note_row, &w);
 }
@@ -436,6 +444,7 @@ static int source_row(wd_store *s, sqlite3_stmt *st, const void *w)
 int wd_store_sources(wd_store *s, int64_t snap,
                      int (*cb)(void *ctx, int64_t row_id, const wd_source_rec *r), void *ctx)
 {
+    WD_PG_DISPATCH(s, wd_pg_sources(s, s->pg, snap, cb, ctx));
     walk w = {(void (*)(void))cb, ctx};
     return walk_rows(s, snap, SOURCE_SQL " ORDER BY id", source_row, &w);
 }
@@ -503,6 +512,7 @@ static int finding_row(wd_store *s, sqlite3_stmt *st, const void *w)
         .cause = text(st, 6),
         .known_issue = text(st, 7),
         .state = text(st, 8),
+        .first_fix = text(st, 9),
     };
     return ((finding_cb)fw->w.cb)(fw->w.ctx, id, &r);
 }
@@ -510,6 +520,7 @@ static int finding_row(wd_store *s, sqlite3_stmt *st, const void *w)
 int wd_store_findings(wd_store *s, int64_t snap,
                       int (*cb)(void *ctx, int64_t row_id, const wd_finding_rec *r), void *ctx)
 {
+    WD_PG_DISPATCH(s, wd_pg_findings(s, s->pg, snap, cb, ctx));
     finding_walk fw = {{(void (*)(void))cb, ctx}, NULL, NULL, 0, WD_BUF_INIT};
     int rc = usable(s, cb != NULL);
     if (!rc && !s->empty)
@@ -517,7 +528,7 @@ int wd_store_findings(wd_store *s, int64_t snap,
                         " ORDER BY seq", &fw.refs);
     if (!rc)
         rc = walk_rows(s, snap, "SELECT id, rule, severity, title, explanation, fixes, cause,"
-                                " known_issue, state FROM finding WHERE snapshot_id = ?1"
+                                " known_issue, state, first_fix FROM finding WHERE snapshot_id = ?1"
                                 " ORDER BY id", finding_row, &fw.w);
     sqlite3_finalize(fw.refs);
     free(fw.arr);
@@ -644,6 +655,7 @@ static int activity_query(wd_store *s, const wd_activity_query *q, sqlite3_stmt 
 int wd_store_activities(wd_store *s, int64_t snap, const wd_activity_query *q,
                         int (*cb)(void *ctx, const wd_activity_row *row), void *ctx)
 {
+    WD_PG_DISPATCH(s, wd_pg_activities(s, s->pg, snap, q, cb, ctx));
     static const wd_activity_query all = {0};
     sqlite3_stmt *st = NULL;
     int r = SQLITE_DONE;
@@ -672,6 +684,7 @@ int wd_store_activities(wd_store *s, int64_t snap, const wd_activity_query *q,
 int wd_store_computers(wd_store *s, int64_t snap,
                        int (*cb)(void *ctx, const wd_computer_info *c), void *ctx)
 {
+    WD_PG_DISPATCH(s, wd_pg_computers(s, s->pg, snap, cb, ctx));
     sqlite3_stmt *st = NULL;
     int r = SQLITE_DONE;
     int rc = usable(s, cb != NULL);
@@ -742,6 +755,7 @@ static int activity_ref_row(wd_store *s, sqlite3_stmt *st, const void *w)
 int wd_store_ref(wd_store *s, int64_t snap, wd_ref ref,
                  int (*cb)(void *ctx, const wd_ref_row *row), void *ctx)
 {
+    WD_PG_DISPATCH(s, wd_pg_ref(s, s->pg, snap, ref, cb, ctx));
     ref_ctx x = {cb, ctx, ref};
     int64_t rows = 0;
     int rc = usable(s, cb != NULL);

@@ -210,6 +210,20 @@ static const char schema_v4[] =
     " undone_by INTEGER REFERENCES fix_step(id) ON DELETE SET NULL,"
     " UNIQUE (run_id, seq));";
 
+/* Version 5: what fleet queries count, as the judgement saw it: each
+ * finding's first fix (the first of its fixes the evidence does not show
+ * already failed) and where each update stands (update_state). */
+static const char schema_v5[] =
+    "ALTER TABLE finding ADD COLUMN first_fix TEXT;"
+    "CREATE TABLE update_state ("
+    " id INTEGER PRIMARY KEY,"
+    " snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,"
+    " key TEXT NOT NULL, kb TEXT, title TEXT, product TEXT, state TEXT NOT NULL,"
+    " code INTEGER, failures INTEGER NOT NULL DEFAULT 0,"
+    " successes INTEGER NOT NULL DEFAULT 0,"
+    " first_failure TEXT, last_failure TEXT, last_success TEXT);"
+    "CREATE INDEX update_state_by_snapshot ON update_state(snapshot_id, key);";
+
 /* One step per schema version, in order: step i takes a file from version
  * i to version i + 1, running its SQL and then its conversion of old rows.
  * A later wudiag appends steps; it never edits one. */
@@ -221,6 +235,7 @@ static const struct {
     {schema_v2, NULL},
     {schema_v3, convert_v3},
     {schema_v4, NULL},
+    {schema_v5, NULL},
 };
 
 int wd_store__migrate(wd_store *s, int from, int to)

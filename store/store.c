@@ -100,6 +100,36 @@ int wd_store__exec(wd_store *s, const char *sql, const char *doing)
 
 /* --------------------------------------------------------- open, close */
 
+/* A PostgreSQL fleet database, read-only: the read API goes to pg_read.c
+ * inside one repeatable-read transaction. Collections write to a history
+ * file first; `wudiag push` is the one way in. */
+static int open_fleet(const char *url, int flags, wd_store **out)
+{
+    wd_buf shown = WD_BUF_INIT;
+    wd_store *s = calloc(1, sizeof *s);
+    int rc = WD_OK;
+    wd_store_redact_url(url, &shown);
+    if (!s || !wd_buf_ok(&shown) || !(s->path = wd_buf_detach(&shown)))
+        rc = wd_error_set(WD_ENOMEM, "out of memory opening a fleet database");
+    else if (!(flags & WD_STORE_READONLY))
+        rc = wd_error_set(WD_EUSAGE, "%s is a PostgreSQL fleet database: collect into a "
+                          "history file (--db FILE) and copy it there with wudiag push",
+                          s->path);
+    if (!rc)
+        rc = wd_pg_connect(url, s->path, 0, &s->pg);
+    if (!rc)
+        rc = wd_pg_begin_read(s->pg);
+    wd_buf_free(&shown);
+    if (rc) {
+        wd_store_close(s);
+        return rc;
+    }
+    s->readonly = 1;
+    s->version = WD_STORE_SCHEMA;
+    *out = s;
+    return WD_OK;
+}
+
 int wd_store_open(const char *path, int flags, wd_store **out)
 {
     wd_store *s = NULL;
@@ -107,6 +137,8 @@ int wd_store_open(const char *path, int flags, wd_store **out)
     if (!path || !*path || !out)
         return wd_error_set(WD_EUSAGE, "wd_store_open: no database path");
     *out = NULL;
+    if (wd_store_is_url(path))
+        return open_fleet(path, flags, out);
     s = calloc(1, sizeof *s);
     if (!s || !(s->path = wd_strdup(path))) {
         free(s);
@@ -148,6 +180,7 @@ void wd_store_close(wd_store *s)
     if (!s)
         return;
     wd_store_rollback(s);
+    wd_pg_close(s->pg);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->stmt[i]);
     sqlite3_close(s->db);

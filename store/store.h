@@ -26,7 +26,17 @@ int wd_store_default_path(wd_buf *out);
  * one from a newer wudiag (WD_ENEWER) or a damaged one (WD_ECORRUPT).
  * Free with wd_store_close. */
 int wd_store_open(const char *path, int flags, wd_store **out);
+/* Whether a --db value names a PostgreSQL database rather than a file: a
+ * postgresql:// or postgres:// URL, or libpq conninfo ("host=... dbname=...").
+ * wd_store_open opens such a name read-only (the read API, for report,
+ * history, diff and fleet); writing there is wd_store_push's alone. */
+int wd_store_is_url(const char *name);
+/* Appends name to out with any password removed: the userinfo password of
+ * a URL, its password= query parameter, and password= in conninfo become
+ * "***". Any text may be given (a command-line argument). */
+void wd_store_redact_url(const char *name, wd_buf *out);
 void wd_store_close(wd_store *s); /* NULL-safe */
+/* The path, or for PostgreSQL the name with the password redacted. */
 const char *wd_store_path(const wd_store *s);
 
 /* ------------------------------------------------------------- writing */
@@ -100,6 +110,8 @@ typedef struct wd_finding_rec {
     const char *cause;       /* rule id of the finding that causes this one */
     const char *known_issue; /* id of the known issue it matches */
     const char *state;       /* "current" (judged) or "resolved" (history) */
+    const char *first_fix;   /* the fix to try first: the first of fixes the
+                                evidence does not show already failed; NULL */
 } wd_finding_rec;
 
 /* Replaces a snapshot's findings and verdict ("healthy", "warning",
@@ -107,6 +119,25 @@ typedef struct wd_finding_rec {
  * snapshot's own transaction is still open). */
 int wd_store_save_analysis(wd_store *s, int64_t snapshot_id, const char *verdict,
                            const wd_finding_rec *findings, size_t n);
+
+/* Where one update stands at the end of a snapshot's evidence, as the
+ * judgement folded it (the newest outcome decides): what fleet queries
+ * count per update. */
+typedef struct wd_update_rec {
+    const char *key;   /* the subject: KB, else update id, else title */
+    const char *kb, *title, *product; /* NULL when unknown */
+    const char *state; /* "ok", "failing", "resolved", "superseded",
+                          "pending-reboot", "in-progress" */
+    int has_code;
+    uint32_t code;     /* the newest failure's code */
+    int64_t failures, successes;
+    const char *first_failure, *last_failure, *last_success; /* ISO UTC or NULL */
+} wd_update_rec;
+
+/* Replaces a snapshot's update states, like wd_store_save_analysis (same
+ * transaction rules). Files of schema 5 and later keep them. */
+int wd_store_save_updates(wd_store *s, int64_t snapshot_id, const wd_update_rec *updates,
+                          size_t n);
 
 /* --------------------------------------------------------- fix journal */
 
@@ -211,6 +242,88 @@ int wd_store_merge_check(const char *out_path, const char *in_path);
  * on failure out is as it was. in_path is opened read-only and never
  * written. stats (may be NULL) gets the figures. */
 int wd_store_merge(wd_store *out, const char *in_path, wd_merge_stats *stats);
+
+/* -------------------------------------------------------------- pushing */
+
+/* What a push did. */
+typedef struct wd_push_stats {
+    int64_t pushed;  /* snapshots copied into the fleet database */
+    int64_t present; /* snapshots it already had (by uid) */
+    int64_t failed;  /* snapshots that could not be pushed (they stay local) */
+    int64_t rows;    /* rows copied */
+} wd_push_stats;
+
+/* Copies snapshots of the local database s into the PostgreSQL database at
+ * url (created and migrated when empty): every one the fleet does not hold
+ * yet (by uid) when snapshot is 0, else that one. Each snapshot in its own
+ * transaction: it lands whole or not at all, and one that fails is left for
+ * the next push (nothing is written locally). progress (may be NULL) is
+ * called after each snapshot. Returns the first error, having tried the
+ * others unless the connection is lost. */
+int wd_store_push(wd_store *s, const char *url, int64_t snapshot, wd_push_stats *stats,
+                  void (*progress)(void *ctx, const wd_push_stats *st), void *ctx);
+/* Creates or migrates the fleet schema at url and returns (the schema
+ * version in *version). */
+int wd_store_fleet_init(const char *url, int *version);
+
+/* --------------------------------------------------------------- fleets */
+
+/* A machine as its latest snapshot shows it. */
+typedef struct wd_fleet_machine {
+    const char *machine;
+    int64_t snapshot;           /* its latest snapshot */
+    int64_t snapshots;          /* how many it has */
+    const char *collected_at;   /* of the latest */
+    const char *verdict;        /* NULL when never analysed */
+    int64_t problems;           /* current findings (not info) */
+    const char *failing_since;  /* when the run of failing snapshots that ends
+                                   with the latest began; NULL unless failing */
+    const char *top_rule, *top_title, *top_fix; /* its first current finding */
+} wd_fleet_machine;
+
+/* A problem of the fleet now: a failure code the machines' current findings
+ * cite (or, has_code 0, a rule whose findings cite no code), with how many
+ * machines have it and the fix most of them are told to try first. */
+typedef struct wd_fleet_problem {
+    int has_code;
+    uint32_t code;
+    const char *rule;      /* the rule most of them found it by */
+    const char *title;     /* the title of one of those findings */
+    const char *first_fix; /* the first fix most of them got; NULL */
+    int64_t machines;
+} wd_fleet_problem;
+
+/* An update across the fleet now (machines' latest snapshots). */
+typedef struct wd_fleet_update {
+    const char *key, *kb, *title;
+    int64_t machines;  /* machines whose evidence shows it */
+    int64_t installed; /* ok, resolved or superseded */
+    int64_t failing;
+    int64_t pending;   /* pending-reboot or in-progress */
+    int has_code;
+    uint32_t code;     /* the code most failing machines show */
+} wd_fleet_update;
+
+/* One week (starting Monday): each machine's last snapshot of the week. */
+typedef struct wd_fleet_week {
+    const char *week; /* "2026-11-23" */
+    int64_t machines, healthy, warning, failing, incomplete;
+    int64_t installed, failing_updates; /* update states in those snapshots */
+} wd_fleet_week;
+
+/* The fleet's figures, each list through its callback (strings valid during
+ * the call): every machine (by name), the problems affecting most machines
+ * first (at most limit), the updates with the most failing machines first
+ * (at most limit), the weeks from since (NULL: all) in order. Works on a
+ * PostgreSQL fleet and on any history file (a merged one). */
+int wd_store_fleet_machines(wd_store *s, int (*cb)(void *ctx, const wd_fleet_machine *m),
+                            void *ctx);
+int wd_store_fleet_problems(wd_store *s, int64_t limit,
+                            int (*cb)(void *ctx, const wd_fleet_problem *p), void *ctx);
+int wd_store_fleet_updates(wd_store *s, int64_t limit,
+                           int (*cb)(void *ctx, const wd_fleet_update *u), void *ctx);
+int wd_store_fleet_weeks(wd_store *s, const char *since,
+                         int (*cb)(void *ctx, const wd_fleet_week *w), void *ctx);
 
 /* ------------------------------------------------------------- reading */
 

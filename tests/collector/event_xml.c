@@ -347,8 +347,8 @@ Test(collector_event_xml, comments_and_cdata_do_not_end_an_event)
 
 Test(collector_event_xml, an_oversized_event_is_skipped_and_the_next_one_read)
 {
-    /* 17 MiB of Data: past the 16 MiB bound on one event */
-    size_t big = (size_t)17 << 20;
+    /* 2 MiB of Data: past the 1 MiB budget of one event */
+    size_t big = (size_t)2 << 20;
     const char *head = "<Event><System><EventID>1</EventID></System><EventData><Data>";
     const char *tail = "</Data></EventData></Event>\n" EV("19", "2", "");
     size_t hl = strlen(head), tl = strlen(tail);
@@ -363,7 +363,7 @@ Test(collector_event_xml, an_oversized_event_is_skipped_and_the_next_one_read)
     cr_assert_eq(sum.errors, 1);
     cr_assert_eq(c.events.n, 1);
     cr_assert_eq(cap_count(&c.events, "19|2|"), 1);
-    cr_assert_eq(cap_count(&c.notes, "mem.txt|line 1|event larger than 16 MiB skipped"), 1);
+    cr_assert_eq(cap_count(&c.notes, "mem.txt|line 1|budget: event larger than 1 MiB skipped"), 1);
     free(xml);
     cap_free(&c);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture_sink.h"
 #include "internal.h"
 #include "support.h"
 
@@ -443,6 +444,88 @@ Test(collector_textio, csv_runaway_quote_is_cut_at_one_mib)
     cr_assert_eq(wd_csv_open(&c, &in), 0);
     cr_assert_eq(wd_csv_next(c), 1);
     cr_assert_str_eq(wd_csv_row_error(c), "row longer than 1 MiB");
+    wd_csv_free(c);
+    free(t);
+}
+
+/* ------------------------------------------------------- NUL inside text */
+
+Test(collector_textio, nul_inside_a_line_is_a_visible_mark_that_keeps_tokens_apart)
+{
+    /* "8024\0 02C" must not read as a code: the run shows as one U+FFFD */
+    const char t[] = "error 8024\0\0\0002C here\r\nnext\0\r\n";
+    wd_input in;
+    wd_input_open_mem(&in, t, sizeof t - 1, "mem");
+    size_t lines = 0;
+    char *got = decode_all(&in, &lines, NULL);
+    cr_assert_str_eq(got, "error 8024\xEF\xBF\xBD" "2C here|next\xEF\xBF\xBD");
+    cr_assert_eq(lines, 2);
+    cr_assert_eq(in.nul_bytes, 4);
+    cr_assert_eq(in.nul_line, 1);
+    free(got);
+}
+
+Test(collector_textio, nul_in_utf16_text_is_counted_and_shown)
+{
+    size_t len;
+    unsigned char *b = cap_utf16("a b\n", 0, &len); /* BOM a SP b LF */
+    b[4] = 0; /* the space becomes U+0000 */
+    wd_input in;
+    wd_input_open_mem(&in, b, len, "mem");
+    char *got = decode_all(&in, NULL, NULL);
+    cr_assert_str_eq(got, "a\xEF\xBF\xBD" "b");
+    cr_assert_eq(in.nul_bytes, 1);
+    free(got);
+    free(b);
+}
+
+Test(collector_textio, cut_lines_are_counted_in_the_input)
+{
+    size_t n = ((size_t)1 << 20) + 100;
+    char *t = malloc(n + 16);
+    memcpy(t, "ok\n", 3);
+    memset(t + 3, 'x', n);
+    memcpy(t + 3 + n, "\nend\n", 5);
+    wd_input in;
+    wd_input_open_mem(&in, t, n + 8, "mem");
+    uint64_t cut = 0;
+    char *got = decode_all(&in, NULL, &cut);
+    cr_assert_eq(cut, 1);
+    cr_assert_eq(in.cut_lines, 1);
+    cr_assert_eq(in.cut_line, 2);
+    free(got);
+    free(t);
+}
+
+/* ------------------------------------------------------ CSV long rows */
+
+Test(collector_textio, csv_line_over_one_mib_ends_its_row_and_keeps_the_next)
+{
+    /* a quoted description longer than a line may be: the line is cut inside
+     * the quotes, and the next row (CryptSvc) is still read as a row */
+    size_t big = (size_t)3 << 19; /* 1.5 MiB */
+    const char *head = "\"Name\",\"State\",\"Description\"\r\n\"wuauserv\",\"Running\",\"";
+    const char *tail = "\"\r\n\"CryptSvc\",\"Running\",\"d\"\r\n";
+    size_t hl = strlen(head), tl = strlen(tail);
+    char *t = malloc(hl + big + tl);
+    memcpy(t, head, hl);
+    memset(t + hl, 'x', big);
+    memcpy(t + hl + big, tail, tl);
+    wd_input in;
+    wd_csv *c = NULL;
+    wd_input_open_mem(&in, t, hl + big + tl, "mem");
+    cr_assert_eq(wd_csv_open(&c, &in), 0);
+    cr_assert_eq(wd_csv_next(c), 1);
+    cr_assert_eq(wd_csv_row_cut(c), 1);
+    cr_assert_str_eq(wd_csv_row_error(c), "line longer than 1 MiB (cut)");
+    cr_assert_str_eq(wd_csv_field(c, 0), "wuauserv");
+    cr_assert_str_eq(wd_csv_field(c, 1), "Running");
+    cr_assert_null(wd_csv_field(c, 2), "the cut field is not handed out");
+    cr_assert_eq(wd_csv_next(c), 1);
+    cr_assert_null(wd_csv_row_error(c));
+    cr_assert_str_eq(wd_csv_field(c, 0), "CryptSvc");
+    cr_assert_eq(wd_csv_line(c), 3);
+    cr_assert_eq(wd_csv_next(c), 0);
     wd_csv_free(c);
     free(t);
 }

@@ -319,7 +319,7 @@ Test(store_fixlog, a_schema_3_file_migrates_to_the_journal_keeping_its_snapshots
     s = open_db(0);
     begin(s, "fix", 0);
     wd_store_close(s);
-    cr_assert_eq(st_query(db, "PRAGMA user_version"), 4);
+    cr_assert_eq(st_query(db, "PRAGMA user_version"), WD_STORE_SCHEMA);
     cr_assert_eq(st_query(db, "SELECT count(*) FROM snapshot WHERE uid = 'u1'"), 1);
     cr_assert_eq(st_query(db, "SELECT count(*) FROM fix_run"), 1);
 }

@@ -142,14 +142,14 @@ Test(store_migrate, newer_version_is_refused_untouched)
 {
     make_db();
     exec_sql("PRAGMA journal_mode = DELETE; PRAGMA user_version = 7;");
-    assert_refused(WD_ENEWER, "newer wudiag (schema 7, this one reads up to 4)");
+    assert_refused(WD_ENEWER, "newer wudiag (schema 7, this one reads up to 5)");
 }
 
 Test(store_migrate, newer_version_in_wal_mode_is_refused_untouched)
 {
     make_db();
-    exec_sql("PRAGMA user_version = 5;");
-    assert_refused(WD_ENEWER, "schema 5");
+    exec_sql("PRAGMA user_version = 6;");
+    assert_refused(WD_ENEWER, "schema 6");
 }
 
 Test(store_migrate, foreign_sqlite_database_is_refused_untouched)
