@@ -574,7 +574,8 @@ static const char *global(const eval *e, const char *f, char *tmp)
         for (size_t i = 0; i < m->nfacts; i++)
             n += m->facts[i].key && strncmp(m->facts[i].key, "capture.", 8) &&
                  strncmp(m->facts[i].key, "machine.", 8) &&
-                 strncmp(m->facts[i].key, "collector.", 10) && strncmp(m->facts[i].key, "os.", 3);
+                 strncmp(m->facts[i].key, "collector.", 10) && strncmp(m->facts[i].key, "os.", 3) &&
+                 strncmp(m->facts[i].key, "time.", 5);
         return fmt_num(tmp, (double)n);
     }
     if (!strcmp(f, "failing-streak"))
