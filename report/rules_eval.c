@@ -78,7 +78,7 @@ typedef struct eval {
     const wd_rules *rules;
     wd_model *m;
     int64_t ref; /* the time "now" is for this snapshot: the evidence's end */
-    int managed, wsus, reboot_pending, listing_complete;
+    int managed, wsus, wsus_blocked, reboot_pending, listing_complete;
     double last_success_days;
     char last_success[WD_TIME_MAX + 40];
     const char *server;
@@ -543,6 +543,8 @@ static const char *global(const eval *e, const char *f, char *tmp)
         return e->managed ? "1" : "0";
     if (!strcmp(f, "wsus"))
         return e->wsus ? "1" : "0";
+    if (!strcmp(f, "wsus-blocked"))
+        return e->wsus_blocked ? "1" : "0";
     if (!strcmp(f, "server"))
         return e->server;
     if (!strcmp(f, "reboot-pending"))
@@ -649,6 +651,24 @@ static int own_server(const char *url)
            !wd_strcaseeq(url, "(null)") && !wd_strcaseeq(url, "none");
 }
 
+/* A WSUS address that no update server answers: loopback, 0.0.0.0 or
+ * blank ("localhost", "http://127.0.0.1:8530", " "), as update-blocking
+ * tools and "disable updates" tweaks write it. */
+static int blocker_server(const char *url)
+{
+    if (!url)
+        return 0;
+    const char *h = strstr(url, "://");
+    for (h = h ? h + 3 : url; *h == ' ' || *h == '\t';)
+        h++;
+    size_t n = strcspn(h, ":/ \t");
+    if (h[0] == '[')
+        n = strcspn(h, "]") + 1;
+    return n == 0 || (n == 9 && wd_strncaseeq(h, "localhost", 9)) ||
+           (n >= 4 && !strncmp(h, "127.", 4)) || (n == 7 && !strncmp(h, "0.0.0.0", 7)) ||
+           (n == 5 && !strncmp(h, "[::1]", 5));
+}
+
 static void last_success(eval *e)
 {
     const char *last = e->m->last_success, *oldest = e->m->evidence_start;
@@ -679,6 +699,7 @@ static void compute_globals(eval *e)
     e->wsus = own_server(policy) ? truthy(wd_model_fact(m, "policy.wu.UseWUServer"))
                                  : e->server != NULL;
     e->managed |= e->wsus;
+    e->wsus_blocked = e->wsus && blocker_server(e->server);
     e->reboot_pending = truthy(wd_model_fact(m, "reboot.pending.wu")) ||
                         truthy(wd_model_fact(m, "reboot.pending.cbs")) ||
                         truthy(wd_model_fact(m, "reboot.pending.cbs_packages"));

@@ -373,7 +373,7 @@ Test(report_rules, every_judgement_scenario_gets_the_expert_answer)
         "partial-service-listing", "repair-without-source", "healthy-with-trace-noise",
         "incomplete-evidence",     "winre-known-issue",     "past-failure-only",
         "feature-enable-fails",    "scan-fails-account-assistant-off",
-        "cbs-applicability-checks-only",
+        "cbs-applicability-checks-only", "update-blocker-policy",
     };
     for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
         char rel[256];
