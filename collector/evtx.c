@@ -539,20 +539,27 @@ static int file_notes(evtx_reader *r)
     libevtx_error_t *err = NULL;
     int rc = 0;
     uint64_t size = r->in->size;
-    if (size != UINT64_MAX && size > EVTX_HEADER_SIZE &&
-        (size - EVTX_HEADER_SIZE) % EVTX_CHUNK_SIZE != 0)
+    int truncated = size != UINT64_MAX && size > EVTX_HEADER_SIZE &&
+                    (size - EVTX_HEADER_SIZE) % EVTX_CHUNK_SIZE != 0;
+    int corrupted = libevtx_file_is_corrupted(r->file, &err) == 1;
+    libevtx_error_free(&err);
+    /* damaged and not one record read: the file was not read at all, and
+     * what it held is missing from the diagnosis (incomplete, not healthy) */
+    if ((truncated || corrupted) && r->summary->records == 0 && !r->unnoted)
+        return wd_note(r->sink, WD_NOTE_UNREADABLE, r->in->path,
+                       "the event log is damaged and not one record in it could be read", NULL);
+    if (truncated)
         rc = wd_note(r->sink, WD_NOTE_PARTIAL, r->in->path,
                      "file is truncated: it does not end on a whole 64 KiB chunk, so the records "
                      "of the last, partial chunk are lost",
                      "offset %llu",
                      (unsigned long long)(size - (size - EVTX_HEADER_SIZE) % EVTX_CHUNK_SIZE));
-    if (rc == 0 && libevtx_file_is_corrupted(r->file, &err) == 1)
+    if (rc == 0 && corrupted)
         rc = wd_note(r->sink, WD_NOTE_PARTIAL, r->in->path,
                      "libevtx reports damage (a checksum mismatch or an unreadable chunk; usual "
                      "for a log copied while Windows was writing it): every readable record "
                      "was collected",
                      NULL);
-    libevtx_error_free(&err);
     if (rc == 0 && r->unnoted) {
         wd_buf b = WD_BUF_INIT;
         wd_buf_printf(&b, "%llu more records cannot be decoded (not listed one by one)",

@@ -161,7 +161,8 @@ static int on_note(void *ctx, const wd_note_rec *r)
 {
     collected *c = ctx;
     c->nnotes++;
-    wd_buf_printf(&c->notes, "%s: %s\n", r->location ? r->location : "-", r->reason);
+    wd_buf_printf(&c->notes, "%s%s: %s\n", r->kind == WD_NOTE_UNREADABLE ? "UNREADABLE " : "",
+                  r->location ? r->location : "-", r->reason);
     return 0;
 }
 
@@ -417,6 +418,30 @@ Test(collector_evtx, truncated_log_in_memory_reads_like_the_file)
     cr_assert_eq(wd_collect_buffer(data, len, "System2.evtx", &s), 0);
     cr_assert_eq(c.sum.records, 194);
     cr_assert(strstr(notes_of(&c), "offset 135168: file is truncated"), "%s", notes_of(&c));
+    collected_free(&c);
+    free(data);
+    free(path);
+}
+
+/* A real log's file header followed by a scribbled chunk: libevtx opens
+ * it, reports damage and reads nothing. Not one record: the file is
+ * unreadable (the verdict becomes incomplete), not "partly" read. */
+Test(collector_evtx, damaged_log_without_one_readable_record_is_unreadable)
+{
+    size_t len;
+    char *path = wdt_source("tests/expert/win7-march-2012-updates/evidence/System.evtx");
+    char *data = wdt_read(path, &len);
+    cr_assert_not_null(data);
+    cr_assert_gt(len, 4096 + 70000);
+    memset(data + 4096, 0xAB, 70000);
+    collected c;
+    memset(&c, 0, sizeof c);
+    wd_sink s = sink_for(&c);
+    cr_assert_eq(wd_collect_buffer(data, 4096 + 70000, "System.evtx", &s), 0);
+    cr_assert_eq(c.sum.records, 0);
+    cr_assert_eq(c.nnotes, 1, "%s", notes_of(&c));
+    cr_assert(strstr(notes_of(&c), "UNREADABLE -: the event log is damaged and not one record"),
+              "%s", notes_of(&c));
     collected_free(&c);
     free(data);
     free(path);
