@@ -162,6 +162,15 @@ static int spooled(wd_bundle *bd, wd_input *in, wd_kind kind, wd_zip_entry *entr
     return rc;
 }
 
+/* Windows 10 and later keep the update log as event traces
+ * (C:\Windows\Logs\WindowsUpdate\*.etl): bundles made by copying that
+ * folder hold them instead of the decoded text. */
+static int is_etl(const char *path)
+{
+    size_t n = path ? strlen(path) : 0;
+    return n > 4 && wd_strcaseeq(path + n - 4, ".etl");
+}
+
 int wd_bundle_dispatch(wd_bundle *bd, wd_input *in, int depth, wd_zip_entry *entry)
 {
     wd_kind kind = wd_detect(in);
@@ -179,6 +188,13 @@ int wd_bundle_dispatch(wd_bundle *bd, wd_input *in, int depth, wd_zip_entry *ent
         rc = wd_note(bd->sink, WD_NOTE_UNREADABLE, in->path,
                      "legacy .evt event log (Windows XP/Server 2003) is not supported: export "
                      "the log as .evtx or XML from Windows Vista or later",
+                     NULL);
+    } else if (kind == WD_KIND_UNKNOWN && is_etl(in->path)) {
+        sum.errors = 1;
+        rc = wd_note(bd->sink, WD_NOTE_UNREADABLE, in->path,
+                     "an event trace (.etl) is binary and not read: decode the Windows Update "
+                     "traces with Get-WindowsUpdateLog (PowerShell, on Windows) and add the "
+                     "WindowsUpdate.log it writes",
                      NULL);
     } else if (kind == WD_KIND_UNKNOWN) {
         rc = wd_bundle_skipped(bd, WD_NOTE_INFO, in->path,
