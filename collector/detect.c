@@ -68,17 +68,26 @@ static int is_digits(const char *s, size_t n)
     return 1;
 }
 
-/* "2024-04-11 12:48:04.6269606 1980  8444  " or with slashes. */
+/* "2024-04-11 12:48:04.6269606 1980  8444  ", with slashes, or with the
+ * date (and time) separators of the regional format Get-WindowsUpdateLog
+ * ran under: "2024.04.11", "2024. 04. 11", "12.48.04". */
 static int is_wu_log_line(const char *l)
 {
-    if (!is_digits(l, 4) || (l[4] != '-' && l[4] != '/') || !is_digits(l + 5, 2) ||
-        l[7] != l[4] || !is_digits(l + 8, 2))
+    char sep = l[4];
+    if (!is_digits(l, 4) || (sep != '-' && sep != '/' && sep != '.'))
         return 0;
-    if (l[10] == ' ' && is_digits(l + 11, 2) && l[13] == ':' && l[19] == '.' &&
-        is_digits(l + 20, 7) && l[27] == ' ')
+    const char *d = l + 5 + (sep == '.' && l[5] == ' ');
+    if (!is_digits(d, 2) || d[2] != sep)
+        return 0;
+    d += 3 + (sep == '.' && d[3] == ' ');
+    if (!is_digits(d, 2))
+        return 0;
+    const char *t = d + 3;
+    if (d[2] == ' ' && is_digits(t, 2) && (t[2] == ':' || t[2] == '.') && t[8] == '.' &&
+        is_digits(t + 9, 7) && t[16] == ' ')
         return 1;
     /* legacy: date TAB time(:ms) TAB pid TAB tid */
-    return l[4] == '-' && l[10] == '\t' && is_digits(l + 11, 2) && l[13] == ':';
+    return sep == '-' && d[2] == '\t' && is_digits(t, 2) && t[2] == ':';
 }
 
 /* "2023-05-17 08:24:08, Info  CBS ..." (CBS.log and DISM.log) */

@@ -50,6 +50,7 @@ typedef struct wu_thread {
 typedef struct wu_line {
     const char *stamp; /* date and time as written */
     size_t stamp_len;
+    char canon[48];    /* "YYYY-MM-DD HH:MM:SS" and the rest of the stamp */
     int legacy;   /* tab-separated legacy layout */
     uint64_t key; /* process and thread */
     char component[64];
@@ -328,23 +329,47 @@ static int two(const char *p, int lo, int hi)
     return v >= lo && v <= hi;
 }
 
-/* "YYYY/MM/DD HH:MM:SS.fffffff" or "YYYY-MM-DD<TAB>HH:MM:SS:mmm", checked
- * but not yet converted. Returns the end of the stamp or NULL. */
+/* A date separator: Get-WindowsUpdateLog writes "yyyy/MM/dd" with the
+ * separator of the regional format it runs under ("/" en-US, "-" en-IN or
+ * sv-SE, "." de-DE or ru-RU, ". " cs-CZ or hu-HU); the legacy log "-". The
+ * end of "<sep>MM" or NULL. */
+static const char *date_part(const char *q, char sep, int lo, int hi)
+{
+    if (*q++ != sep)
+        return NULL;
+    if (sep == '.' && *q == ' ')
+        q++;
+    return two(q, lo, hi) ? q + 2 : NULL;
+}
+
+/* "YYYY/MM/DD HH:MM:SS.fffffff" (any date separator above; the time's may
+ * be "." too) or "YYYY-MM-DD<TAB>HH:MM:SS:mmm", checked and written to
+ * wl->canon as "YYYY-MM-DD HH:MM:SS" and the rest of the stamp, not yet
+ * converted. Returns the end of the stamp or NULL. */
 static const char *parse_stamp(const char *p, wu_line *wl)
 {
-    if (wd_text_digits(p, 4) != 4 || (p[4] != '/' && p[4] != '-') || !two(p + 5, 1, 12) ||
-        p[7] != p[4] || !two(p + 8, 1, 31) || (p[10] != ' ' && p[10] != '\t'))
+    char sep = p[4];
+    const char *mo, *q;
+    if (wd_text_digits(p, 4) != 4 || (sep != '/' && sep != '-' && sep != '.') ||
+        !(mo = date_part(p + 4, sep, 1, 12)) || !(q = date_part(mo, sep, 1, 31)) ||
+        (*q != ' ' && *q != '\t'))
         return NULL;
-    const char *t = wd_text_skip_blanks(p + 10);
-    if (t - p > 12 || !two(t, 0, 23) || t[2] != ':' || !two(t + 3, 0, 59) || t[5] != ':' ||
-        !two(t + 6, 0, 60))
+    const char *t = wd_text_skip_blanks(q);
+    char ts = t[2];
+    if (t - q > 2 || !two(t, 0, 23) || (ts != ':' && ts != '.') || !two(t + 3, 0, 59) ||
+        t[5] != ts || !two(t + 6, 0, 60))
         return NULL;
-    const char *end = t + 8;
-    wl->legacy = p[10] == '\t' || *end == ':';
+    const char *end = t + 8, *rest = end;
+    wl->legacy = *q == '\t' || *end == ':';
     if ((*end == '.' || *end == ':') && isdigit((unsigned char)end[1]))
         end += 1 + wd_text_digits(end + 1, 9);
     if ((*end == '+' || *end == '-') && wd_text_digits(end + 1, 4) == 4)
         end += 5; /* legacy "10:55:33:171+0100" */
+    size_t n = (size_t)(end - rest);
+    if (n > sizeof wl->canon - 20)
+        n = sizeof wl->canon - 20;
+    snprintf(wl->canon, sizeof wl->canon, "%.4s-%.2s-%.2s%c%.2s:%.2s:%.2s%.*s", p, mo - 2, q - 2,
+             wl->legacy ? '\t' : ' ', t, t + 3, t + 6, (int)n, rest);
     wl->stamp = p;
     wl->stamp_len = (size_t)(end - p);
     return end;
@@ -394,7 +419,8 @@ static int parse_line(const char *line, wu_line *out)
 /* A line that starts like a log line ("2024/..", "2013-..") but is not one. */
 static int looks_like_line(const char *line)
 {
-    return wd_text_digits(line, 4) == 4 && (line[4] == '/' || line[4] == '-');
+    return wd_text_digits(line, 4) == 4 &&
+           (line[4] == '/' || line[4] == '-' || (line[4] == '.' && isdigit((unsigned char)line[5])));
 }
 
 /* Converts a stamp text to wudiag's time: UTC when a zone is known (written
@@ -426,7 +452,7 @@ static void convert_time(const wu_state *st, const char *s, size_t n, int legacy
 static const char *line_time(const wu_state *st, wu_line *wl)
 {
     if (!wl->time[0])
-        convert_time(st, wl->stamp, wl->stamp_len, wl->legacy, wl->time);
+        convert_time(st, wl->canon, strlen(wl->canon), wl->legacy, wl->time);
     return wl->time[0] ? wl->time : NULL;
 }
 

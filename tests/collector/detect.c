@@ -39,6 +39,10 @@ static const struct {
     {"k.csv", "ComputerName,Operationname,Result,Date,KB,Title\r\n", WD_KIND_HISTORY_CSV},
     {"l.log", "2024/04/11 12:48:04.6269606 1980  8444  DownloadManager x\r\n", WD_KIND_WU_LOG},
     {"m.log", "2024-04-11 12:48:04.6269606 1980  8444  Agent           x\r\n", WD_KIND_WU_LOG},
+    /* Get-WindowsUpdateLog under other regional formats (de-DE, cs-CZ, fi-FI) */
+    {"m2.log", "2024.04.11 12:48:04.6269606 1980  8444  Agent           x\r\n", WD_KIND_WU_LOG},
+    {"m3.log", "2024. 04. 11 12:48:04.6269606 1980  8444  Agent           x\r\n", WD_KIND_WU_LOG},
+    {"m4.log", "2024.04.11 12.48.04.6269606 1980  8444  Agent           x\r\n", WD_KIND_WU_LOG},
     {"n.log", "2013-01-27\t10:55:33:204\t1160\t3ca0\tDnldMgr\t  * BITS job\r\n", WD_KIND_WU_LOG},
     {"CBS.log", "2023-05-17 08:24:08, Info                  CBS    Starting TiWorker\r\n",
      WD_KIND_CBS_LOG},

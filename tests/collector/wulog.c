@@ -683,3 +683,31 @@ Test(collector_wulog, windows_10_1709_search_exit_code_line_before_its_end)
     cr_assert_eq(c.activities.n, 3);
     cap_free(&c);
 }
+
+/* Get-WindowsUpdateLog writes its dates with the date separator of the
+ * regional format it runs under: slashes on en-US, dashes in the real 3 MB
+ * log of an en-IN user, dots on de-DE or ru-RU, ". " on cs-CZ, and a "."
+ * time separator on some. Every variant reads like the slash log. */
+Test(collector_wulog, regional_date_separators_read_like_slashes)
+{
+    static const char *const variants[][2] = {
+        {"2024/01/10", "03:07:52"}, {"2024.01.10", "03:07:52"},
+        {"2024. 01. 10", "03:07:52"}, {"2024-01-10", "03:07:52"},
+        {"2024.01.10", "03.07.52"}};
+    for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
+        char text[512];
+        snprintf(text, sizeof text,
+                 "%s %s.9730244 1232  11048 Agent           LogHistory called for "
+                 "Caller=UpdateOrchestrator, idUpdate=6B7F6DD5-9A39-4E5B-9B1B-6A4B2F6B7A10.1, "
+                 "operation = Install, resultMapped=80070643, resultUnMapped=80070643\r\n",
+                 variants[i][0], variants[i][1]);
+        capture c = {0};
+        wd_source_rec sum;
+        run_text(text, &c, &sum);
+        cr_assert_eq(c.activities.n, 1, "%s %s", variants[i][0], variants[i][1]);
+        cr_assert(strstr(c.activities.items[0],
+                         "install|failed|0x80070643|2024-01-10T03:07:52.973024|"),
+                  "%s", c.activities.items[0]);
+        cap_free(&c);
+    }
+}
