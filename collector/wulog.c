@@ -77,6 +77,7 @@ typedef struct wu_state {
     char os_version[32]; /* legacy "OS Version = ", until its product type */
     char tz[8];          /* legacy "tz: +0530" of the last logging header */
     uint64_t lineno, damaged, first_damaged;
+    uint64_t undecoded, first_undecoded; /* "(No Format Information found)" */
     int line_kept, handled;
 } wu_state;
 
@@ -1283,6 +1284,8 @@ static int on_line(wu_state *st, const char *line)
     }
     st->handled = 0;
     st->line_kept = 0;
+    if (strstr(wl.msg, "(No Format Information found)") && st->undecoded++ == 0)
+        st->first_undecoded = st->lineno;
     const char *b = skip_bullets(wl.msg);
     if (starts(b, "Found ") && strcmp(wl.component, "Agent") == 0)
         found_line(st, &wl, b);
@@ -1300,12 +1303,24 @@ static int on_line(wu_state *st, const char *line)
 static int end_notes(wu_state *st, wd_lines *l)
 {
     uint64_t cut = wd_lines_cut(l);
-    st->summary->errors += st->damaged + cut;
+    int rc = 0;
+    st->summary->errors += st->damaged + cut + st->undecoded;
     if (st->damaged)
-        return wd_note(st->sink, WD_NOTE_PARTIAL, st->in->path,
-                       "lines with a damaged time or layout were skipped", "line %llu (%llu lines)",
-                       (unsigned long long)st->first_damaged, (unsigned long long)st->damaged);
-    return 0;
+        rc = wd_note(st->sink, WD_NOTE_PARTIAL, st->in->path,
+                     "lines with a damaged time or layout were skipped", "line %llu (%llu lines)",
+                     (unsigned long long)st->first_damaged, (unsigned long long)st->damaged);
+    /* Get-WindowsUpdateLog without the symbols it decodes with (Windows 10
+     * up to 1607 fetches them from Microsoft's symbol server) writes
+     * "Unknown( 10): GUID=... (No Format Information found)." lines */
+    if (rc == 0 && st->undecoded)
+        rc = wd_note(st->sink,
+                     st->undecoded * 2 > st->summary->records ? WD_NOTE_UNREADABLE : WD_NOTE_PARTIAL,
+                     st->in->path,
+                     "lines were not decoded (No Format Information found): run "
+                     "Get-WindowsUpdateLog again where it can reach Microsoft's symbol server",
+                     "line %llu (%llu lines)", (unsigned long long)st->first_undecoded,
+                     (unsigned long long)st->undecoded);
+    return rc;
 }
 
 int wd_source_wu_log(wd_input *in, const wd_sink *sink, wd_source_rec *summary)

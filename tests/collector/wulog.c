@@ -711,3 +711,35 @@ Test(collector_wulog, regional_date_separators_read_like_slashes)
         cap_free(&c);
     }
 }
+
+static int note_kind(void *ctx, const wd_note_rec *r)
+{
+    *(wd_note_kind *)ctx = r->kind;
+    return strstr(r->reason, "Get-WindowsUpdateLog") ? 0 : -1;
+}
+
+/* A log Get-WindowsUpdateLog decoded without its symbols: "Unknown( 10):
+ * GUID=... (No Format Information found)." (the placeholder the WPP trace
+ * formatter writes, as Microsoft's tracefmt documentation shows it). Mostly
+ * such lines: the log was not read (unreadable); a few: partial. */
+Test(collector_wulog, log_decoded_without_symbols_is_unreadable)
+{
+    const char *undecoded = "1601/01/01 02:00:00.0000000 1028  1696                  Unknown( "
+                            "10): GUID=d1317ae8-ec05-3e09-4a50-93af668e92a9 (No Format "
+                            "Information found).\r\n";
+    const char *decoded = "2024/01/10 03:02:20.0041234 1232  4488  Agent           * START * "
+                          "Finding updates CallerId = UpdateOrchestrator  Id = 5\r\n";
+    for (int mostly = 0; mostly <= 1; mostly++) {
+        wd_buf t = WD_BUF_INIT;
+        for (int i = 0; i < 4; i++)
+            wd_buf_puts(&t, (i < 3) == mostly ? undecoded : decoded);
+        wd_note_kind kind = WD_NOTE_INFO;
+        wd_sink sink = {.ctx = &kind, .note = note_kind};
+        wd_input in;
+        wd_source_rec sum = {0};
+        wd_input_open_mem(&in, t.data, t.len, "WindowsUpdate.log");
+        cr_assert_eq(wd_source_wu_log(&in, &sink, &sum), 0);
+        cr_assert_eq(kind, mostly ? WD_NOTE_UNREADABLE : WD_NOTE_PARTIAL);
+        wd_buf_free(&t);
+    }
+}
