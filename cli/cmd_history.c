@@ -9,11 +9,12 @@
 
 static const char help[] =
     "usage: wudiag history [--machine NAME] [--since DATE] [--db FILE] [-o FILE]\n"
-    "                      [--format text|xml|html] [--redact]\n\n"
+    "                      [--format text|xml|html|json] [--redact]\n\n"
     "Lists the stored snapshots machine by machine (never mixed): each machine's\n"
     "latest verdict and how many snapshots in a row had it, then its snapshots (id,\n"
     "time, verdict, failures, findings) in time order. --format xml gives the same as\n"
-    "XML; --format html (the default when -o names a .html file) renders, for each\n"
+    "XML, --format json as JSON (templates/history.schema.json); --format html (the\n"
+    "default when -o names a .html file) renders, for each\n"
     "machine, failures per week by code, service state changes and verdicts over time\n"
     "as charts. Works on a read-only database.\n\n"
     "  --machine NAME  only this machine\n"
@@ -62,8 +63,10 @@ int wd_cmd_history(int argc, char **argv)
         format = ends_with(output, ".html") || ends_with(output, ".htm") ? "html"
                  : ends_with(output, ".xml")                             ? "xml"
                                                                          : "text";
-    if (strcmp(format, "text") && strcmp(format, "xml") && strcmp(format, "html"))
-        return wd_cli_usage("history", "--format must be text, xml or html, not '%s'", format);
+    if (strcmp(format, "text") && strcmp(format, "xml") && strcmp(format, "html") &&
+        strcmp(format, "json"))
+        return wd_cli_usage("history", "--format must be text, xml, html or json, not '%s'",
+                            format);
     if (since) {
         int64_t t;
         if (wd_time_parse(since, &t))

@@ -4,7 +4,7 @@
  * then written as a text table, as XML (urn:wudiag:history:1) or as HTML
  * through templates/history.xsl. Machines are never mixed: every figure is
  * one machine's. */
-#include "render.h"
+#include "emit.h"
 
 #include <libxml/tree.h>
 
@@ -297,117 +297,136 @@ static int text_table(const hist *h, wd_buf *out)
     return wd_buf_ok(out) ? WD_OK : wd_error_set(WD_ENOMEM, "out of memory writing the history");
 }
 
-typedef struct hx {
-    xmlNsPtr ns;
-    wd_buf tmp;
-} hx;
-
-static xmlNodePtr hchild(hx *x, xmlNodePtr parent, const char *name)
+/* The history document, written once through an emitter: an XML tree for
+ * the stylesheet, streamed XML, or streamed JSON (the same content). */
+static void add_snapshots(wd_emit *e, const hist *h)
 {
-    return xmlNewTextChild(parent, x->ns, (const xmlChar *)name, NULL);
-}
-
-static void hattr(hx *x, xmlNodePtr n, const char *name, const char *value)
-{
-    if (!n || !value)
-        return;
-    wd_buf_reset(&x->tmp);
-    wd_xml_clean(value, &x->tmp);
-    xmlNewProp(n, (const xmlChar *)name, (const xmlChar *)wd_buf_cstr(&x->tmp));
-}
-
-static void hattr_num(hx *x, xmlNodePtr n, const char *name, long long v)
-{
-    char num[32];
-    snprintf(num, sizeof num, "%lld", v);
-    hattr(x, n, name, num);
-}
-
-static void add_snapshots(hx *x, xmlNodePtr root, const hist *h)
-{
-    xmlNodePtr sec = hchild(x, root, "snapshots");
-    hattr_num(x, sec, "count", (long long)h->nsnaps);
+    wd_em_open(e, "snapshots");
+    wd_em_i64(e, "count", (int64_t)h->nsnaps);
+    wd_em_list(e, "items");
     for (size_t i = 0; i < h->nsnaps; i++) {
         const h_snap *s = &h->snaps[i];
-        xmlNodePtr n = hchild(x, sec, "snapshot");
-        hattr_num(x, n, "id", s->id);
-        hattr(x, n, "machine", s->machine);
-        hattr(x, n, "collected-at", nz(s->collected_at));
-        hattr(x, n, "evidence-time", s->evidence_time);
-        hattr(x, n, "verdict", s->verdict ? s->verdict : "unknown");
-        hattr_num(x, n, "failures", s->failures);
-        hattr_num(x, n, "findings", s->findings);
-        hattr_num(x, n, "events", s->events);
+        wd_em_open(e, "snapshot");
+        wd_em_i64(e, "id", s->id);
+        wd_em_str(e, "machine", s->machine);
+        wd_em_str(e, "collected-at", nz(s->collected_at));
+        wd_em_str(e, "evidence-time", s->evidence_time);
+        wd_em_sym(e, "verdict", s->verdict ? s->verdict : "unknown");
+        wd_em_i64(e, "failures", s->failures);
+        wd_em_i64(e, "findings", s->findings);
+        wd_em_i64(e, "events", s->events);
+        wd_em_list(e, "services");
         for (size_t j = 0; j < h->nsvc; j++) {
             if (!s->svcs[j].state)
                 continue;
-            xmlNodePtr sv = hchild(x, n, "service");
-            hattr(x, sv, "name", s->svcs[j].t->name);
-            hattr(x, sv, "state", s->svcs[j].state);
-            hattr(x, sv, "start-type", s->svcs[j].start_type);
+            wd_em_open(e, "service");
+            wd_em_sym(e, "name", s->svcs[j].t->name);
+            wd_em_str(e, "state", s->svcs[j].state);
+            wd_em_str(e, "start-type", s->svcs[j].start_type);
+            wd_em_close(e);
         }
+        wd_em_list_end(e);
+        wd_em_close(e);
     }
+    wd_em_list_end(e);
+    wd_em_close(e);
 }
 
-/* One <machine> per machine: its snapshots and its verdict streak. */
-static void add_machines(hx *x, xmlNodePtr root, const hist *h)
+/* One machine element per machine: its snapshots and its verdict streak. */
+static void add_machines(wd_emit *e, const hist *h)
 {
-    xmlNodePtr sec = hchild(x, root, "machines");
-    hattr_num(x, sec, "count", (long long)h->nmachines);
+    wd_em_open(e, "machines");
+    wd_em_i64(e, "count", (int64_t)h->nmachines);
+    wd_em_list(e, "items");
     for (size_t m = 0; m < h->nmachines; m++) {
         const h_machine *hm = &h->machines[m];
         const h_snap *last = &h->snaps[hm->last];
-        xmlNodePtr n = hchild(x, sec, "machine");
-        hattr(x, n, "name", h->snaps[hm->first].machine);
-        hattr_num(x, n, "snapshots", (long long)hm->count);
-        hattr(x, n, "first", nz(h->snaps[hm->first].collected_at));
-        hattr(x, n, "last", nz(last->collected_at));
-        hattr(x, n, "latest-verdict", last->verdict ? last->verdict : "unknown");
-        hattr_num(x, n, "streak", (long long)hm->streak);
-        hattr(x, n, "streak-since", nz(h->snaps[hm->streak_start].collected_at));
+        wd_em_open(e, "machine");
+        wd_em_str(e, "name", h->snaps[hm->first].machine);
+        wd_em_i64(e, "snapshots", (int64_t)hm->count);
+        wd_em_str(e, "first", nz(h->snaps[hm->first].collected_at));
+        wd_em_str(e, "last", nz(last->collected_at));
+        wd_em_sym(e, "latest-verdict", last->verdict ? last->verdict : "unknown");
+        wd_em_i64(e, "streak", (int64_t)hm->streak);
+        wd_em_str(e, "streak-since", nz(h->snaps[hm->streak_start].collected_at));
+        wd_em_close(e);
+    }
+    wd_em_list_end(e);
+    wd_em_close(e);
+}
+
+/* Ends the open code (with its count) and what is open above it. */
+static void close_code(wd_emit *e, int *open_code, long long count)
+{
+    if (*open_code) {
+        wd_em_i64(e, "count", count);
+        wd_em_close(e);
+        *open_code = 0;
     }
 }
 
-/* One <weeks machine=".."> per machine with failures; in it one <week> per
- * week, one <code> per code in it; a failure seen in several snapshots of
- * the machine counts once. */
-static void add_weeks(hx *x, xmlNodePtr root, const hist *h)
+/* One weeks element per machine with failures; in it one week per week,
+ * one code per code in it; a failure seen in several snapshots of the
+ * machine counts once. */
+static void add_weeks(wd_emit *e, const hist *h)
 {
-    xmlNodePtr sec = NULL, week = NULL, code = NULL;
+    int in_machine = 0, in_week = 0, in_code = 0;
     long long count = 0;
+    wd_em_list(e, "weeks");
     for (size_t i = 0; i < h->nfails; i++) {
         const h_fail *f = &h->fails[i], *p = i ? &h->fails[i - 1] : NULL;
         int new_machine = !p || p->mi != f->mi;
+        int new_week = new_machine || strcmp(p->week, f->week);
+        if (new_week || p->code != f->code)
+            close_code(e, &in_code, count);
+        if (new_week && in_week) {
+            wd_em_list_end(e);
+            wd_em_close(e);
+            in_week = 0;
+        }
+        if (new_machine && in_machine) {
+            wd_em_list_end(e);
+            wd_em_close(e);
+        }
         if (new_machine) {
-            sec = hchild(x, root, "weeks");
-            hattr(x, sec, "machine", h->snaps[h->machines[f->mi].first].machine);
+            wd_em_open(e, "weeks");
+            wd_em_str(e, "machine", h->snaps[h->machines[f->mi].first].machine);
+            wd_em_list(e, "items");
+            in_machine = 1;
         }
-        if (new_machine || strcmp(p->week, f->week)) {
-            week = hchild(x, sec, "week");
-            hattr(x, week, "start", f->week);
+        if (new_week) {
+            wd_em_open(e, "week");
+            wd_em_sym(e, "start", f->week);
+            wd_em_list(e, "codes");
+            in_week = 1;
         }
-        if (new_machine || strcmp(p->week, f->week) || p->code != f->code) {
-            if (code)
-                hattr_num(x, code, "count", count);
-            char hex[11];
-            wd_hresult_format(f->code, hex);
-            code = hchild(x, week, "code");
-            hattr(x, code, "value", hex);
+        if (!in_code) {
+            wd_em_open(e, "code");
+            wd_em_code(e, "value", f->code);
+            in_code = 1;
             count = 0;
         }
-        if (new_machine || strcmp(p->key, f->key) || p->code != f->code ||
-            strcmp(p->week, f->week))
+        if (new_week || strcmp(p->key, f->key) || p->code != f->code)
             count += f->n;
     }
-    if (code)
-        hattr_num(x, code, "count", count);
+    close_code(e, &in_code, count);
+    if (in_week) {
+        wd_em_list_end(e);
+        wd_em_close(e);
+    }
+    if (in_machine) {
+        wd_em_list_end(e);
+        wd_em_close(e);
+    }
+    wd_em_list_end(e);
 }
 
 /* A change of state or start type of an update service between two
  * consecutive snapshots of the same machine. */
-static void add_changes(hx *x, xmlNodePtr root, const hist *h)
+static void add_changes(wd_emit *e, const hist *h)
 {
-    xmlNodePtr sec = hchild(x, root, "service-changes");
+    wd_em_open(e, "service-changes");
+    wd_em_list(e, "items");
     for (size_t i = 1; i < h->nsnaps; i++) {
         const h_snap *s = &h->snaps[i];
         const h_snap *p = NULL;
@@ -419,65 +438,77 @@ static void add_changes(hx *x, xmlNodePtr root, const hist *h)
             if (!a->state || !b->state ||
                 (!strcmp(a->state, b->state) && !strcmp(a->start_type, b->start_type)))
                 continue;
-            xmlNodePtr n = hchild(x, sec, "change");
-            hattr(x, n, "machine", s->machine);
-            hattr_num(x, n, "snapshot", s->id);
-            hattr(x, n, "time", nz(s->collected_at));
-            hattr(x, n, "service", b->t->name);
-            hattr(x, n, "from-state", a->state);
-            hattr(x, n, "to-state", b->state);
-            hattr(x, n, "from-start", a->start_type);
-            hattr(x, n, "to-start", b->start_type);
+            wd_em_open(e, "change");
+            wd_em_str(e, "machine", s->machine);
+            wd_em_i64(e, "snapshot", s->id);
+            wd_em_str(e, "time", nz(s->collected_at));
+            wd_em_sym(e, "service", b->t->name);
+            wd_em_str(e, "from-state", a->state);
+            wd_em_str(e, "to-state", b->state);
+            wd_em_str(e, "from-start", a->start_type);
+            wd_em_str(e, "to-start", b->start_type);
+            wd_em_close(e);
         }
     }
+    wd_em_list_end(e);
+    wd_em_close(e);
 }
 
-static int history_doc(const hist *h, const char *machine, const char *since, xmlDocPtr *out)
+static int write_history(wd_emit *e, const hist *h, const char *machine, const char *since)
 {
-    hx x = {0};
     char now[WD_TIME_MAX];
-    xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
-    xmlNodePtr root = doc ? xmlNewDocNode(doc, NULL, (const xmlChar *)"history", NULL) : NULL;
-    *out = NULL;
-    if (!root) {
-        xmlFreeDoc(doc);
-        return wd_error_set(WD_ENOMEM, "out of memory writing the history");
-    }
-    xmlDocSetRootElement(doc, root);
-    x.ns = xmlNewNs(root, (const xmlChar *)WD_HISTORY_NS, NULL);
-    xmlSetNs(root, x.ns);
     wd_time_now(now);
-    hattr(&x, root, "version", "1");
-    hattr(&x, root, "tool-version", WD_VERSION);
-    hattr(&x, root, "generated", now);
-    hattr(&x, root, "machine", machine);
-    hattr(&x, root, "since", since);
-    add_machines(&x, root, h);
-    add_snapshots(&x, root, h);
-    add_weeks(&x, root, h);
-    add_changes(&x, root, h);
-    int ok = wd_buf_ok(&x.tmp);
-    wd_buf_free(&x.tmp);
-    if (!ok) {
-        xmlFreeDoc(doc);
-        return wd_error_set(WD_ENOMEM, "out of memory writing the history");
-    }
-    *out = doc;
-    return WD_OK;
+    wd_em_open(e, "history");
+    wd_em_sym(e, "version", "1");
+    wd_em_sym(e, "tool-version", WD_VERSION);
+    wd_em_sym(e, "generated", now);
+    wd_em_str(e, "machine", machine);
+    wd_em_str(e, "since", since);
+    add_machines(e, h);
+    add_snapshots(e, h);
+    add_weeks(e, h);
+    add_changes(e, h);
+    wd_em_close(e);
+    return e->finish(e);
+}
+
+/* html: an XML tree through history.xsl; xml and json: streamed. */
+static int history_out(const hist *h, const char *fmt, const char *machine, const char *since,
+                       const char *path)
+{
+    wd_emit *e = NULL;
+    wd_outfile *f = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    int html = !strcmp(fmt, "html");
+    int rc = html ? wd_emit_xml_tree(WD_HISTORY_NS, &e) : wd_outfile_open(path, &f);
+    if (!rc && !html)
+        rc = !strcmp(fmt, "json") ? wd_emit_json_stream(f, &e)
+                                  : wd_emit_xml_stream(f, WD_HISTORY_NS, &e);
+    if (!rc)
+        rc = write_history(e, h, machine, since);
+    if (!rc && html)
+        rc = wd_xslt_apply(wd_emit_xml_doc(e), NULL, wd_tpl_history_xsl, wd_tpl_history_xsl_len,
+                           &text, &len);
+    if (!rc && html)
+        rc = wd_write_atomic(path ? path : "-", text, len);
+    if (!html && f)
+        rc = rc ? (wd_outfile_abort(f), rc) : wd_outfile_commit(f);
+    free(text);
+    wd_emit_free(e);
+    return rc;
 }
 
 int wd_report_history(wd_store *s, const char *machine, const char *since, const char *format,
                       const wd_report_options *opts, const char *path)
 {
     hist h = {0};
-    xmlDocPtr doc = NULL;
-    char *text = NULL;
-    size_t len = 0;
     wd_buf table = WD_BUF_INIT;
     const char *fmt = format ? format : "text";
     int rc;
-    if (strcmp(fmt, "text") && strcmp(fmt, "xml") && strcmp(fmt, "html"))
-        return wd_error_set(WD_EUSAGE, "unknown history format '%s' (text, xml or html)", fmt);
+    if (strcmp(fmt, "text") && strcmp(fmt, "xml") && strcmp(fmt, "html") && strcmp(fmt, "json"))
+        return wd_error_set(WD_EUSAGE, "unknown history format '%s' (text, xml, html or json)",
+                            fmt);
     rc = load_history(s, machine, since, strcmp(fmt, "text") != 0, &h);
     if (!rc && opts && opts->redact)
         rc = redact_machines(&h);
@@ -488,16 +519,8 @@ int wd_report_history(wd_store *s, const char *machine, const char *since, const
         goto cleanup;
     }
     if (!rc)
-        rc = history_doc(&h, opts && opts->redact ? NULL : machine, since, &doc);
-    if (!rc)
-        rc = !strcmp(fmt, "xml") ? wd_xml_doc_dump(doc, &text, &len)
-                                 : wd_xslt_apply(doc, NULL, wd_tpl_history_xsl,
-                                                 wd_tpl_history_xsl_len, &text, &len);
-    if (!rc)
-        rc = wd_write_atomic(path ? path : "-", text, len);
+        rc = history_out(&h, fmt, opts && opts->redact ? NULL : machine, since, path);
 cleanup:
-    free(text);
-    xmlFreeDoc(doc);
     wd_buf_free(&table);
     hist_free(&h);
     return rc;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "report.h"
 #include "store.h"
@@ -128,4 +129,24 @@ Test(report_history_machines, html_has_one_section_of_charts_per_machine)
     cr_assert(svg_a && svg_a < b && svg_b, "charts are not per machine");
     cr_assert_not_null(strstr(a, "for 3 snapshots in a row"));
     free(html);
+}
+
+Test(report_history_machines, json_is_the_xml_content_and_valid_against_its_schema)
+{
+    /* --format json for the tools support teams run: the same values as the
+     * XML (checked value by value), valid against templates/history.schema.json */
+    interleaved();
+    char *json = wdt_path(dir, "history.json"), *xml = wdt_path(dir, "history.xml");
+    wd_report_options o = {0};
+    cr_assert_eq(wd_report_history(s, NULL, NULL, "json", &o, json), 0, "%s", wd_error_last());
+    cr_assert_eq(wd_report_history(s, NULL, NULL, "xml", &o, xml), 0, "%s", wd_error_last());
+    char *script = wdt_source("tests/support/check_report_json.py");
+    char *schema = wdt_source("templates/history.schema.json");
+    char *cmd = NULL;
+    cr_assert(asprintf(&cmd, "/usr/bin/python3 '%s' '%s' '%s' '%s'", script, schema, json, xml) > 0);
+    int rc = system(cmd);
+    cr_assert(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "%s", cmd);
+    char *text = wdt_read(json, NULL);
+    cr_assert_not_null(strstr(text, "\"streak\": 3,"), "%s", text);
+    free(text), free(cmd), free(script), free(schema), free(json), free(xml);
 }

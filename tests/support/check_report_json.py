@@ -36,8 +36,9 @@ def json_values(v, key, out):
 def xml_values(el, out):
     if el.tag.split("}")[-1] in SKIP:
         return
-    for v in el.attrib.values():
-        out[v] += 1
+    for k, v in el.attrib.items():
+        if k not in SKIP:  # an attribute too (the history's generated)
+            out[v] += 1
     if el.text is not None and (len(el) == 0 and el.text != ""):
         out[el.text] += 1
     for child in el:
