@@ -45,9 +45,7 @@ static const char *fit(wd_guard *g, const char *s)
     size_t max = g->bd->b.field;
     if (!too_long(s, max))
         return s;
-    size_t len = strlen(s), n = max;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
+    size_t len = strlen(s), n = wd_utf8_boundary(s, max);
     if (g->nowned == g->capowned) {
         size_t cap = g->capowned ? g->capowned * 2 : 16;
         char **p = realloc(g->owned, cap * sizeof *p);

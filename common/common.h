@@ -99,6 +99,41 @@ int wd_find_kb(const char *text, char *out, size_t outsz);
 #define WD_GUID_MAX 37
 int wd_update_id_normalize(const char *s, char out[WD_GUID_MAX]);
 
+/* -------------------------------------------------------- text encodings */
+
+/* One codec for every reader and writer (utf.c). Ill-formed input never
+ * stops decoding: it decodes to WD_UTF_INVALID, shown as U+FFFD, one per
+ * maximal subpart of an ill-formed UTF-8 sequence (Unicode chapter 3, as the
+ * WHATWG Encoding Standard does), one per unpaired surrogate or odd byte. */
+#define WD_UTF_REPLACEMENT 0xFFFDu
+#define WD_UTF_INVALID 0xFFFFFFFFu
+
+typedef enum wd_text_enc { WD_ENC_UTF8 = 0, WD_ENC_UTF16LE, WD_ENC_UTF16BE } wd_text_enc;
+
+/* The encoding of text that starts with the n bytes at h: a byte order mark
+ * decides (its length in *bom), else UTF-16 when at least 3/4 of the first
+ * (up to 256, at least 2) code units are ASCII written as UTF-16, else UTF-8. */
+wd_text_enc wd_text_detect(const unsigned char *h, size_t n, size_t *bom);
+/* Decodes the code point at p (n >= 1 bytes available) into *cp and returns
+ * the bytes it took (>= 1): a well-formed sequence whole, or the maximal
+ * ill-formed subpart with *cp = WD_UTF_INVALID. */
+size_t wd_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
+/* Decodes one UTF-16 code point (n >= 1 bytes): a unit, a surrogate pair,
+ * or WD_UTF_INVALID for an unpaired surrogate (2 bytes) or an odd last byte. */
+size_t wd_utf16_decode(const unsigned char *p, size_t n, wd_text_enc enc, uint32_t *cp);
+/* 1 when the n bytes at p end inside a UTF-16 unit or surrogate pair, so a
+ * streaming decoder waits for more input before decoding them. */
+int wd_utf16_needs_more(const unsigned char *p, size_t n, wd_text_enc enc);
+/* Writes cp as UTF-8 (a surrogate or a value past U+10FFFF as U+FFFD);
+ * returns its length, 1 to 4. */
+size_t wd_utf8_encode(uint32_t cp, char out[4]);
+/* Appends cp as UTF-8 to b. */
+int wd_buf_put_cp(wd_buf *b, uint32_t cp);
+/* Where to cut s (more than n bytes long) at or before byte n without
+ * splitting a UTF-8 sequence: n, moved back over at most 3 continuation
+ * bytes. */
+size_t wd_utf8_boundary(const char *s, size_t n);
+
 /* ---------------------------------------------------------------- output */
 
 /* Where a file wudiag writes for the user (a report) may go: path when it

@@ -68,8 +68,9 @@ int wd_kb_lines(char *text, int (*fn)(void *ctx, char *line, unsigned lineno), v
 {
     unsigned lineno = 0;
     char *p = text;
-    if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
-        p += 3;
+    size_t bom;
+    if (wd_text_detect((const unsigned char *)p, strnlen(p, 3), &bom) == WD_ENC_UTF8)
+        p += bom; /* a UTF-8 BOM */
     while (*p) {
         char *nl = strchr(p, '\n');
         char *next = nl ? nl + 1 : p + strlen(p);
