@@ -274,16 +274,8 @@ static int split_feed(splitter *s, const unsigned char *p, size_t n)
         s->start -= s->state == S_IN ? keep : 0;
         s->line_pos = 0;
     }
-    if (s->len + n > s->cap) {
-        size_t ncap = s->cap ? s->cap : RAW_CHUNK * 2;
-        while (ncap < s->len + n)
-            ncap *= 2;
-        unsigned char *nb = realloc(s->buf, ncap);
-        if (!nb)
-            return WD_ENOMEM;
-        s->buf = nb;
-        s->cap = ncap;
-    }
+    if (wd_array_reserve(&s->buf, &s->cap, s->len + n, 1))
+        return WD_ENOMEM;
     memcpy(s->buf + s->len, p, n);
     s->len += n;
     return WD_OK;

@@ -46,22 +46,14 @@ static const char *fit(wd_guard *g, const char *s)
     if (!too_long(s, max))
         return s;
     size_t len = strlen(s), n = wd_utf8_boundary(s, max);
-    if (g->nowned == g->capowned) {
-        size_t cap = g->capowned ? g->capowned * 2 : 16;
-        char **p = realloc(g->owned, cap * sizeof *p);
-        if (!p) {
-            g->failed = 1;
-            return s;
-        }
-        g->owned = p;
-        g->capowned = cap;
-    }
     char *copy = wd_strndup(s, n);
-    if (!copy) {
+    char **slot = copy ? wd_array_grow(&g->owned, &g->nowned, &g->capowned, sizeof *slot) : NULL;
+    if (!slot) {
+        free(copy);
         g->failed = 1;
         return s;
     }
-    g->owned[g->nowned++] = copy;
+    *slot = copy;
     g->cut_values++;
     if (len > g->longest)
         g->longest = len;

@@ -77,16 +77,8 @@ static int next_cp(wd_lines *l, uint32_t *cp)
 
 static int line_reserve(wd_lines *l, size_t extra)
 {
-    if (l->len + extra + 1 <= l->cap)
-        return WD_OK;
-    size_t cap = l->cap ? l->cap : 256;
-    while (cap < l->len + extra + 1)
-        cap *= 2;
-    char *p = realloc(l->line, cap);
-    if (!p)
+    if (wd_array_reserve(&l->line, &l->cap, l->len + extra + 1, 1))
         return wd_error_set(WD_ENOMEM, "out of memory reading %s", l->in->path);
-    l->line = p;
-    l->cap = cap;
     return WD_OK;
 }
 

@@ -24,20 +24,10 @@ static int grow(wd_buf *b, size_t extra)
         b->failed = 1;
         return wd_error_set(WD_ENOMEM, "text exceeds its limit of %zu bytes", limit);
     }
-    size_t need = b->len + extra + 1;
-    if (need <= b->cap)
-        return WD_OK;
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < need)
-        cap *= 2;
-    char *p = realloc(b->data, cap);
-    if (!p) {
+    int rc = wd_array_reserve(&b->data, &b->cap, b->len + extra + 1, 1);
+    if (rc)
         b->failed = 1;
-        return wd_error_set(WD_ENOMEM, "out of memory");
-    }
-    b->data = p;
-    b->cap = cap;
-    return WD_OK;
+    return rc;
 }
 
 int wd_buf_append(wd_buf *b, const char *s, size_t n)

@@ -99,6 +99,19 @@ int wd_find_kb(const char *text, char *out, size_t outsz);
 #define WD_GUID_MAX 37
 int wd_update_id_normalize(const char *s, char out[WD_GUID_MAX]);
 
+/* ------------------------------------------------------ growable arrays */
+
+/* The one growable array (array.c). arrp is the address of the array
+ * pointer (T **), *cap its capacity in elements of size bytes.
+ * Makes room for at least need elements: the capacity doubles (from 16)
+ * until it fits. 0, or WD_ENOMEM with a message when memory is out or the
+ * size would overflow; the array is unchanged then. Free the array with
+ * free(). */
+int wd_array_reserve(void *arrp, size_t *cap, size_t need, size_t size);
+/* Appends one zeroed element to the array of *n elements and returns it
+ * (*n counts it), or NULL with WD_ENOMEM recorded (nothing changed). */
+void *wd_array_grow(void *arrp, size_t *n, size_t *cap, size_t size);
+
 /* -------------------------------------------------------- text encodings */
 
 /* One codec for every reader and writer (utf.c). Ill-formed input never

@@ -1287,15 +1287,10 @@ static int evidence(const eval *e, const rule *r, const group *g, const collect 
 
 static int push_finding(wd_model *m, size_t *cap, wd_finding *f)
 {
-    if (m->nfindings == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 16;
-        wd_finding *p = realloc(m->findings, ncap * sizeof *p);
-        if (!p)
-            return oom();
-        m->findings = p;
-        *cap = ncap;
-    }
-    m->findings[m->nfindings++] = *f;
+    wd_finding *slot = wd_array_grow(&m->findings, &m->nfindings, cap, sizeof *slot);
+    if (!slot)
+        return oom();
+    *slot = *f;
     memset(f, 0, sizeof *f);
     return WD_OK;
 }

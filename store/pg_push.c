@@ -500,17 +500,11 @@ static int list_local(push *p, int64_t only, pending **out, size_t *n)
     if (r == SQLITE_OK)
         sqlite3_bind_int64(st, 1, only);
     while (r == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            pending *q = realloc(*out, cap * sizeof *q);
-            if (!q) {
-                r = SQLITE_NOMEM;
-                break;
-            }
-            *out = q;
+        pending *q = wd_array_grow(out, n, &cap, sizeof *q);
+        if (!q) {
+            r = SQLITE_NOMEM;
+            break;
         }
-        pending *q = &(*out)[(*n)++];
-        memset(q, 0, sizeof *q);
         q->local = sqlite3_column_int64(st, 0);
         q->uid = wd_strdup((const char *)sqlite3_column_text(st, 1));
         r = q->uid ? SQLITE_OK : SQLITE_NOMEM;

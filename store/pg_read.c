@@ -297,14 +297,12 @@ static int emit_event(event_walk *ew)
 static int add_field(event_walk *ew, const char *name, const char *value)
 {
     if (ew->nf == ew->cap) {
-        size_t cap = ew->cap ? ew->cap * 2 : 16;
-        size_t *o = realloc(ew->offs, 2 * cap * sizeof *o);
-        if (o)
-            ew->offs = o;
-        wd_field *f = o ? realloc(ew->fields, cap * sizeof *f) : NULL;
-        if (!f)
+        size_t cap = ew->cap, same = ew->cap;
+        /* two offsets a field: the offsets' array counts pairs */
+        if (wd_array_reserve(&ew->offs, &cap, ew->nf + 1, 2 * sizeof *ew->offs) ||
+            wd_array_reserve(&ew->fields, &same, ew->nf + 1, sizeof *ew->fields))
             return wd_error_set(WD_ENOMEM, "out of memory reading events");
-        ew->fields = f, ew->cap = cap;
+        ew->cap = cap; /* the same doubling for both: same == cap */
     }
     ew->offs[2 * ew->nf] = ew->text.len;
     wd_buf_append(&ew->text, name, strlen(name) + 1);
@@ -410,14 +408,10 @@ static int parse_refs(finding_walk *fw, const char *text, size_t *n)
             }
             wd_ref_kind k = wd_ref_kind_parse(kind);
             if (k) {
-                if (*n == fw->cap) {
-                    size_t cap = fw->cap ? fw->cap * 2 : 8;
-                    wd_ref *r = realloc(fw->refs, cap * sizeof *r);
-                    if (!r)
-                        return wd_error_set(WD_ENOMEM, "out of memory reading findings");
-                    fw->refs = r, fw->cap = cap;
-                }
-                fw->refs[(*n)++] = (wd_ref){k, id};
+                wd_ref *r = wd_array_grow(&fw->refs, n, &fw->cap, sizeof *r);
+                if (!r)
+                    return wd_error_set(WD_ENOMEM, "out of memory reading findings");
+                *r = (wd_ref){k, id};
             }
         }
         p += len + (p[len] == ',');

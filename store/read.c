@@ -261,15 +261,9 @@ static int load_fields(wd_store *s, sqlite3_stmt *fst, int64_t id, wd_buf *buf, 
     wd_buf_reset(buf);
     sqlite3_bind_int64(fst, 1, id);
     while ((r = sqlite3_step(fst)) == SQLITE_ROW) {
-        if (*n == s->fieldcap) {
-            size_t cap = s->fieldcap ? s->fieldcap * 2 : 16;
-            wd_field *f = realloc(s->fields, cap * sizeof *f);
-            if (!f) {
-                sqlite3_reset(fst);
-                return wd_error_set(WD_ENOMEM, "out of memory reading %s", s->path);
-            }
-            s->fields = f;
-            s->fieldcap = cap;
+        if (wd_array_reserve(&s->fields, &s->fieldcap, *n + 1, sizeof *s->fields)) {
+            sqlite3_reset(fst);
+            return wd_error_set(WD_ENOMEM, "out of memory reading %s", s->path);
         }
         /* offsets now, pointers once the buffer stops moving */
         const char *v = text(fst, 1);
@@ -425,17 +419,12 @@ static int load_refs(wd_store *s, finding_walk *fw, int64_t id, size_t *n)
         wd_ref_kind kind = wd_ref_kind_parse(text(fw->refs, 0));
         if (!kind)
             continue;
-        if (*n == fw->cap) {
-            size_t cap = fw->cap ? fw->cap * 2 : 8;
-            wd_ref *p = realloc(fw->arr, cap * sizeof *p);
-            if (!p) {
-                sqlite3_reset(fw->refs);
-                return wd_error_set(WD_ENOMEM, "out of memory reading %s", s->path);
-            }
-            fw->arr = p, fw->cap = cap;
+        wd_ref *ref = wd_array_grow(&fw->arr, n, &fw->cap, sizeof *ref);
+        if (!ref) {
+            sqlite3_reset(fw->refs);
+            return wd_error_set(WD_ENOMEM, "out of memory reading %s", s->path);
         }
-        fw->arr[*n] = (wd_ref){kind, sqlite3_column_int64(fw->refs, 1)};
-        (*n)++;
+        *ref = (wd_ref){kind, sqlite3_column_int64(fw->refs, 1)};
     }
     sqlite3_reset(fw->refs);
     if (r != SQLITE_DONE)

@@ -20,11 +20,11 @@ typedef struct capture {
 
 static inline void cap_push(cap_list *l, wd_buf *b)
 {
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 64;
-        l->items = realloc(l->items, l->cap * sizeof *l->items);
-    }
-    l->items[l->n++] = wd_buf_detach(b);
+    char **slot = wd_array_grow(&l->items, &l->n, &l->cap, sizeof *slot);
+    if (slot)
+        *slot = wd_buf_detach(b);
+    else
+        wd_buf_free(b);
 }
 
 static inline const char *cap_s(const char *s)

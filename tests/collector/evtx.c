@@ -91,11 +91,9 @@ static int64_t time_us(const char *s)
 
 static void add_tuple(collected *c, wuc_tuple t)
 {
-    if (c->nwuc == c->wuc_cap) {
-        c->wuc_cap = c->wuc_cap ? c->wuc_cap * 2 : 256;
-        c->wuc = realloc(c->wuc, c->wuc_cap * sizeof *c->wuc);
-    }
-    c->wuc[c->nwuc++] = t;
+    wuc_tuple *slot = wd_array_grow(&c->wuc, &c->nwuc, &c->wuc_cap, sizeof *slot);
+    cr_assert_not_null(slot);
+    *slot = t;
 }
 
 static wuc_tuple make_tuple(uint64_t rid, uint32_t id, const char *time, const char *code,
