@@ -52,19 +52,26 @@ int wd_buf_putc(wd_buf *b, char c)
     return wd_buf_append(b, &c, 1);
 }
 
-int wd_buf_printf(wd_buf *b, const char *fmt, ...)
+int wd_buf_vprintf(wd_buf *b, const char *fmt, va_list ap)
 {
-    va_list ap, ap2;
-    va_start(ap, fmt);
+    va_list ap2;
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
     int rc = n < 0 ? wd_error_set(WD_ERROR, "bad format") : grow(b, (size_t)n);
     if (rc == WD_OK) {
         vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
         b->len += (size_t)n;
     }
     va_end(ap2);
+    return rc;
+}
+
+int wd_buf_printf(wd_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = wd_buf_vprintf(b, fmt, ap);
+    va_end(ap);
     return rc;
 }
 

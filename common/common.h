@@ -71,6 +71,7 @@ int wd_buf_append(wd_buf *b, const char *s, size_t n);
 int wd_buf_puts(wd_buf *b, const char *s);
 int wd_buf_putc(wd_buf *b, char c);
 int wd_buf_printf(wd_buf *b, const char *fmt, ...) WD_PRINTF(2, 3);
+int wd_buf_vprintf(wd_buf *b, const char *fmt, va_list ap) WD_PRINTF(2, 0);
 void wd_buf_reset(wd_buf *b);      /* len = 0, keeps the memory */
 void wd_buf_free(wd_buf *b);       /* NULL-safe */
 const char *wd_buf_cstr(const wd_buf *b); /* "" when empty */
