@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 typedef struct counts {
-    unsigned long long services, events, failures, facts, notes, limits, sources, activities;
+    unsigned long long services, events, facts, notes, limits, sources, activities;
 } counts;
 
 static int on_service(void *c, const wd_service_rec *r)
@@ -20,12 +20,6 @@ static int on_event(void *c, const wd_event_rec *r)
 {
     (void)r;
     ((counts *)c)->events++;
-    return 0;
-}
-static int on_failure(void *c, const wd_failure_rec *r)
-{
-    (void)r;
-    ((counts *)c)->failures++;
     return 0;
 }
 static int on_fact(void *c, const wd_fact_rec *r)
@@ -56,7 +50,9 @@ static int on_activity(void *c, const wd_activity_rec *r)
 int main(int argc, char **argv)
 {
     counts c = {0};
-    wd_sink sink = {&c, on_service, on_event, on_failure, on_fact, on_note, on_source, on_activity};
+    wd_sink sink = {.ctx = &c,         .service = on_service, .event = on_event,
+                    .fact = on_fact,   .note = on_note,       .source = on_source,
+                    .activity = on_activity};
     if (argc != 2) {
         fputs("usage: bench_collect PATH\n", stderr);
         return 2;
@@ -65,8 +61,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_collect: %s\n", wd_error_last());
         return 1;
     }
-    printf("sources=%llu events=%llu activities=%llu failures=%llu services=%llu facts=%llu "
+    printf("sources=%llu events=%llu activities=%llu services=%llu facts=%llu "
            "notes=%llu limit_notes=%llu\n",
-           c.sources, c.events, c.activities, c.failures, c.services, c.facts, c.notes, c.limits);
+           c.sources, c.events, c.activities, c.services, c.facts, c.notes, c.limits);
     return 0;
 }

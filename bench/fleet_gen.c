@@ -68,10 +68,19 @@ static int add_event(wd_store *s, const gen *g, uint64_t rec, int *failures)
     if (!rc && fail) {
         char kb[32];
         snprintf(kb, sizeof kb, "KB50%05llu", (unsigned long long)(rec / 40));
-        wd_failure_rec r = {hr, "event", time, "install", title, kb, guid,
-                            "Installation Failure: Windows failed to install the update",
-                            NULL, g->name, rec, "System", "evtx/System.evtx", 0};
-        rc = wd_store_add_failure(s, &r);
+        wd_activity_rec r = {.operation = WD_OP_INSTALL,
+                             .outcome = WD_OUT_FAILED,
+                             .has_code = 1,
+                             .code = hr,
+                             .time = time,
+                             .update_id = guid,
+                             .kb = kb,
+                             .title = title,
+                             .count = -1,
+                             .detail = "Installation Failure: Windows failed to install the update",
+                             .computer = g->name,
+                             .where = {WD_LOC_EVENT, "evtx/System.evtx", 0, "System", rec, 0}};
+        rc = wd_store_add_activity(s, &r);
         ++*failures;
     }
     return rc;
@@ -117,11 +126,10 @@ static int add_sources(wd_store *s, const gen *g)
     return rc;
 }
 
-/* The latest failure and event rows of a snapshot, for the findings. */
-static int keep_failure(void *ctx, int64_t row, const wd_failure_rec *r)
+/* The latest failed activity and event rows of a snapshot, for the findings. */
+static int keep_failure(void *ctx, const wd_activity_row *r)
 {
-    (void)r;
-    *(int64_t *)ctx = row;
+    *(int64_t *)ctx = r->id;
     return 0;
 }
 
@@ -135,16 +143,16 @@ static int keep_event(void *ctx, int64_t row, const wd_event_rec *r)
 static int analyse(wd_store *s, int64_t snap, int failures)
 {
     int64_t failure = 0, event = 0;
-    char refs[96];
-    int rc = wd_store_failures(s, snap, keep_failure, &failure);
+    wd_activity_query q = {.outcomes = 1u << WD_OUT_FAILED};
+    int rc = wd_store_activities(s, snap, &q, keep_failure, &failure);
     if (!rc)
         rc = wd_store_events(s, snap, keep_event, &event);
     if (rc)
         return rc;
-    snprintf(refs, sizeof refs, "failure:%lld,event:%lld", (long long)failure, (long long)event);
+    wd_ref refs[] = {{WD_REF_ACTIVITY, failure}, {WD_REF_EVENT, event}};
     wd_finding_rec f[] = {
-        {.rule = "install-failures", .severity = "error", .title = "Updates fail to install", .explanation = "The same update failed to install on several days.", .fixes = "reset-wu-components,dism-restore", .evidence = refs},
-        {.rule = "low-disk", .severity = "warning", .title = "Little free space on the system drive", .explanation = "Under 20 GB free; feature updates need more.", .fixes = "cleanmgr", .evidence = NULL},
+        {.rule = "install-failures", .severity = "error", .title = "Updates fail to install", .explanation = "The same update failed to install on several days.", .fixes = "reset-wu-components,dism-restore", .refs = refs, .nrefs = 2},
+        {.rule = "low-disk", .severity = "warning", .title = "Little free space on the system drive", .explanation = "Under 20 GB free; feature updates need more.", .fixes = "cleanmgr"},
     };
     return wd_store_save_analysis(s, snap, failures ? "failing" : "healthy", f,
                                   failures ? 2 : 0);

@@ -71,18 +71,19 @@ static int add_failures(wd_store *s, int n)
                  kb);
         snprintf(ctx, sizeof ctx, "Installation Failure: Windows failed to install %s", kb);
         stamp(i * 10 + 5, t);
-        wd_failure_rec f = {.hresult = codes[i % 5],
-                            .origin = "event",
-                            .time = t,
-                            .operation = "install",
-                            .title = title,
-                            .kb = kb,
-                            .context = ctx,
-                            .computer = "BENCH-PC",
-                            .event_record_id = 100000 + (uint64_t)i,
-                            .event_channel = "System",
-                            .source = "System.evtx"};
-        if (wd_store_add_failure(s, &f))
+        wd_activity_rec f = {.operation = WD_OP_INSTALL,
+                             .outcome = WD_OUT_FAILED,
+                             .has_code = 1,
+                             .code = codes[i % 5],
+                             .time = t,
+                             .kb = kb,
+                             .title = title,
+                             .count = -1,
+                             .detail = ctx,
+                             .computer = "BENCH-PC",
+                             .where = {WD_LOC_EVENT, "System.evtx", 0, "System",
+                                       100000 + (uint64_t)i, 0}};
+        if (wd_store_add_activity(s, &f))
             return -1;
     }
     return 0;

@@ -10,7 +10,7 @@
 #include <time.h>
 
 typedef struct counts {
-    uint64_t activities, failed, facts, notes, failures;
+    uint64_t activities, failed, facts, notes;
 } counts;
 
 static int on_activity(void *ctx, const wd_activity_rec *r)
@@ -18,13 +18,6 @@ static int on_activity(void *ctx, const wd_activity_rec *r)
     counts *c = ctx;
     c->activities++;
     c->failed += r->outcome == WD_OUT_FAILED;
-    return 0;
-}
-
-static int on_failure(void *ctx, const wd_failure_rec *r)
-{
-    (void)r;
-    ((counts *)ctx)->failures++;
     return 0;
 }
 
@@ -50,7 +43,7 @@ int main(int argc, char **argv)
     }
     int dism = argc > 2 && !strcmp(argv[2], "dism");
     counts c = {0};
-    wd_sink sink = {.ctx = &c, .failure = on_failure, .fact = on_fact, .note = on_note,
+    wd_sink sink = {.ctx = &c, .fact = on_fact, .note = on_note,
                     .activity = on_activity};
     wd_input in;
     FILE *fp = NULL;
@@ -67,11 +60,10 @@ int main(int argc, char **argv)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     double secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
-    printf("rc=%d lines=%llu kept=%llu activities=%llu failed=%llu failures=%llu facts=%llu "
+    printf("rc=%d lines=%llu kept=%llu activities=%llu failed=%llu facts=%llu "
            "notes=%llu seconds=%.2f lines_per_s=%.0f peak_rss_kib=%ld\n",
            rc, (unsigned long long)sum.records, (unsigned long long)sum.kept,
-           (unsigned long long)c.activities, (unsigned long long)c.failed,
-           (unsigned long long)c.failures, (unsigned long long)c.facts,
+           (unsigned long long)c.activities, (unsigned long long)c.failed, (unsigned long long)c.facts,
            (unsigned long long)c.notes, secs, secs > 0 ? (double)sum.records / secs : 0.0,
            ru.ru_maxrss);
     return rc == 0 ? 0 : 1;

@@ -11,7 +11,7 @@
 #include <time.h>
 
 typedef struct counts {
-    unsigned long long activities, failed, trace, facts, notes, failures;
+    unsigned long long activities, failed, trace, facts, notes;
 } counts;
 
 static int on_activity(void *ctx, const wd_activity_rec *r)
@@ -20,13 +20,6 @@ static int on_activity(void *ctx, const wd_activity_rec *r)
     c->activities++;
     c->failed += r->outcome == WD_OUT_FAILED;
     c->trace += r->outcome == WD_OUT_TRACE;
-    return 0;
-}
-
-static int on_failure(void *ctx, const wd_failure_rec *r)
-{
-    (void)r;
-    ((counts *)ctx)->failures++;
     return 0;
 }
 
@@ -53,7 +46,6 @@ int main(int argc, char **argv)
     counts c = {0};
     wd_sink sink = {.ctx = &c,
                     .activity = on_activity,
-                    .failure = on_failure,
                     .fact = on_fact,
                     .note = on_note};
     struct timespec a, b;
@@ -62,9 +54,9 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &b);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("seconds=%.3f activities=%llu failed=%llu trace=%llu failures=%llu facts=%llu "
+    printf("seconds=%.3f activities=%llu failed=%llu trace=%llu facts=%llu "
            "notes=%llu maxrss_kib=%ld rc=%d\n",
            (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9, c.activities,
-           c.failed, c.trace, c.failures, c.facts, c.notes, ru.ru_maxrss, rc);
+           c.failed, c.trace, c.facts, c.notes, ru.ru_maxrss, rc);
     return rc ? 1 : 0;
 }

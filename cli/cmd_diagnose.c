@@ -31,10 +31,6 @@ static int put_event(void *c, const wd_event_rec *r)
 {
     return wd_store_add_event(((collect_ctx *)c)->store, r);
 }
-static int put_failure(void *c, const wd_failure_rec *r)
-{
-    return wd_store_add_failure(((collect_ctx *)c)->store, r);
-}
 static int put_activity(void *c, const wd_activity_rec *r)
 {
     return wd_store_add_activity(((collect_ctx *)c)->store, r);
@@ -59,8 +55,9 @@ static int collect_snapshot(wd_store *store, const options *o, int argc, char **
                             int64_t *snap)
 {
     collect_ctx ctx = {store};
-    wd_sink sink = {&ctx,     put_service, put_event,  put_failure,
-                    put_fact, put_note,    put_source, put_activity};
+    wd_sink sink = {.ctx = &ctx,          .service = put_service, .event = put_event,
+                    .fact = put_fact,     .note = put_note,       .source = put_source,
+                    .activity = put_activity};
     wd_progress progress;
     wd_progress_start(&progress, stderr, wd_progress_wanted(stderr, o->quiet));
     wd_sink counted = wd_progress_sink(&progress, &sink);

@@ -16,7 +16,7 @@
 #endif
 
 /* A new callback in wd_sink must be counted and forwarded below. */
-_Static_assert(sizeof(wd_sink) == 8 * sizeof(void *),
+_Static_assert(sizeof(wd_sink) == 7 * sizeof(void *),
                "wd_sink changed: forward the new callback in cli/progress.c");
 
 static uint64_t monotonic_ms(void)
@@ -97,7 +97,6 @@ void wd_progress_end(wd_progress *p)
     }
 FORWARD(service, wd_service_rec)
 FORWARD(event, wd_event_rec)
-FORWARD(failure, wd_failure_rec)
 FORWARD(fact, wd_fact_rec)
 FORWARD(note, wd_note_rec)
 FORWARD(activity, wd_activity_rec)
@@ -121,7 +120,6 @@ wd_sink wd_progress_sink(wd_progress *p, const wd_sink *inner)
         .ctx = p,
         .service = inner->service ? fwd_service : NULL,
         .event = inner->event ? fwd_event : NULL,
-        .failure = inner->failure ? fwd_failure : NULL,
         .fact = inner->fact ? fwd_fact : NULL,
         .note = inner->note ? fwd_note : NULL,
         .source = inner->source ? fwd_source : NULL,

@@ -27,17 +27,13 @@ static int by_name(const void *a, const void *b)
 static int scandir_win(const char *dir, struct dirent ***out)
 {
     DIR *d = opendir(dir);
-    struct dirent *e, **v = NULL, **nv;
+    struct dirent *e, **v = NULL;
     size_t n = 0, cap = 0;
     *out = NULL;
     if (!d)
         return -1;
     while ((e = readdir(d)) != NULL) {
-        if (n == cap && (nv = realloc(v, (cap ? cap * 2 : 32) * sizeof *v)) != NULL) {
-            v = nv;
-            cap = cap ? cap * 2 : 32;
-        }
-        if (n == cap || (v[n] = malloc(sizeof *e)) == NULL) {
+        if (wd_array_reserve(&v, &cap, n + 1, sizeof *v) || (v[n] = malloc(sizeof *e)) == NULL) {
             while (n > 0)
                 free(v[--n]);
             free(v);

@@ -23,7 +23,6 @@ typedef struct wd_sink {
     void *ctx;
     int (*service)(void *ctx, const wd_service_rec *rec);
     int (*event)(void *ctx, const wd_event_rec *rec);
-    int (*failure)(void *ctx, const wd_failure_rec *rec);
     int (*fact)(void *ctx, const wd_fact_rec *rec);
     int (*note)(void *ctx, const wd_note_rec *rec);
     int (*source)(void *ctx, const wd_source_rec *rec);

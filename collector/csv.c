@@ -40,15 +40,11 @@ static int grow_fields(wd_csv *c)
         return 1;
     if (c->cap >= FIELDS_MAX)
         return 0;
-    size_t cap = c->cap ? c->cap * 2 : 32;
-    size_t *offs = realloc(c->offs, cap * sizeof *offs);
-    if (offs)
-        c->offs = offs;
-    const char **fields = offs ? realloc(c->fields, cap * sizeof *fields) : NULL;
-    if (!fields)
+    size_t cap = c->cap, same = c->cap;
+    if (wd_array_reserve(&c->offs, &cap, c->cap + 1, sizeof *c->offs) ||
+        wd_array_reserve(&c->fields, &same, c->cap + 1, sizeof *c->fields))
         return 0;
-    c->fields = fields;
-    c->cap = cap;
+    c->cap = cap; /* the same doubling for both: same == cap */
     return 1;
 }
 

@@ -6,36 +6,21 @@
 #include <ctype.h>
 #include <string.h>
 
-/* Decodes the head for detection: UTF-16 (with or without BOM) and UTF-8
- * BOM handled; non-ASCII characters become '?'. */
+/* Decodes the head for detection, in the encoding the readers will decode
+ * the file in (wd_text_detect); non-ASCII characters become '?'. */
 void wd_text_head(const wd_input *in, char *out, size_t outsz)
 {
     const unsigned char *h = in->head;
     size_t n = in->head_len, o = 0, i = 0;
-    int utf16 = 0; /* 1 LE, 2 BE */
-    if (n >= 2 && h[0] == 0xFF && h[1] == 0xFE) {
-        utf16 = 1;
-        i = 2;
-    } else if (n >= 2 && h[0] == 0xFE && h[1] == 0xFF) {
-        utf16 = 2;
-        i = 2;
-    } else if (n >= 3 && h[0] == 0xEF && h[1] == 0xBB && h[2] == 0xBF) {
-        i = 3;
-    } else if (n >= 4 && h[1] == 0 && h[3] == 0 && h[0] != 0) {
-        utf16 = 1;
-    } else if (n >= 4 && h[0] == 0 && h[2] == 0 && h[1] != 0) {
-        utf16 = 2;
-    }
+    wd_text_enc enc = wd_text_detect(h, n, &i);
     while (i < n && o + 1 < outsz) {
-        unsigned c;
-        if (utf16) {
-            if (i + 1 >= n)
-                break;
-            c = utf16 == 1 ? (unsigned)(h[i] | h[i + 1] << 8) : (unsigned)(h[i] << 8 | h[i + 1]);
-            i += 2;
-        } else {
+        uint32_t c;
+        if (enc != WD_ENC_UTF8 && i + 1 >= n)
+            break;
+        if (enc != WD_ENC_UTF8)
+            i += wd_utf16_decode(h + i, n - i, enc, &c);
+        else
             c = h[i++];
-        }
         out[o++] = c < 0x80 ? (char)c : '?';
     }
     out[o] = '\0';

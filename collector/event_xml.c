@@ -28,12 +28,10 @@
 
 /* ------------------------------------------------------------ byte feed */
 
-enum { ENC_UTF8, ENC_UTF16LE, ENC_UTF16BE };
-
 /* The input decoded to UTF-8 chunk by chunk (UTF-16 is transcoded). */
 typedef struct xml_feed {
     wd_input *in;
-    int enc;
+    wd_text_enc enc;
     int eof;        /* the input has no more bytes */
     int failed;     /* a read error happened */
     unsigned char raw[RAW_CHUNK];
@@ -42,87 +40,20 @@ typedef struct xml_feed {
     size_t out_len;
 } xml_feed;
 
-static int detect_encoding(const wd_input *in, size_t *bom)
-{
-    const unsigned char *h = in->head;
-    size_t n = in->head_len;
-    *bom = 0;
-    if (n >= 3 && h[0] == 0xEF && h[1] == 0xBB && h[2] == 0xBF) {
-        *bom = 3;
-        return ENC_UTF8;
-    }
-    if (n >= 2 && h[0] == 0xFF && h[1] == 0xFE) {
-        *bom = 2;
-        return ENC_UTF16LE;
-    }
-    if (n >= 2 && h[0] == 0xFE && h[1] == 0xFF) {
-        *bom = 2;
-        return ENC_UTF16BE;
-    }
-    if (n >= 2 && h[0] != 0 && h[1] == 0)
-        return ENC_UTF16LE; /* "<\0" without a BOM */
-    if (n >= 2 && h[0] == 0 && h[1] != 0)
-        return ENC_UTF16BE;
-    return ENC_UTF8;
-}
-
-static size_t put_utf8(unsigned char *o, uint32_t cp)
-{
-    if (cp < 0x80) {
-        o[0] = (unsigned char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (unsigned char)(0xC0 | (cp >> 6));
-        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (unsigned char)(0xE0 | (cp >> 12));
-        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (unsigned char)(0xF0 | (cp >> 18));
-    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-static uint32_t unit16(const unsigned char *p, int enc)
-{
-    return enc == ENC_UTF16LE ? (uint32_t)(p[0] | p[1] << 8) : (uint32_t)(p[0] << 8 | p[1]);
-}
-
 /* Transcodes the UTF-16 bytes in raw into out; keeps an incomplete unit or
  * surrogate pair for the next call unless the input has ended. Unpaired
  * surrogates and a dangling byte become U+FFFD. */
 static void transcode_utf16(xml_feed *f)
 {
     size_t i = 0, o = 0;
-    while (i + 2 <= f->raw_len) {
-        uint32_t cp = unit16(f->raw + i, f->enc);
-        size_t used = 2;
-        if (cp >= 0xD800 && cp <= 0xDBFF) {
-            if (i + 4 > f->raw_len && !f->eof)
-                break; /* wait for the low surrogate */
-            uint32_t lo = i + 4 <= f->raw_len ? unit16(f->raw + i + 2, f->enc) : 0;
-            if (lo >= 0xDC00 && lo <= 0xDFFF) {
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                used = 4;
-            } else {
-                cp = 0xFFFD;
-            }
-        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            cp = 0xFFFD;
-        }
-        o += put_utf8(f->out + o, cp);
-        i += used;
-    }
-    if (f->eof && i < f->raw_len) {
-        o += put_utf8(f->out + o, 0xFFFD);
-        i = f->raw_len;
+    while (i < f->raw_len) {
+        const unsigned char *p = f->raw + i;
+        size_t left = f->raw_len - i;
+        uint32_t cp;
+        if (!f->eof && wd_utf16_needs_more(p, left, f->enc))
+            break; /* wait for the rest of the unit or the low surrogate */
+        i += wd_utf16_decode(p, left, f->enc, &cp);
+        o += wd_utf8_encode(cp == WD_UTF_INVALID ? WD_UTF_REPLACEMENT : cp, (char *)f->out + o);
     }
     memmove(f->raw, f->raw + i, f->raw_len - i);
     f->raw_len -= i;
@@ -145,7 +76,7 @@ static int feed_next(xml_feed *f, const unsigned char **p, size_t *n)
                 f->eof = 1;
             f->raw_len += (size_t)got;
         }
-        if (f->enc == ENC_UTF8) {
+        if (f->enc == WD_ENC_UTF8) {
             *p = f->raw;
             *n = f->raw_len;
             f->raw_len = 0;
@@ -343,16 +274,8 @@ static int split_feed(splitter *s, const unsigned char *p, size_t n)
         s->start -= s->state == S_IN ? keep : 0;
         s->line_pos = 0;
     }
-    if (s->len + n > s->cap) {
-        size_t ncap = s->cap ? s->cap : RAW_CHUNK * 2;
-        while (ncap < s->len + n)
-            ncap *= 2;
-        unsigned char *nb = realloc(s->buf, ncap);
-        if (!nb)
-            return WD_ENOMEM;
-        s->buf = nb;
-        s->cap = ncap;
-    }
+    if (wd_array_reserve(&s->buf, &s->cap, s->len + n, 1))
+        return WD_ENOMEM;
     memcpy(s->buf + s->len, p, n);
     s->len += n;
     return WD_OK;
@@ -819,7 +742,7 @@ int wd_source_event_xml(wd_input *in, const wd_sink *sink, wd_source_rec *summar
     }
     size_t bom;
     f->in = in;
-    f->enc = detect_encoding(in, &bom);
+    f->enc = wd_text_detect(in->head, in->head_len, &bom);
     if (bom) {
         unsigned char skip[3];
         if (wd_input_read(in, skip, bom) != (ssize_t)bom) {

@@ -437,15 +437,10 @@ static int remember_id(evtx_reader *r, libevtx_record_t *rec)
     uint64_t id;
     if (libevtx_record_get_identifier(rec, &id, NULL) != 1)
         return WD_OK;
-    if (r->nids == r->ids_cap) {
-        size_t cap = r->ids_cap ? r->ids_cap * 2 : 1024;
-        uint64_t *n = realloc(r->ids, cap * sizeof *n);
-        if (!n)
-            return wd_error_set(WD_ENOMEM, "out of memory reading %s", r->in->path);
-        r->ids = n;
-        r->ids_cap = cap;
-    }
-    r->ids[r->nids++] = id;
+    uint64_t *slot = wd_array_grow(&r->ids, &r->nids, &r->ids_cap, sizeof *slot);
+    if (!slot)
+        return wd_error_set(WD_ENOMEM, "out of memory reading %s", r->in->path);
+    *slot = id;
     return WD_OK;
 }
 

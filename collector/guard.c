@@ -7,10 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { K_SERVICE, K_EVENT, K_FAILURE, K_FACT, K_ACTIVITY, K_COUNT };
+enum { K_SERVICE, K_EVENT, K_FACT, K_ACTIVITY, K_COUNT };
 
-static const char *const kind_names[K_COUNT] = {"services", "events", "failures", "facts",
-                                                "activities"};
+static const char *const kind_names[K_COUNT] = {"services", "events", "facts", "activities"};
 
 struct wd_guard {
     wd_bundle *bd;
@@ -46,25 +45,15 @@ static const char *fit(wd_guard *g, const char *s)
     size_t max = g->bd->b.field;
     if (!too_long(s, max))
         return s;
-    size_t len = strlen(s), n = max;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    if (g->nowned == g->capowned) {
-        size_t cap = g->capowned ? g->capowned * 2 : 16;
-        char **p = realloc(g->owned, cap * sizeof *p);
-        if (!p) {
-            g->failed = 1;
-            return s;
-        }
-        g->owned = p;
-        g->capowned = cap;
-    }
+    size_t len = strlen(s), n = wd_utf8_boundary(s, max);
     char *copy = wd_strndup(s, n);
-    if (!copy) {
+    char **slot = copy ? wd_array_grow(&g->owned, &g->nowned, &g->capowned, sizeof *slot) : NULL;
+    if (!slot) {
+        free(copy);
         g->failed = 1;
         return s;
     }
-    g->owned[g->nowned++] = copy;
+    *slot = copy;
     g->cut_values++;
     if (len > g->longest)
         g->longest = len;
@@ -127,24 +116,6 @@ static int on_event(void *ctx, const wd_event_rec *r)
     c.computer = fit(g, r->computer);
     int rc = g->bd->sink->event(g->bd->sink->ctx, &c);
     free(fields);
-    drop_owned(g);
-    return rc;
-}
-
-static int on_failure(void *ctx, const wd_failure_rec *r)
-{
-    wd_guard *g = ctx;
-    if (!take(g, K_FAILURE) || !g->bd->sink->failure)
-        return 0;
-    wd_failure_rec c = *r;
-    c.title = fit(g, r->title);
-    c.context = fit(g, r->context);
-    c.component = fit(g, r->component);
-    c.computer = fit(g, r->computer);
-    c.update_id = fit(g, r->update_id);
-    c.kb = fit(g, r->kb);
-    c.event_channel = fit(g, r->event_channel);
-    int rc = g->bd->sink->failure(g->bd->sink->ctx, &c);
     drop_owned(g);
     return rc;
 }
@@ -212,7 +183,7 @@ int wd_guard_new(wd_guard **out, wd_bundle *bd, const char *path)
         return wd_error_set(WD_ENOMEM, "out of memory reading %s", path);
     g->bd = bd;
     g->path = path;
-    wd_sink s = {g, on_service, on_event, on_failure, on_fact, on_note, on_source, on_activity};
+    wd_sink s = {g, on_service, on_event, on_fact, on_note, on_source, on_activity};
     g->sink = s;
     *out = g;
     return WD_OK;

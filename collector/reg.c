@@ -218,48 +218,15 @@ static int parse_bytes(const char *p, wd_buf *bytes)
     return wd_buf_ok(bytes) ? WD_OK : WD_ENOMEM;
 }
 
-static void put_utf8(wd_buf *out, uint32_t cp)
-{
-    char u[4];
-    size_t n = 0;
-    if (cp < 0x80) {
-        u[n++] = (char)cp;
-    } else if (cp < 0x800) {
-        u[n++] = (char)(0xC0 | cp >> 6);
-        u[n++] = (char)(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        u[n++] = (char)(0xE0 | cp >> 12);
-        u[n++] = (char)(0x80 | (cp >> 6 & 0x3F));
-        u[n++] = (char)(0x80 | (cp & 0x3F));
-    } else {
-        u[n++] = (char)(0xF0 | cp >> 18);
-        u[n++] = (char)(0x80 | (cp >> 12 & 0x3F));
-        u[n++] = (char)(0x80 | (cp >> 6 & 0x3F));
-        u[n++] = (char)(0x80 | (cp & 0x3F));
-    }
-    wd_buf_append(out, u, n);
-}
-
 /* The next character of a string stored as bytes (UTF-16LE, or ANSI read
  * as Latin-1 for REGEDIT4); *i advances. */
 static uint32_t next_char(const unsigned char *b, size_t n, size_t *i, int ansi)
 {
+    uint32_t cp;
     if (ansi)
         return b[(*i)++];
-    if (*i + 1 >= n) {
-        *i = n;
-        return 0xFFFD;
-    }
-    uint32_t u = (uint32_t)(b[*i] | b[*i + 1] << 8);
-    *i += 2;
-    if (u >= 0xD800 && u <= 0xDBFF && *i + 1 < n) {
-        uint32_t lo = (uint32_t)(b[*i] | b[*i + 1] << 8);
-        if (lo >= 0xDC00 && lo <= 0xDFFF) {
-            *i += 2;
-            return 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
-        }
-    }
-    return u >= 0xD800 && u <= 0xDFFF ? 0xFFFD : u;
+    *i += wd_utf16_decode(b + *i, n - *i, WD_ENC_UTF16LE, &cp);
+    return cp == WD_UTF_INVALID ? WD_UTF_REPLACEMENT : cp;
 }
 
 /* REG_SZ / REG_EXPAND_SZ / REG_MULTI_SZ bytes as UTF-8; the strings of a
@@ -273,7 +240,7 @@ static void bytes_to_text(const wd_buf *bytes, int ansi, int multi, wd_buf *out)
         if (ch != 0) {
             if (item == 0 && multi && out->len)
                 wd_buf_putc(out, '|');
-            put_utf8(out, ch);
+            wd_buf_put_cp(out, ch);
             item++;
         } else if (!multi) {
             break;

@@ -110,20 +110,14 @@ static svc *find_or_add(sc_ctx *c, const char *name)
             return &c->v[i];
     if (c->n == MAX_SERVICES)
         return NULL;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 64;
-        svc *v = realloc(c->v, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        c->v = v;
-        c->cap = cap;
-    }
-    svc *s = &c->v[c->n];
-    memset(s, 0, sizeof *s);
-    if (!(s->name = wd_strdup(name)))
+    svc *s = wd_array_grow(&c->v, &c->n, &c->cap, sizeof *s);
+    if (!s)
         return NULL;
+    if (!(s->name = wd_strdup(name))) {
+        c->n--;
+        return NULL;
+    }
     s->pid = s->exit_code = s->service_exit_code = -1;
-    c->n++;
     return s;
 }
 

@@ -9,14 +9,10 @@
 
 #define RAW_SIZE (64 * 1024)
 #define LINE_MAX_BYTES WD_LINE_MAX
-#define REPLACEMENT 0xFFFDu
-#define DETECT_PAIRS 256
-
-enum { ENC_UTF8, ENC_UTF16LE, ENC_UTF16BE };
 
 struct wd_lines {
     wd_input *in;
-    int enc;
+    wd_text_enc enc;
     int eof;     /* the input has no more bytes */
     int failed;  /* a read error happened */
     int skip_lf; /* the last line ended with CR: a following LF belongs to it */
@@ -29,49 +25,6 @@ struct wd_lines {
     int in_nul;  /* the last character was a NUL (a run shows as one U+FFFD) */
     uint64_t number, cut;
 };
-
-/* -------------------------------------------------------------- detection */
-
-/* UTF-16 without a BOM: most of the first code units have a zero high byte
- * (ASCII text); 1 for LE, 2 for BE, 0 for neither. */
-static int sniff_utf16(const unsigned char *h, size_t n)
-{
-    size_t pairs = n / 2, le = 0, be = 0;
-    if (pairs > DETECT_PAIRS)
-        pairs = DETECT_PAIRS;
-    if (pairs < 2)
-        return 0;
-    for (size_t i = 0; i < pairs; i++) {
-        unsigned char a = h[2 * i], b = h[2 * i + 1];
-        le += a != 0 && b == 0;
-        be += a == 0 && b != 0;
-    }
-    if (le * 4 >= pairs * 3)
-        return ENC_UTF16LE;
-    if (be * 4 >= pairs * 3)
-        return ENC_UTF16BE;
-    return ENC_UTF8;
-}
-
-/* Picks the encoding from the head and returns how many BOM bytes to skip. */
-static size_t detect_encoding(const wd_input *in, int *enc)
-{
-    const unsigned char *h = in->head;
-    size_t n = in->head_len;
-    *enc = ENC_UTF8;
-    if (n >= 3 && h[0] == 0xEF && h[1] == 0xBB && h[2] == 0xBF)
-        return 3;
-    if (n >= 2 && h[0] == 0xFF && h[1] == 0xFE) {
-        *enc = ENC_UTF16LE;
-        return 2;
-    }
-    if (n >= 2 && h[0] == 0xFE && h[1] == 0xFF) {
-        *enc = ENC_UTF16BE;
-        return 2;
-    }
-    *enc = sniff_utf16(h, n);
-    return 0;
-}
 
 /* ------------------------------------------------------------- raw bytes */
 
@@ -100,71 +53,6 @@ static int fill(wd_lines *l, size_t want)
 
 /* ---------------------------------------------------------------- decode */
 
-static size_t utf8_length(unsigned char c)
-{
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        return 2;
-    if (c >= 0xE0 && c <= 0xEF)
-        return 3;
-    if (c >= 0xF0 && c <= 0xF4)
-        return 4;
-    return 0;
-}
-
-/* One UTF-8 code point from p (avail bytes); *used gets the bytes taken.
- * Overlong forms, surrogates and truncated sequences give U+FFFD. */
-static uint32_t decode_utf8(const unsigned char *p, size_t avail, size_t *used)
-{
-    size_t n = utf8_length(p[0]);
-    *used = 1;
-    if (n == 1)
-        return p[0];
-    if (n == 0)
-        return REPLACEMENT;
-    uint32_t cp = p[0] & (0xFF >> (n + 1));
-    for (size_t i = 1; i < n; i++) {
-        if (i >= avail || (p[i] & 0xC0) != 0x80) {
-            *used = i;
-            return REPLACEMENT;
-        }
-        cp = cp << 6 | (p[i] & 0x3F);
-    }
-    *used = n;
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return REPLACEMENT;
-    return cp;
-}
-
-static uint32_t unit16(const unsigned char *p, int enc)
-{
-    return enc == ENC_UTF16LE ? (uint32_t)(p[0] | p[1] << 8) : (uint32_t)(p[0] << 8 | p[1]);
-}
-
-/* One UTF-16 code point; a lone surrogate or an odd last byte is U+FFFD. */
-static uint32_t decode_utf16(const unsigned char *p, size_t avail, int enc, size_t *used)
-{
-    if (avail < 2) {
-        *used = avail;
-        return REPLACEMENT;
-    }
-    uint32_t u = unit16(p, enc);
-    *used = 2;
-    if (u >= 0xDC00 && u <= 0xDFFF)
-        return REPLACEMENT;
-    if (u < 0xD800 || u > 0xDBFF)
-        return u;
-    if (avail < 4)
-        return REPLACEMENT;
-    uint32_t lo = unit16(p + 2, enc);
-    if (lo < 0xDC00 || lo > 0xDFFF)
-        return REPLACEMENT;
-    *used = 4;
-    return 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
-}
-
 /* Next code point: 1 with *cp, 0 at the end, or WD_EIO. */
 static int next_cp(wd_lines *l, uint32_t *cp)
 {
@@ -175,10 +63,12 @@ static int next_cp(wd_lines *l, uint32_t *cp)
     if (avail == 0)
         return 0;
     const unsigned char *p = l->raw + l->raw_pos;
-    if (l->enc == ENC_UTF8)
-        *cp = decode_utf8(p, avail, &used);
+    if (l->enc == WD_ENC_UTF8)
+        used = wd_utf8_decode(p, avail, cp);
     else
-        *cp = decode_utf16(p, avail, l->enc, &used);
+        used = wd_utf16_decode(p, avail, l->enc, cp);
+    if (*cp == WD_UTF_INVALID)
+        *cp = WD_UTF_REPLACEMENT;
     l->raw_pos += used;
     return 1;
 }
@@ -187,16 +77,8 @@ static int next_cp(wd_lines *l, uint32_t *cp)
 
 static int line_reserve(wd_lines *l, size_t extra)
 {
-    if (l->len + extra + 1 <= l->cap)
-        return WD_OK;
-    size_t cap = l->cap ? l->cap : 256;
-    while (cap < l->len + extra + 1)
-        cap *= 2;
-    char *p = realloc(l->line, cap);
-    if (!p)
+    if (wd_array_reserve(&l->line, &l->cap, l->len + extra + 1, 1))
         return wd_error_set(WD_ENOMEM, "out of memory reading %s", l->in->path);
-    l->line = p;
-    l->cap = cap;
     return WD_OK;
 }
 
@@ -204,26 +86,7 @@ static int line_reserve(wd_lines *l, size_t extra)
 static int line_put(wd_lines *l, uint32_t cp)
 {
     char u[4];
-    size_t n;
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | cp >> 6);
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | cp >> 12);
-        u[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | cp >> 18);
-        u[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-        u[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
+    size_t n = wd_utf8_encode(cp, u);
     if (l->len + n > LINE_MAX_BYTES) {
         l->cut_now = 1;
         return WD_OK;
@@ -271,7 +134,8 @@ int wd_lines_open(wd_lines **out, wd_input *in)
         return wd_error_set(WD_ENOMEM, "out of memory reading %s", in->path);
     l->in = in;
     l->first = 1;
-    size_t bom = detect_encoding(in, &l->enc);
+    size_t bom;
+    l->enc = wd_text_detect(in->head, in->head_len, &bom);
     if (in->offset == 0 && bom) {
         int rc = fill(l, bom);
         if (rc) {
@@ -309,7 +173,7 @@ int wd_lines_next(wd_lines *l, const char **line, size_t *len)
     l->len = 0;
     l->cut_now = 0;
     for (;;) {
-        if (l->enc == ENC_UTF8 && (rc = ascii_run(l)) != 0)
+        if (l->enc == WD_ENC_UTF8 && (rc = ascii_run(l)) != 0)
             return rc;
         if ((rc = next_cp(l, &cp)) <= 0)
             break;
@@ -322,7 +186,7 @@ int wd_lines_next(wd_lines *l, const char **line, size_t *len)
                 l->in->nul_line = l->number + 1;
             if (was_nul || l->len == 0)
                 continue; /* one mark per run; none before the line's text */
-            cp = REPLACEMENT;
+            cp = WD_UTF_REPLACEMENT;
         }
         if ((cp == 0xFEFF && was_first) || (cp == '\n' && skip))
             continue; /* a BOM, the LF of CRLF */

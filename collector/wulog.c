@@ -179,11 +179,8 @@ static int code_after(const char *msg, const char *marker, uint32_t *hr)
  * sequence, dropping trailing blanks and dots. */
 static void copy_text(char *dst, size_t cap, const char *s, size_t n)
 {
-    if (n >= cap) {
-        n = cap - 1;
-        while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
-    }
+    if (n >= cap)
+        n = wd_utf8_boundary(s, cap - 1);
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
         n--;
     memcpy(dst, s, n);

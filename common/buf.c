@@ -24,20 +24,10 @@ static int grow(wd_buf *b, size_t extra)
         b->failed = 1;
         return wd_error_set(WD_ENOMEM, "text exceeds its limit of %zu bytes", limit);
     }
-    size_t need = b->len + extra + 1;
-    if (need <= b->cap)
-        return WD_OK;
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < need)
-        cap *= 2;
-    char *p = realloc(b->data, cap);
-    if (!p) {
+    int rc = wd_array_reserve(&b->data, &b->cap, b->len + extra + 1, 1);
+    if (rc)
         b->failed = 1;
-        return wd_error_set(WD_ENOMEM, "out of memory");
-    }
-    b->data = p;
-    b->cap = cap;
-    return WD_OK;
+    return rc;
 }
 
 int wd_buf_append(wd_buf *b, const char *s, size_t n)
@@ -62,19 +52,26 @@ int wd_buf_putc(wd_buf *b, char c)
     return wd_buf_append(b, &c, 1);
 }
 
-int wd_buf_printf(wd_buf *b, const char *fmt, ...)
+int wd_buf_vprintf(wd_buf *b, const char *fmt, va_list ap)
 {
-    va_list ap, ap2;
-    va_start(ap, fmt);
+    va_list ap2;
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
     int rc = n < 0 ? wd_error_set(WD_ERROR, "bad format") : grow(b, (size_t)n);
     if (rc == WD_OK) {
         vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
         b->len += (size_t)n;
     }
     va_end(ap2);
+    return rc;
+}
+
+int wd_buf_printf(wd_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = wd_buf_vprintf(b, fmt, ap);
+    va_end(ap);
     return rc;
 }
 

@@ -71,6 +71,7 @@ int wd_buf_append(wd_buf *b, const char *s, size_t n);
 int wd_buf_puts(wd_buf *b, const char *s);
 int wd_buf_putc(wd_buf *b, char c);
 int wd_buf_printf(wd_buf *b, const char *fmt, ...) WD_PRINTF(2, 3);
+int wd_buf_vprintf(wd_buf *b, const char *fmt, va_list ap) WD_PRINTF(2, 0);
 void wd_buf_reset(wd_buf *b);      /* len = 0, keeps the memory */
 void wd_buf_free(wd_buf *b);       /* NULL-safe */
 const char *wd_buf_cstr(const wd_buf *b); /* "" when empty */
@@ -98,6 +99,54 @@ int wd_find_kb(const char *text, char *out, size_t outsz);
  * braces or revision. Returns 1 and fills out, or 0 when s holds no GUID. */
 #define WD_GUID_MAX 37
 int wd_update_id_normalize(const char *s, char out[WD_GUID_MAX]);
+
+/* ------------------------------------------------------ growable arrays */
+
+/* The one growable array (array.c). arrp is the address of the array
+ * pointer (T **), *cap its capacity in elements of size bytes.
+ * Makes room for at least need elements: the capacity doubles (from 16)
+ * until it fits. 0, or WD_ENOMEM with a message when memory is out or the
+ * size would overflow; the array is unchanged then. Free the array with
+ * free(). */
+int wd_array_reserve(void *arrp, size_t *cap, size_t need, size_t size);
+/* Appends one zeroed element to the array of *n elements and returns it
+ * (*n counts it), or NULL with WD_ENOMEM recorded (nothing changed). */
+void *wd_array_grow(void *arrp, size_t *n, size_t *cap, size_t size);
+
+/* -------------------------------------------------------- text encodings */
+
+/* One codec for every reader and writer (utf.c). Ill-formed input never
+ * stops decoding: it decodes to WD_UTF_INVALID, shown as U+FFFD, one per
+ * maximal subpart of an ill-formed UTF-8 sequence (Unicode chapter 3, as the
+ * WHATWG Encoding Standard does), one per unpaired surrogate or odd byte. */
+#define WD_UTF_REPLACEMENT 0xFFFDu
+#define WD_UTF_INVALID 0xFFFFFFFFu
+
+typedef enum wd_text_enc { WD_ENC_UTF8 = 0, WD_ENC_UTF16LE, WD_ENC_UTF16BE } wd_text_enc;
+
+/* The encoding of text that starts with the n bytes at h: a byte order mark
+ * decides (its length in *bom), else UTF-16 when at least 3/4 of the first
+ * (up to 256, at least 2) code units are ASCII written as UTF-16, else UTF-8. */
+wd_text_enc wd_text_detect(const unsigned char *h, size_t n, size_t *bom);
+/* Decodes the code point at p (n >= 1 bytes available) into *cp and returns
+ * the bytes it took (>= 1): a well-formed sequence whole, or the maximal
+ * ill-formed subpart with *cp = WD_UTF_INVALID. */
+size_t wd_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
+/* Decodes one UTF-16 code point (n >= 1 bytes): a unit, a surrogate pair,
+ * or WD_UTF_INVALID for an unpaired surrogate (2 bytes) or an odd last byte. */
+size_t wd_utf16_decode(const unsigned char *p, size_t n, wd_text_enc enc, uint32_t *cp);
+/* 1 when the n bytes at p end inside a UTF-16 unit or surrogate pair, so a
+ * streaming decoder waits for more input before decoding them. */
+int wd_utf16_needs_more(const unsigned char *p, size_t n, wd_text_enc enc);
+/* Writes cp as UTF-8 (a surrogate or a value past U+10FFFF as U+FFFD);
+ * returns its length, 1 to 4. */
+size_t wd_utf8_encode(uint32_t cp, char out[4]);
+/* Appends cp as UTF-8 to b. */
+int wd_buf_put_cp(wd_buf *b, uint32_t cp);
+/* Where to cut s (more than n bytes long) at or before byte n without
+ * splitting a UTF-8 sequence: n, moved back over at most 3 continuation
+ * bytes. */
+size_t wd_utf8_boundary(const char *s, size_t n);
 
 /* ---------------------------------------------------------------- output */
 

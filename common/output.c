@@ -77,17 +77,9 @@ int wd_output_target(const char *path, char **target)
 /* The length of the valid UTF-8 sequence at s (n bytes left), 0 if none. */
 static size_t utf8_seq(const unsigned char *s, size_t n)
 {
-    size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] <= 0xDF ? 2
-               : s[0] >= 0xE0 && s[0] <= 0xEF ? 3 : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
-    if (len == 0 || len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) ||
-        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
-        return 0; /* overlong, surrogate or past U+10FFFF */
-    return len;
+    uint32_t cp;
+    size_t len = wd_utf8_decode(s, n, &cp);
+    return cp == WD_UTF_INVALID ? 0 : len;
 }
 
 int wd_buf_put_printable(wd_buf *b, const char *text, size_t n, int keep_newlines)
@@ -126,8 +118,8 @@ int wd_write_printable(FILE *f, const char *text, size_t n)
     int rc = WD_OK;
     while (rc == WD_OK && n > 0) {
         size_t take = n < PRINT_CHUNK ? n : PRINT_CHUNK;
-        for (int k = 0; k < 3 && take < n && ((unsigned char)text[take] & 0xC0) == 0x80; k++)
-            take--; /* whole UTF-8 sequences only */
+        if (take < n)
+            take = wd_utf8_boundary(text, take); /* whole UTF-8 sequences only */
         wd_buf_reset(&b);
         rc = wd_buf_put_printable(&b, text, take, 1);
         if (rc == WD_OK && b.len && fwrite(b.data, 1, b.len, f) != b.len)

@@ -172,27 +172,6 @@ wd_outcome wd_outcome_parse(const char *name);
 const char *wd_product_name(wd_product p);
 wd_product wd_product_parse(const char *name);
 
-/* A failure code seen somewhere in the evidence. (Being replaced by
- * activities: a failure is an activity with outcome WD_OUT_FAILED.) */
-typedef struct wd_failure_rec {
-    uint32_t hresult;     /* normalised 32-bit code */
-    const char *origin;   /* where it was seen: "event", "WindowsUpdate.log",
-                             "CBS.log", "DISM.log", "history" */
-    const char *time;     /* ISO 8601 (UTC when known); may be NULL */
-    const char *operation; /* "install", "download", "scan", "uninstall",
-                             "servicing", or NULL when unknown */
-    const char *title;    /* update title; may be NULL */
-    const char *kb;       /* "KB4025342"; may be NULL */
-    const char *update_id; /* update GUID; may be NULL */
-    const char *context;  /* the line or event summary it came from */
-    const char *component; /* log component ("Agent", "CBS"), may be NULL */
-    const char *computer; /* machine, when the record says; may be NULL */
-    uint64_t event_record_id; /* for origin "event": the EventRecordID */
-    const char *event_channel; /* for origin "event": its channel */
-    const char *source;   /* evidence path */
-    uint64_t line;        /* line number in a text log, 0 when none */
-} wd_failure_rec;
-
 /* A key/value fact with its source. The keys are typed and listed in
  * docs/activities.md ("os.build", "os.ubr", "os.edition", "os.product",
  * "os.version", "machine.name", "wu.server", "wu.au_setting",

@@ -41,7 +41,7 @@ typedef struct wd_fix_op {
 
 typedef struct wd_fix_ops {
     wd_fix_op *v;
-    size_t n;
+    size_t n, cap;
 } wd_fix_ops;
 
 void wd_fix_ops_clear(wd_fix_ops *ops);

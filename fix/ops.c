@@ -24,18 +24,15 @@ void wd_fix_ops_clear(wd_fix_ops *ops)
         free(ops->v[i].target), free(ops->v[i].arg), free(ops->v[i].note);
     free(ops->v);
     ops->v = NULL;
-    ops->n = 0;
+    ops->n = ops->cap = 0;
 }
 
 int wd_fix_ops_add(wd_fix_ops *ops, wd_fix_opkind kind, const char *target, const char *arg,
                    const char *note)
 {
-    wd_fix_op *v = realloc(ops->v, (ops->n + 1) * sizeof *v);
-    if (!v)
+    wd_fix_op *op = wd_array_grow(&ops->v, &ops->n, &ops->cap, sizeof *op);
+    if (!op)
         return wd_error_set(WD_ENOMEM, "out of memory planning a fix");
-    ops->v = v;
-    wd_fix_op *op = &v[ops->n++];
-    memset(op, 0, sizeof *op);
     op->kind = kind;
     op->target = wd_strdup(target);
     op->arg = wd_strdup(arg);

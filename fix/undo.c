@@ -19,7 +19,7 @@ typedef struct undoable {
 
 typedef struct undo_list {
     undoable *v;
-    size_t n;
+    size_t n, cap;
     int oom;
 } undo_list;
 
@@ -30,11 +30,9 @@ static int on_row(void *ctx, const wd_fix_step_rec *r)
     int start = r->action && !strcmp(r->action, "set-start-type");
     if (!r->result || strcmp(r->result, "done") || !r->undo || r->undone_by || !(rename || start))
         return 0;
-    undoable *v = realloc(l->v, (l->n + 1) * sizeof *v);
+    undoable *v = wd_array_grow(&l->v, &l->n, &l->cap, sizeof *v);
     if (!v)
         return l->oom = 1, WD_ENOMEM;
-    l->v = v;
-    v = &v[l->n++];
     v->id = r->id;
     v->rename = rename;
     v->target = wd_strdup(r->target);

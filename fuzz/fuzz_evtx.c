@@ -40,14 +40,6 @@ static int on_activity(void *ctx, const wd_activity_rec *r)
     return 0;
 }
 
-/* these readers say what happened as activities, never as failure records */
-static int on_failure(void *ctx, const wd_failure_rec *r)
-{
-    (void)ctx;
-    (void)r;
-    __builtin_trap();
-}
-
 static int on_note(void *ctx, const wd_note_rec *r)
 {
     size_t *n = ctx;
@@ -67,7 +59,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t n = 0;
-    wd_sink sink = {&n, NULL, on_event, on_failure, NULL, on_note, on_source, on_activity};
+    wd_sink sink = {.ctx = &n,         .event = on_event,   .note = on_note,
+                    .source = on_source, .activity = on_activity};
     wd_collect_buffer(data, size, "fuzz.evtx", &sink);
     return 0;
 }

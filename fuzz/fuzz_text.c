@@ -33,14 +33,6 @@ static int on_activity(void *ctx, const wd_activity_rec *r)
     return 0;
 }
 
-/* these readers say what happened as activities, never as failure records */
-static int on_failure(void *ctx, const wd_failure_rec *r)
-{
-    (void)ctx;
-    (void)r;
-    __builtin_trap();
-}
-
 static int on_fact(void *ctx, const wd_fact_rec *r)
 {
     (void)ctx;
@@ -75,7 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const wd_source_fn readers[] = {wd_source_sc_queryex, wd_source_services_csv,
                                            wd_source_history_csv, wd_source_reg, wd_source_facts};
-    wd_sink sink = {NULL, on_service, NULL, on_failure, on_fact, on_note, NULL, on_activity};
+    wd_sink sink = {.service = on_service, .fact = on_fact, .note = on_note,
+                    .activity = on_activity};
     lines(data, size);
     for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
         wd_input in;

@@ -80,7 +80,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     b.files = 500;
     b.records = 2000;
     b.notes = 50;
-    wd_sink sink = {&n, on_service, on_event, NULL, on_fact, on_note, on_source, on_activity};
+    wd_sink sink = {.ctx = &n,         .service = on_service, .event = on_event,
+                    .fact = on_fact,   .note = on_note,       .source = on_source,
+                    .activity = on_activity};
     wd_collect_buffer_budget(data, size, "fuzz.zip", &sink, &b);
     return 0;
 }

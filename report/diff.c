@@ -17,14 +17,8 @@ static int on_finding(void *ctx, int64_t id, const wd_finding_rec *r)
 {
     (void)id;
     finding_list *l = ctx;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        char **k = realloc(l->keys, cap * sizeof *k);
-        if (!k)
-            return wd_error_set(WD_ENOMEM, "out of memory");
-        l->keys = k;
-        l->cap = cap;
-    }
+    if (wd_array_reserve(&l->keys, &l->cap, l->n + 1, sizeof *l->keys))
+        return WD_ENOMEM;
     wd_buf b = WD_BUF_INIT;
     wd_buf_printf(&b, "%s|%s", r->severity ? r->severity : "", r->title ? r->title : "");
     if (!wd_buf_ok(&b))
@@ -117,18 +111,13 @@ static int load_codes(const wd_model *m, code_list *l)
             c->n += (int64_t)s->failures;
             continue;
         }
-        if (l->n == l->cap) {
-            size_t cap = l->cap ? l->cap * 2 : 8;
-            code_count *p = realloc(l->v, cap * sizeof *p);
-            if (!p)
-                return wd_error_set(WD_ENOMEM, "out of memory");
-            l->v = p, l->cap = cap;
-        }
         const char *subject = s->kb ? s->kb : s->key;
-        l->v[l->n] = (code_count){s->code, (int64_t)s->failures, NULL};
-        if (subject && !(l->v[l->n].subject = wd_strdup(subject)))
+        code_count *slot = wd_array_grow(&l->v, &l->n, &l->cap, sizeof *slot);
+        if (!slot)
+            return WD_ENOMEM;
+        *slot = (code_count){s->code, (int64_t)s->failures, NULL};
+        if (subject && !(slot->subject = wd_strdup(subject)))
             return wd_error_set(WD_ENOMEM, "out of memory");
-        l->n++;
     }
     return WD_OK;
 }

@@ -10,36 +10,6 @@
 
 /* ================================================================ cleaning */
 
-/* Decodes one UTF-8 sequence at p (n bytes left); returns its length and the
- * code point, or 0 when the bytes are not well-formed UTF-8. */
-static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
-{
-    static const uint32_t mins[] = {0, 0, 0x80, 0x800, 0x10000};
-    size_t len;
-    uint32_t c = p[0];
-    if (c < 0x80)
-        return *cp = c, 1;
-    if ((c & 0xE0) == 0xC0)
-        len = 2, c &= 0x1F;
-    else if ((c & 0xF0) == 0xE0)
-        len = 3, c &= 0x0F;
-    else if ((c & 0xF8) == 0xF0)
-        len = 4, c &= 0x07;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (p[i] & 0x3F);
-    }
-    if (c < mins[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return len;
-}
-
 static int xml_char_ok(uint32_t c)
 {
     return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
@@ -52,16 +22,14 @@ void wd_xml_clean(const char *s, wd_buf *out)
     size_t n = s ? strlen(s) : 0;
     while (n > 0) { /* what is fine is appended in runs, not byte by byte */
         uint32_t c;
-        size_t len = *p >= 0x20 && *p < 0x80 ? (c = *p, 1) : utf8_decode(p, n, &c);
-        if (len && xml_char_ok(c)) {
+        size_t len = *p >= 0x20 && *p < 0x80 ? (c = *p, 1) : wd_utf8_decode(p, n, &c);
+        if (c != WD_UTF_INVALID && xml_char_ok(c)) {
             p += len, n -= len;
             continue;
         }
         wd_buf_append(out, (const char *)run, (size_t)(p - run));
-        if (len == 0) {
-            wd_buf_puts(out, "\xEF\xBF\xBD"); /* U+FFFD for a bad byte */
-            len = 1;
-        }
+        if (c == WD_UTF_INVALID)
+            wd_buf_put_cp(out, WD_UTF_REPLACEMENT); /* not UTF-8: one U+FFFD */
         p += len, n -= len;
         run = p;
     }

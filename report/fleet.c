@@ -66,21 +66,6 @@ typedef struct fleet {
     int oom;
 } fleet;
 
-/* Grows *arr (of size elements) to hold one more; NULL when out of memory. */
-static void *grow(void **arr, size_t *n, size_t *cap, size_t size)
-{
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 32;
-        void *p = realloc(*arr, nc * size);
-        if (!p)
-            return NULL;
-        *arr = p, *cap = nc;
-    }
-    void *slot = (char *)*arr + (*n)++ * size;
-    memset(slot, 0, size);
-    return slot;
-}
-
 static char *dup(fleet *f, const char *s)
 {
     char *p = s ? wd_strdup(s) : NULL;
@@ -110,7 +95,7 @@ static int verdict_index(const char *v)
 static int on_machine(void *ctx, const wd_fleet_machine *m)
 {
     fleet *f = ctx;
-    f_machine *x = grow((void **)&f->machines, &f->nmachines, &f->mcap, sizeof *x);
+    f_machine *x = wd_array_grow(&f->machines, &f->nmachines, &f->mcap, sizeof *x);
     if (!x)
         return wd_error_set(WD_ENOMEM, "out of memory reading the fleet");
     x->name = dup(f, m->machine);
@@ -135,7 +120,7 @@ static int on_machine(void *ctx, const wd_fleet_machine *m)
 static int on_problem(void *ctx, const wd_fleet_problem *p)
 {
     fleet *f = ctx;
-    f_problem *x = grow((void **)&f->problems, &f->nproblems, &f->pcap, sizeof *x);
+    f_problem *x = wd_array_grow(&f->problems, &f->nproblems, &f->pcap, sizeof *x);
     if (!x)
         return wd_error_set(WD_ENOMEM, "out of memory reading the fleet");
     *x = (f_problem){p->has_code, p->code, dup(f, p->rule), dup(f, p->title),
@@ -146,7 +131,7 @@ static int on_problem(void *ctx, const wd_fleet_problem *p)
 static int on_update(void *ctx, const wd_fleet_update *u)
 {
     fleet *f = ctx;
-    f_update *x = grow((void **)&f->updates, &f->nupdates, &f->ucap, sizeof *x);
+    f_update *x = wd_array_grow(&f->updates, &f->nupdates, &f->ucap, sizeof *x);
     if (!x)
         return wd_error_set(WD_ENOMEM, "out of memory reading the fleet");
     *x = (f_update){dup(f, u->key), dup(f, u->kb), dup(f, u->title), u->machines,
@@ -157,7 +142,7 @@ static int on_update(void *ctx, const wd_fleet_update *u)
 static int on_week(void *ctx, const wd_fleet_week *w)
 {
     fleet *f = ctx;
-    f_week *x = grow((void **)&f->weeks, &f->nweeks, &f->wcap, sizeof *x);
+    f_week *x = wd_array_grow(&f->weeks, &f->nweeks, &f->wcap, sizeof *x);
     if (!x)
         return wd_error_set(WD_ENOMEM, "out of memory reading the fleet");
     snprintf(x->week, sizeof x->week, "%s", w->week ? w->week : "");

@@ -69,14 +69,9 @@ static char *dupe(hist *h, const char *s)
 static int on_snapshot(void *ctx, const wd_snapshot_info *i)
 {
     hist *h = ctx;
-    if (h->nsnaps == h->cap) {
-        size_t nc = h->cap ? h->cap * 2 : 16;
-        h_snap *p = realloc(h->snaps, nc * sizeof *p);
-        if (!p)
-            return wd_error_set(WD_ENOMEM, "out of memory reading the history");
-        h->snaps = p, h->cap = nc;
-    }
-    h_snap *s = &h->snaps[h->nsnaps++];
+    h_snap *s = wd_array_grow(&h->snaps, &h->nsnaps, &h->cap, sizeof *s);
+    if (!s)
+        return wd_error_set(WD_ENOMEM, "out of memory reading the history");
     *s = (h_snap){
         .id = i->id, .failures = i->failures, .findings = i->findings, .events = i->events};
     s->machine = dupe(h, i->machine ? i->machine : "unknown");
@@ -122,14 +117,10 @@ static int week_of(const char *time, char out[11])
 
 static int push_failure(hist *h, const h_fail *f)
 {
-    if (h->nfails == h->fcap) {
-        size_t nc = h->fcap ? h->fcap * 2 : 64;
-        h_fail *p = realloc(h->fails, nc * sizeof *p);
-        if (!p)
-            return WD_ENOMEM;
-        h->fails = p, h->fcap = nc;
-    }
-    h->fails[h->nfails++] = *f;
+    h_fail *slot = wd_array_grow(&h->fails, &h->nfails, &h->fcap, sizeof *slot);
+    if (!slot)
+        return WD_ENOMEM;
+    *slot = *f;
     return WD_OK;
 }
 

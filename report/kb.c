@@ -68,8 +68,9 @@ int wd_kb_lines(char *text, int (*fn)(void *ctx, char *line, unsigned lineno), v
 {
     unsigned lineno = 0;
     char *p = text;
-    if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
-        p += 3;
+    size_t bom;
+    if (wd_text_detect((const unsigned char *)p, strnlen(p, 3), &bom) == WD_ENC_UTF8)
+        p += bom; /* a UTF-8 BOM */
     while (*p) {
         char *nl = strchr(p, '\n');
         char *next = nl ? nl + 1 : p + strlen(p);
@@ -101,23 +102,6 @@ static size_t split_tabs(char *line, char **fields, size_t max)
     return n;
 }
 
-/* Grows *arr by one zeroed element of size bytes. */
-static void *grow(void *arr_p, size_t *n, size_t *cap, size_t size)
-{
-    void **arr = arr_p;
-    if (*n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 64;
-        void *p = realloc(*arr, ncap * size);
-        if (!p)
-            return NULL;
-        *arr = p;
-        *cap = ncap;
-    }
-    void *el = (char *)*arr + (*n)++ * size;
-    memset(el, 0, size);
-    return el;
-}
-
 /* --------------------------------------------------------------- codes */
 
 typedef struct table_ctx {
@@ -139,7 +123,7 @@ static int on_code_line(void *vctx, char *line, unsigned lineno)
                             "knowledge base %s line %u: expected code, symbol, "
                             "component, meaning",
                             c->file, lineno);
-    wd_kb_code *k = grow(&c->kb->codes, &c->kb->ncodes, &c->cap, sizeof *k);
+    wd_kb_code *k = wd_array_grow(&c->kb->codes, &c->kb->ncodes, &c->cap, sizeof *k);
     if (!k)
         return wd_error_set(WD_ENOMEM, "out of memory loading the knowledge base");
     k->code = code;
@@ -167,7 +151,7 @@ static int on_win32_line(void *vctx, char *line, unsigned lineno)
     if (split_tabs(line, f, 2) < 2 || wd_parse_i64(f[0], &num) || num < 0 || num > 0xFFFF)
         return wd_error_set(WD_EFORMAT, "knowledge base %s line %u: expected number, name", c->file,
                             lineno);
-    wd_kb_win32 *w = grow(&c->kb->win32, &c->kb->nwin32, &c->cap, sizeof *w);
+    wd_kb_win32 *w = wd_array_grow(&c->kb->win32, &c->kb->nwin32, &c->cap, sizeof *w);
     if (!w)
         return wd_error_set(WD_ENOMEM, "out of memory loading the knowledge base");
     w->num = (unsigned)num;
@@ -207,7 +191,7 @@ static int fix_step(fix_ctx *c, char *val, unsigned lineno)
         text++;
     if (strcmp(val, "any") && strcmp(val, "10") && strcmp(val, "11"))
         return fix_error(c, lineno, "a step is for \"any\", \"10\" or \"11\"");
-    wd_kb_step *s = grow(&c->steps, &c->cur->nsteps, &c->stepcap, sizeof *s);
+    wd_kb_step *s = wd_array_grow(&c->steps, &c->cur->nsteps, &c->stepcap, sizeof *s);
     if (!s)
         return wd_error_set(WD_ENOMEM, "out of memory loading the knowledge base");
     s->os = val;
@@ -257,7 +241,7 @@ static int on_fix_line(void *vctx, char *line, unsigned lineno)
     if (!strcmp(line, "fix")) {
         if (c->cur || !val[0])
             return fix_error(c, lineno, "\"fix ID\" must follow \"end\"");
-        c->cur = grow(&c->kb->fixes, &c->kb->nfixes, &c->cap, sizeof *c->cur);
+        c->cur = wd_array_grow(&c->kb->fixes, &c->kb->nfixes, &c->cap, sizeof *c->cur);
         if (!c->cur)
             return wd_error_set(WD_ENOMEM, "out of memory loading the knowledge base");
         c->cur->id = val;
@@ -382,7 +366,7 @@ static int on_issue_line(void *vctx, char *line, unsigned lineno)
     if (!strcmp(line, "issue")) {
         if (c->cur || !val[0])
             return issue_error(lineno, "\"issue ID\" must follow \"end\"");
-        c->cur = grow(&c->kb->issues, &c->kb->nissues, &c->cap, sizeof *c->cur);
+        c->cur = wd_array_grow(&c->kb->issues, &c->kb->nissues, &c->cap, sizeof *c->cur);
         if (!c->cur)
             return wd_error_set(WD_ENOMEM, "out of memory loading the knowledge base");
         c->cur->id = val;

@@ -8,24 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Appends one zeroed element to a growing array; returns it or NULL. */
-static void *grow(void **arr, size_t *n, size_t *cap, size_t size)
-{
-    if (*n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 16;
-        void *p = realloc(*arr, ncap * size);
-        if (!p) {
-            wd_error_set(WD_ENOMEM, "out of memory loading the snapshot");
-            return NULL;
-        }
-        *arr = p;
-        *cap = ncap;
-    }
-    void *el = (char *)*arr + (*n)++ * size;
-    memset(el, 0, size);
-    return el;
-}
-
 typedef struct loader {
     wd_model *m;
     size_t cap_services, cap_facts, cap_notes, cap_sources, cap_past, cap_computers,
@@ -43,8 +25,18 @@ static char *dup(loader *l, const char *s)
     return p;
 }
 
+/* Appends one zeroed element to an array of the model; NULL (the message
+ * set) when out of memory. */
+static void *add(void *arrp, size_t *n, size_t *cap, size_t size)
+{
+    void *el = wd_array_grow(arrp, n, cap, size);
+    if (!el)
+        wd_error_set(WD_ENOMEM, "out of memory loading the snapshot");
+    return el;
+}
+
 #define ADD(l, field, capfield) \
-    grow((void **)&(l)->m->field, &(l)->m->n##field, &(l)->capfield, sizeof *(l)->m->field)
+    add(&(l)->m->field, &(l)->m->n##field, &(l)->capfield, sizeof *(l)->m->field)
 
 static int done(loader *l)
 {

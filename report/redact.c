@@ -143,14 +143,9 @@ static rname *add(wd_redactor *r, const char *s, size_t len, kind k, unsigned nu
     rname *nm = find(r, s, len);
     if (nm || len < MIN_NAME || len > MAX_NAME || r->n >= WD_REDACT_MAX)
         return nm;
-    if (r->n == r->cap) {
-        size_t nc = r->cap ? r->cap * 2 : 64;
-        rname *p = realloc(r->v, nc * sizeof *p);
-        if (!p) {
-            r->oom = 1;
-            return NULL;
-        }
-        r->v = p, r->cap = nc;
+    if (wd_array_reserve(&r->v, &r->cap, r->n + 1, sizeof *r->v)) {
+        r->oom = 1;
+        return NULL;
     }
     char *t = wd_strndup(s, len);
     if (!t) {

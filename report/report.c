@@ -144,7 +144,6 @@ void wd_report_finding(const wd_report *r, size_t i, wd_finding_rec *out)
     out->title = f->title;
     out->explanation = f->explanation;
     out->fixes = r->fixes[i];
-    out->evidence = NULL;
     out->refs = f->refs;
     out->nrefs = f->nrefs;
     out->cause = f->cause;

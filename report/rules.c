@@ -234,16 +234,9 @@ static int start_rule(parse_ctx *c, unsigned line, char *id)
     for (size_t i = 0; i < c->r->n; i++)
         if (!strcmp(c->r->rules[i].id, id))
             return perr(c, line, "duplicate rule id", id);
-    if (c->r->n == c->r->cap) {
-        size_t ncap = c->r->cap ? c->r->cap * 2 : 32;
-        rule *p = realloc(c->r->rules, ncap * sizeof *p);
-        if (!p)
-            return wd_error_set(WD_ENOMEM, "out of memory loading the rules");
-        c->r->rules = p;
-        c->r->cap = ncap;
-    }
-    c->cur = &c->r->rules[c->r->n++];
-    memset(c->cur, 0, sizeof *c->cur);
+    c->cur = wd_array_grow(&c->r->rules, &c->r->n, &c->r->cap, sizeof *c->cur);
+    if (!c->cur)
+        return wd_error_set(WD_ENOMEM, "out of memory loading the rules");
     c->cur->id = id;
     c->cur->line = line;
     c->cur->src = SRC_ONCE;
@@ -255,15 +248,10 @@ static int add_set(parse_ctx *c, unsigned line, char *val)
     char *name = token(&val);
     if (!name[0] || !*val)
         return perr(c, line, "expected set NAME LIST", NULL);
-    if (c->r->nsets == c->r->setcap) {
-        size_t ncap = c->r->setcap ? c->r->setcap * 2 : 16;
-        rule_set *p = realloc(c->r->sets, ncap * sizeof *p);
-        if (!p)
-            return wd_error_set(WD_ENOMEM, "out of memory loading the rules");
-        c->r->sets = p;
-        c->r->setcap = ncap;
-    }
-    c->r->sets[c->r->nsets++] = (rule_set){name, val};
+    rule_set *set = wd_array_grow(&c->r->sets, &c->r->nsets, &c->r->setcap, sizeof *set);
+    if (!set)
+        return wd_error_set(WD_ENOMEM, "out of memory loading the rules");
+    *set = (rule_set){name, val};
     return WD_OK;
 }
 

@@ -11,7 +11,6 @@
 #include <string.h>
 
 enum {
-    TMP = 512,          /* room for one formatted field value */
     GROUP_REFS = 16,    /* evidence rows a group cites */
     GROUP_FIRST = 4,    /* of them, the first ones; the rest are the newest */
     GROUP_CODES = 8,    /* distinct codes a group lists */
@@ -86,13 +85,13 @@ typedef struct eval {
     collect *collects; /* one per rule, in rules order */
     wd_judge_input judge;
     char op_last_ok[WD_OP_COUNT][WD_TIME_MAX];
-    wd_buf key; /* scratch for subject keys */
+    wd_buf key;     /* scratch for subject keys */
+    wd_buf scratch; /* scratch for one field value while items are offered */
 } eval;
 
 typedef struct gvars {
     size_t count, attempts, attached, items;
     double days, oldest_days; /* -1 when no item has a time */
-    char codes[160];
 } gvars;
 
 static int oom(void)
@@ -140,26 +139,36 @@ static double whole(double d)
     return d < 0 ? -1 : (double)(int64_t)d;
 }
 
-static const char *fmt_num(char *tmp, double v)
+/* tmp holding just the text fmt formats; returns it. */
+static const char *put(wd_buf *tmp, const char *fmt, ...) WD_PRINTF(2, 3);
+static const char *put(wd_buf *tmp, const char *fmt, ...)
 {
-    snprintf(tmp, TMP, "%.0f", v);
-    return tmp;
+    va_list ap;
+    wd_buf_reset(tmp);
+    va_start(ap, fmt);
+    wd_buf_vprintf(tmp, fmt, ap);
+    va_end(ap);
+    return wd_buf_cstr(tmp);
 }
 
-static const char *fmt_code(char *tmp, uint32_t hr)
+static const char *fmt_num(wd_buf *tmp, double v)
 {
-    wd_hresult_format(hr, tmp);
-    return tmp;
+    return put(tmp, "%.0f", v);
 }
 
-static const char *days_of(const eval *e, const char *time, char *tmp)
+static const char *fmt_code(wd_buf *tmp, uint32_t hr)
+{
+    return put(tmp, "0x%08X", hr);
+}
+
+static const char *days_of(const eval *e, const char *time, wd_buf *tmp)
 {
     return time ? fmt_num(tmp, whole(age_days(e, time))) : NULL;
 }
 
 /* ---------------------------------------------------------------- codes */
 
-static const char *code_text(const eval *e, uint32_t hr, const char *f, char *tmp)
+static const char *code_text(const eval *e, uint32_t hr, const char *f, wd_buf *tmp)
 {
     const wd_kb_code *k = wd_kb_code_find(e->kb, hr);
     if (!strcmp(f, "code"))
@@ -175,14 +184,14 @@ static const char *code_text(const eval *e, uint32_t hr, const char *f, char *tm
         const char *mn = k ? k->meaning : "";
         size_t n = strlen(mn);
         int stop = !n || mn[n - 1] == '.' || mn[n - 1] == '!' || mn[n - 1] == ')';
-        snprintf(tmp, TMP, "%s%s", mn, stop ? "" : ".");
-        return tmp;
+        put(tmp, "%s%s", mn, stop ? "" : ".");
+        return wd_buf_cstr(tmp);
     }
     if (!strcmp(f, "causes")) {
         if (!k || !k->causes[0])
             return "";
-        snprintf(tmp, TMP, " Usual causes: %s", k->causes);
-        return tmp;
+        put(tmp, " Usual causes: %s", k->causes);
+        return wd_buf_cstr(tmp);
     }
     return NULL;
 }
@@ -195,7 +204,7 @@ static int is_code_field(const char *f)
 
 /* ---------------------------------------------------------- item fields */
 
-static const char *service_field(const eval *e, const wd_m_service *s, const char *f, char *tmp)
+static const char *service_field(const eval *e, const wd_m_service *s, const char *f, wd_buf *tmp)
 {
     const wd_update_service *u = wd_update_service_find(s->name);
     if (!strcmp(f, "name"))
@@ -272,7 +281,7 @@ static const char *product_text(wd_product p)
     }
 }
 
-static const char *subject_field(const eval *e, const wd_m_subject *s, const char *f, char *tmp)
+static const char *subject_field(const eval *e, const wd_m_subject *s, const char *f, wd_buf *tmp)
 {
     if (!strcmp(f, "product-text"))
         return product_text(s->product);
@@ -295,11 +304,10 @@ static const char *subject_field(const eval *e, const wd_m_subject *s, const cha
     if (!strcmp(f, "operation"))
         return wd_op_name(s->op);
     if (!strcmp(f, "codes")) {
-        size_t len = 0;
-        tmp[0] = '\0';
-        for (size_t i = 0; i < s->ncodes && len + 14 < TMP; i++)
-            len += (size_t)snprintf(tmp + len, TMP - len, "%s0x%08X", i ? ", " : "", s->codes[i]);
-        return tmp;
+        wd_buf_reset(tmp);
+        for (size_t i = 0; i < s->ncodes; i++)
+            wd_buf_printf(tmp, "%s0x%08X", i ? ", " : "", s->codes[i]);
+        return wd_buf_cstr(tmp);
     }
     if (!strcmp(f, "failures"))
         return fmt_num(tmp, (double)s->failures);
@@ -342,46 +350,45 @@ static const char *subject_field(const eval *e, const wd_m_subject *s, const cha
     }
     if (!strcmp(f, "store-problem")) { /* what the newest failure of the store says */
         if (s->op == WD_OP_SFC && s->count > 0)
-            snprintf(tmp, TMP, "System File Checker could not repair %lld file(s)",
+            put(tmp, "System File Checker could not repair %lld file(s)",
                      (long long)s->count);
         else if (s->op == WD_OP_SFC)
-            snprintf(tmp, TMP, "System File Checker could not repair every file");
+            put(tmp, "System File Checker could not repair every file");
         else if (s->op == WD_OP_VERIFY && s->count > 0)
-            snprintf(tmp, TMP, "The component store is damaged (%lld corruption(s) found)",
+            put(tmp, "The component store is damaged (%lld corruption(s) found)",
                      (long long)s->count);
         else if (s->op == WD_OP_VERIFY)
-            snprintf(tmp, TMP, "The component store is damaged");
+            put(tmp, "The component store is damaged");
         else if (s->has_code)
-            snprintf(tmp, TMP, "Repairing the component store failed with 0x%08X", s->code);
+            put(tmp, "Repairing the component store failed with 0x%08X", s->code);
         else
-            snprintf(tmp, TMP, "Repairing the component store failed");
-        return tmp;
+            put(tmp, "Repairing the component store failed");
+        return wd_buf_cstr(tmp);
     }
     if (!strcmp(f, "code-note")) {
         if (!s->has_code || !s->code)
             return "";
-        char c[11], sbuf[TMP];
-        const char *sym = code_text(e, s->code, "symbol", sbuf);
-        wd_hresult_format(s->code, c);
-        snprintf(tmp, TMP, ", %s %s", c, sym);
-        return tmp;
+        wd_buf sym = WD_BUF_INIT;
+        put(tmp, ", 0x%08X %s", s->code, code_text(e, s->code, "symbol", &sym));
+        wd_buf_free(&sym);
+        return wd_buf_cstr(tmp);
     }
     if (!strcmp(f, "count-note")) {
         if (s->count > 0 && s->target)
-            snprintf(tmp, TMP, ", %lld found, e.g. %s", (long long)s->count, s->target);
+            put(tmp, ", %lld found, e.g. %s", (long long)s->count, s->target);
         else if (s->count > 0)
-            snprintf(tmp, TMP, ", %lld found", (long long)s->count);
+            put(tmp, ", %lld found", (long long)s->count);
         else if (s->target)
-            snprintf(tmp, TMP, ", %s", s->target);
+            put(tmp, ", %s", s->target);
         else
-            tmp[0] = '\0';
-        return tmp;
+            wd_buf_reset(tmp);
+        return wd_buf_cstr(tmp);
     }
     return NULL;
 }
 
 /* How an operation reads in a sentence. */
-static const char *operation_name(const wd_activity_rec *r, char *tmp)
+static const char *operation_name(const wd_activity_rec *r, wd_buf *tmp)
 {
     switch (r->operation) {
     case WD_OP_REPAIR:
@@ -391,14 +398,14 @@ static const char *operation_name(const wd_activity_rec *r, char *tmp)
     case WD_OP_SFC:
         return "System File Checker";
     case WD_OP_FEATURE:
-        snprintf(tmp, TMP, "Enabling the feature %s", r->target ? r->target : "");
-        return tmp;
+        put(tmp, "Enabling the feature %s", r->target ? r->target : "");
+        return wd_buf_cstr(tmp);
     default:
         return wd_op_name(r->operation);
     }
 }
 
-static const char *activity_field(const eval *e, const act_item *a, const char *f, char *tmp)
+static const char *activity_field(const eval *e, const act_item *a, const char *f, wd_buf *tmp)
 {
     const wd_activity_rec *r = &a->row->rec;
     if (is_code_field(f))
@@ -445,13 +452,13 @@ static const char *activity_field(const eval *e, const act_item *a, const char *
     if (!strcmp(f, "target-note")) {
         if (!r->target || r->operation == WD_OP_FEATURE)
             return "";
-        snprintf(tmp, TMP, " (the source given: %s)", r->target);
-        return tmp;
+        put(tmp, " (the source given: %s)", r->target);
+        return wd_buf_cstr(tmp);
     }
     return NULL;
 }
 
-static const char *fact_field(const wd_m_fact *x, const char *f, char *tmp)
+static const char *fact_field(const wd_m_fact *x, const char *f, wd_buf *tmp)
 {
     double v;
     if (!strcmp(f, "key"))
@@ -463,16 +470,16 @@ static const char *fact_field(const wd_m_fact *x, const char *f, char *tmp)
     if (!strcmp(f, "gb")) {
         if (!num(x->value, &v))
             return NULL;
-        snprintf(tmp, TMP, "%.1f", v / 1e9);
-        return tmp;
+        put(tmp, "%.1f", v / 1e9);
+        return wd_buf_cstr(tmp);
     }
     return NULL;
 }
 
-static const char *global(const eval *e, const char *f, char *tmp);
+static const char *global(const eval *e, const char *f, wd_buf *tmp);
 
 /* The value of field f of an item (NULL when it has none). */
-static const char *item_field(const eval *e, const item *it, const char *f, char *tmp)
+static const char *item_field(const eval *e, const item *it, const char *f, wd_buf *tmp)
 {
     switch (it->kind) {
     case SRC_SERVICES:
@@ -536,7 +543,7 @@ static size_t several_computers(const wd_model *m)
     return n;
 }
 
-static const char *global(const eval *e, const char *f, char *tmp)
+static const char *global(const eval *e, const char *f, wd_buf *tmp)
 {
     const wd_model *m = e->m;
     if (!strcmp(f, "managed"))
@@ -588,21 +595,20 @@ static const char *global(const eval *e, const char *f, char *tmp)
     if (!strcmp(f, "computers"))
         return fmt_num(tmp, (double)several_computers(m));
     if (!strcmp(f, "computer-list")) {
-        size_t len = 0;
-        tmp[0] = '\0';
-        for (size_t i = 0; i < m->ncomputers && len + 2 < TMP; i++)
-            len += (size_t)snprintf(tmp + len, TMP - len, "%s%s", i ? ", " : "",
-                                    m->computers[i].name ? m->computers[i].name : "?");
-        return tmp;
+        wd_buf_reset(tmp);
+        for (size_t i = 0; i < m->ncomputers; i++)
+            wd_buf_printf(tmp, "%s%s", i ? ", " : "",
+                          m->computers[i].name ? m->computers[i].name : "?");
+        return wd_buf_cstr(tmp);
     }
     if (!strcmp(f, "managed-note")) {
         if (!e->managed)
             return "";
-        snprintf(tmp, TMP,
-                 " Updates on this PC are managed by policy%s%s: involve whoever "
-                 "manages them before changing update settings.",
-                 e->server ? " from " : "", e->server ? e->server : "");
-        return tmp;
+        put(tmp,
+            " Updates on this PC are managed by policy%s%s: involve whoever "
+            "manages them before changing update settings.",
+            e->server ? " from " : "", e->server ? e->server : "");
+        return wd_buf_cstr(tmp);
     }
     if (!strncmp(f, "fact:", 5))
         return wd_model_fact(m, f + 5);
@@ -756,7 +762,7 @@ static int holds(const eval *e, const rule_cond *c, const char *v)
 
 static int item_passes(const eval *e, const rule *r, const item *it)
 {
-    char tmp[TMP];
+    wd_buf *tmp = (wd_buf *)&e->scratch;
     for (size_t i = 0; i < r->nwhere; i++)
         if (!holds(e, &r->where[i], item_field(e, it, r->where[i].field, tmp)))
             return 0;
@@ -765,7 +771,7 @@ static int item_passes(const eval *e, const rule *r, const item *it)
 
 static int globals_hold(const eval *e, const rule *r)
 {
-    char tmp[TMP];
+    wd_buf *tmp = (wd_buf *)&e->scratch;
     for (size_t i = 0; i < r->nifs; i++)
         if (!holds(e, &r->ifs[i], global(e, r->ifs[i].field, tmp)))
             return 0;
@@ -839,8 +845,9 @@ static int group_key(const eval *e, const char *fields, const item *it, wd_buf *
 {
     const char *p = fields;
     wd_buf_reset(out);
+    wd_buf *tmp = (wd_buf *)&e->scratch;
     while (*p) {
-        char name[64], tmp[TMP];
+        char name[64];
         size_t n = strcspn(p, ",");
         snprintf(name, sizeof name, "%.*s", (int)n, p);
         const char *v = item_field(e, it, name, tmp);
@@ -852,7 +859,7 @@ static int group_key(const eval *e, const char *fields, const item *it, wd_buf *
     }
     if (!out->data)
         wd_buf_puts(out, "");
-    return wd_buf_ok(out) ? WD_OK : oom();
+    return wd_buf_ok(out) && wd_buf_ok(tmp) ? WD_OK : oom();
 }
 
 static group *find_group(collect *c, const char *key)
@@ -1030,7 +1037,6 @@ static void free_collect(collect *c)
 /* Offers an item to every rule of its source (and to attach clauses). */
 static int offer(eval *e, rule_src src, const item *it)
 {
-    char tmp[TMP];
     for (size_t i = 0; i < e->rules->n; i++) {
         const rule *r = &e->rules->rules[i];
         collect *c = &e->collects[i];
@@ -1038,7 +1044,7 @@ static int offer(eval *e, rule_src src, const item *it)
         if (r->src == src && c->active && (rc = on_item(e, c, it)))
             return rc;
         if (r->has_attach && r->attach_src == src &&
-            holds(e, &r->attach, item_field(e, it, r->attach.field, tmp))) {
+            holds(e, &r->attach, item_field(e, it, r->attach.field, &e->scratch))) {
             size_t ring = c->attach.count;
             c->attach.count++;
             item_refs(it, c->attach.refs, &c->attach.nrefs, &ring, ATTACH_REFS, 0);
@@ -1145,16 +1151,12 @@ static void group_vars(const eval *e, const group *g, const collect *c, gvars *v
     v->attached = c->attach.count;
     v->days = g->last[0] ? age_days(e, g->last) : -1;
     v->oldest_days = g->first[0] ? age_days(e, g->first) : -1;
-    size_t len = 0;
-    for (size_t i = 0; i < g->ncodes && len + 14 < sizeof v->codes; i++)
-        len += (size_t)snprintf(v->codes + len, sizeof v->codes - len, "%s0x%08X", i ? ", " : "",
-                                g->codes[i]);
 }
 
 /* The value of a name in a group's context: group figures, then the
  * representative item's fields, then the snapshot-wide figures. */
 static const char *lookup(const eval *e, const group *g, const gvars *v, const char *name,
-                          char *tmp)
+                          wd_buf *tmp)
 {
     if (!strcmp(name, "count"))
         return fmt_num(tmp, (double)v->count);
@@ -1168,8 +1170,12 @@ static const char *lookup(const eval *e, const group *g, const gvars *v, const c
         return v->days < 0 ? NULL : fmt_num(tmp, whole(v->days));
     if (!strcmp(name, "oldest-days"))
         return v->oldest_days < 0 ? NULL : fmt_num(tmp, whole(v->oldest_days));
-    if (!strcmp(name, "codes") && g->rep.kind != SRC_SUBJECTS)
-        return v->codes;
+    if (!strcmp(name, "codes") && g->rep.kind != SRC_SUBJECTS) {
+        wd_buf_reset(tmp);
+        for (size_t i = 0; i < g->ncodes; i++)
+            wd_buf_printf(tmp, "%s0x%08X", i ? ", " : "", g->codes[i]);
+        return wd_buf_cstr(tmp);
+    }
     if (!strcmp(name, "first") && g->first[0])
         return g->first;
     if (!strcmp(name, "last") && g->last[0])
@@ -1181,7 +1187,7 @@ static const char *lookup(const eval *e, const group *g, const gvars *v, const c
 /* Fills {name} placeholders of a template. */
 static char *expand(const eval *e, const group *g, const gvars *v, const char *tpl)
 {
-    wd_buf b = WD_BUF_INIT;
+    wd_buf b = WD_BUF_INIT, tmp = WD_BUF_INIT;
     const char *p = tpl;
     while (*p) {
         const char *open = strchr(p, '{');
@@ -1191,13 +1197,15 @@ static char *expand(const eval *e, const group *g, const gvars *v, const char *t
             break;
         }
         wd_buf_append(&b, p, (size_t)(open - p));
-        char name[64], tmp[TMP];
+        char name[64];
         snprintf(name, sizeof name, "%.*s", (int)(close - open - 1), open + 1);
-        const char *val = lookup(e, g, v, name, tmp);
+        const char *val = lookup(e, g, v, name, &tmp);
         wd_buf_puts(&b, val ? val : "");
         p = close + 1;
     }
-    if (!wd_buf_ok(&b)) {
+    int ok = wd_buf_ok(&b) && wd_buf_ok(&tmp);
+    wd_buf_free(&tmp);
+    if (!ok) {
         wd_buf_free(&b);
         return NULL;
     }
@@ -1269,16 +1277,17 @@ static int severity_and_fixes(const eval *e, const rule *r, const group *g, cons
     int changed = 0;
     const char *base = e->managed && r->fixes_managed ? r->fixes_managed : r->fixes;
     int rc = issue_only ? WD_OK : add_fixes(e, f, base, g, &changed);
+    wd_buf tmp = WD_BUF_INIT;
     for (size_t i = 0; !rc && i < r->nesc; i++) {
-        char tmp[TMP];
         const rule_escalate *x = &r->esc[i];
-        if (!holds(e, &x->cond, lookup(e, g, v, x->cond.field, tmp)))
+        if (!holds(e, &x->cond, lookup(e, g, v, x->cond.field, &tmp)))
             continue;
         if (wd_rules_severity_rank(x->severity) > wd_rules_severity_rank(sev))
             sev = x->severity;
         if (x->fixes && !issue_only)
             rc = add_fixes(e, f, x->fixes, g, &changed);
     }
+    wd_buf_free(&tmp);
     if (!rc && changed)
         rc = add_fix(e, f, "contact-admin", 13, &changed);
     if (!rc && !(f->severity = wd_strdup(sev)))
@@ -1311,15 +1320,10 @@ static int evidence(const eval *e, const rule *r, const group *g, const collect 
 
 static int push_finding(wd_model *m, size_t *cap, wd_finding *f)
 {
-    if (m->nfindings == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 16;
-        wd_finding *p = realloc(m->findings, ncap * sizeof *p);
-        if (!p)
-            return oom();
-        m->findings = p;
-        *cap = ncap;
-    }
-    m->findings[m->nfindings++] = *f;
+    wd_finding *slot = wd_array_grow(&m->findings, &m->nfindings, cap, sizeof *slot);
+    if (!slot)
+        return oom();
+    *slot = *f;
     memset(f, 0, sizeof *f);
     return WD_OK;
 }
@@ -1330,14 +1334,11 @@ static int issue_list(const eval *e, const char *list, const char *v)
     return !list || (v && wd_rules_in_list(e->rules, v, list));
 }
 
-/* A documented known issue that explains the group: every list the issue
- * gives matches one of the group's codes, KBs, and its product and
- * operation. Its fixes go first and its id is cited. */
-static int known_issue(const eval *e, const group *g, wd_finding *f, int *only)
+/* known_issue's search, with its scratch buffers. */
+static int known_issue_of(const eval *e, const group *g, const wd_kb_issue *issues, size_t n,
+                          wd_buf *tmp, wd_buf *tmp2, wd_finding *f, int *only)
 {
-    size_t n;
-    const wd_kb_issue *issues = wd_kb_issues(e->kb, &n);
-    char tmp[TMP], tmp2[TMP], code[11];
+    char code[11];
     const char *state = item_field(e, &g->rep, "state", tmp);
     if (state && strcmp(state, "failing") && strcmp(state, "current"))
         return WD_OK; /* a known issue explains failures, not a pending restart */
@@ -1346,8 +1347,10 @@ static int known_issue(const eval *e, const group *g, wd_finding *f, int *only)
     for (size_t i = 0; i < n; i++) {
         const wd_kb_issue *x = &issues[i];
         int code_ok = !x->codes, kb_ok = !x->kbs;
-        for (size_t c = 0; !code_ok && c < g->ncodes; c++)
-            code_ok = issue_list(e, x->codes, fmt_code(code, g->codes[c]));
+        for (size_t c = 0; !code_ok && c < g->ncodes; c++) {
+            wd_hresult_format(g->codes[c], code);
+            code_ok = issue_list(e, x->codes, code);
+        }
         for (size_t k = 0; !kb_ok && k < g->nkbs; k++)
             kb_ok = issue_list(e, x->kbs, g->kbs[k]);
         if (!code_ok || !kb_ok || !issue_list(e, x->products, product) ||
@@ -1362,10 +1365,24 @@ static int known_issue(const eval *e, const group *g, wd_finding *f, int *only)
     return WD_OK;
 }
 
+/* A documented known issue that explains the group: every list the issue
+ * gives matches one of the group's codes, KBs, and its product and
+ * operation. Its fixes go first and its id is cited. */
+static int known_issue(const eval *e, const group *g, wd_finding *f, int *only)
+{
+    size_t n;
+    const wd_kb_issue *issues = wd_kb_issues(e->kb, &n);
+    wd_buf tmp = WD_BUF_INIT, tmp2 = WD_BUF_INIT;
+    int rc = known_issue_of(e, g, issues, n, &tmp, &tmp2, f, only);
+    wd_buf_free(&tmp);
+    wd_buf_free(&tmp2);
+    return rc;
+}
+
 /* Turns one group into a finding when the rule's having-conditions hold. */
 /* The service a finding is about: the service row of a per-service rule,
  * the key of a service subject; NULL for grouped findings and the rest. */
-static const char *finding_service(const eval *e, const rule *r, const group *g, char *tmp)
+static const char *finding_service(const eval *e, const rule *r, const group *g, wd_buf *tmp)
 {
     if (r->group_by)
         return NULL;
@@ -1382,11 +1399,13 @@ static int emit(eval *e, size_t order, const collect *c, const group *g, size_t 
     const rule *r = c->r;
     wd_finding f = {0};
     gvars v;
-    char tmp[TMP];
+    wd_buf tmp = WD_BUF_INIT;
     group_vars(e, g, c, &v);
     for (size_t i = 0; i < r->nhaving; i++)
-        if (!holds(e, &r->having[i], lookup(e, g, &v, r->having[i].field, tmp)))
+        if (!holds(e, &r->having[i], lookup(e, g, &v, r->having[i].field, &tmp))) {
+            wd_buf_free(&tmp);
             return WD_OK;
+        }
     int only = 0;
     int rc = evidence(e, r, g, c, &f);
     if (!rc && !(r->state && !strcmp(r->state, "resolved"))) /* history needs no advice */
@@ -1400,7 +1419,7 @@ static int emit(eval *e, size_t order, const collect *c, const group *g, size_t 
     f.explanation = expand(e, g, &v, r->explain);
     f.state = r->state && !strcmp(r->state, "resolved") ? "resolved" : "current";
     f.order = order;
-    const char *svc = finding_service(e, r, g, tmp);
+    const char *svc = finding_service(e, r, g, &tmp);
     if (svc && !(f.service = wd_strdup(svc))) {
         rc = oom();
         goto cleanup;
@@ -1412,6 +1431,7 @@ static int emit(eval *e, size_t order, const collect *c, const group *g, size_t 
     rc = push_finding(e->m, cap, &f);
 cleanup:
     wd_finding_clear(&f);
+    wd_buf_free(&tmp);
     return rc;
 }
 
@@ -1437,6 +1457,7 @@ int wd_rules_run(const wd_kb *kb, wd_model *m)
         free_collect(&e.collects[i]);
     free(e.collects);
     wd_buf_free(&e.key);
+    wd_buf_free(&e.scratch);
     if (!rc)
         rc = wd_judge(kb, m, &e.judge);
     if (!rc)

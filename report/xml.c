@@ -512,14 +512,10 @@ static size_t distinct_fixes(const wd_writer *w, const char ***out)
                 k++;
             if (k < n)
                 continue;
-            if (n == cap) {
-                const char **p = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof *p);
-                if (!p) {
-                    free(v);
-                    *out = NULL;
-                    return (size_t)-1;
-                }
-                v = p;
+            if (wd_array_reserve(&v, &cap, n + 1, sizeof *v)) {
+                free(v);
+                *out = NULL;
+                return (size_t)-1;
             }
             v[n++] = f->fixes[j];
         }

@@ -27,26 +27,7 @@ wd_ref_kind wd_ref_kind_parse(const char *name)
     for (size_t i = 1; name && i < NREF_NAMES; i++)
         if (!strcmp(ref_names[i], name))
             return (wd_ref_kind)i;
-    /* transitional: a "failure" reference names the failed activity */
-    return name && !strcmp(name, "failure") ? WD_REF_ACTIVITY : (wd_ref_kind)0;
-}
-
-/* One "kind:N" item of the transitional evidence text (n bytes at p) as a
- * reference; 0 when it is not one (unknown kind, no number). */
-static int parse_ref(const char *p, size_t n, wd_ref *out)
-{
-    const char *colon = memchr(p, ':', n);
-    char kind[16], digits[20];
-    size_t k = colon ? (size_t)(colon - p) : 0, nd = colon ? n - k - 1 : 0;
-    if (!colon || k == 0 || k >= sizeof kind || nd == 0 || nd >= sizeof digits)
-        return 0;
-    memcpy(kind, p, k);
-    kind[k] = '\0';
-    memcpy(digits, colon + 1, nd);
-    digits[nd] = '\0';
-    out->kind = wd_ref_kind_parse(kind);
-    return out->kind && strspn(digits, "0123456789") == nd &&
-           wd_parse_i64(digits, &out->row_id) == WD_OK;
+    return (wd_ref_kind)0;
 }
 
 static int insert_ref(sqlite3_stmt *st, int64_t finding, int64_t seq, wd_ref ref)
@@ -67,18 +48,8 @@ int wd_store__insert_refs(wd_store *s, int64_t finding, const wd_finding_rec *f)
     int64_t seq = 0;
     int r = sqlite3_prepare_v2(s->db, "INSERT INTO finding_evidence(finding_id, seq, kind,"
                                       " row_id) VALUES (?1, ?2, ?3, ?4)", -1, &st, NULL);
-    if (r == SQLITE_OK && f->refs) {
-        for (size_t i = 0; r == SQLITE_OK && i < f->nrefs; i++)
-            r = insert_ref(st, finding, seq++, f->refs[i]);
-    } else if (r == SQLITE_OK && f->evidence) {
-        for (const char *p = f->evidence; r == SQLITE_OK && *p;) {
-            size_t n = strcspn(p, ",");
-            wd_ref ref;
-            if (parse_ref(p, n, &ref))
-                r = insert_ref(st, finding, seq++, ref);
-            p += n + (p[n] == ',');
-        }
-    }
+    for (size_t i = 0; r == SQLITE_OK && f->refs && i < f->nrefs; i++)
+        r = insert_ref(st, finding, seq++, f->refs[i]);
     sqlite3_finalize(st);
     return r;
 }

@@ -370,15 +370,12 @@ static int unknown_snapshots(wd_store *s, int merged, int64_t **ids, size_t *n)
     *ids = NULL;
     *n = 0;
     while (r == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            int64_t *p = realloc(*ids, (cap = cap ? cap * 2 : 64) * sizeof *p);
-            if (!p) {
-                r = SQLITE_NOMEM;
-                break;
-            }
-            *ids = p;
+        int64_t *slot = wd_array_grow(ids, n, &cap, sizeof *slot);
+        if (!slot) {
+            r = SQLITE_NOMEM;
+            break;
         }
-        (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+        *slot = sqlite3_column_int64(st, 0);
         r = SQLITE_OK;
     }
     sqlite3_finalize(st);

@@ -62,8 +62,6 @@ int wd_pg_services(wd_store *s, wd_pg *pg, int64_t snap,
                    int (*cb)(void *ctx, int64_t row_id, const wd_service_rec *r), void *ctx);
 int wd_pg_events(wd_store *s, wd_pg *pg, int64_t snap,
                  int (*cb)(void *ctx, int64_t row_id, const wd_event_rec *r), void *ctx);
-int wd_pg_failures(wd_store *s, wd_pg *pg, int64_t snap,
-                   int (*cb)(void *ctx, int64_t row_id, const wd_failure_rec *r), void *ctx);
 int wd_pg_facts(wd_store *s, wd_pg *pg, int64_t snap,
                 int (*cb)(void *ctx, int64_t row_id, const wd_fact_rec *r), void *ctx);
 int wd_pg_notes(wd_store *s, wd_pg *pg, int64_t snap,

@@ -46,31 +46,6 @@ typedef struct push {
 
 /* ---------------------------------------------------------- text values */
 
-/* Length of the valid UTF-8 sequence at p (n bytes left), 0 when invalid. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-    size_t len;
-    if (p[0] < 0x80)
-        return 1;
-    if (p[0] >= 0xC2 && p[0] <= 0xDF)
-        len = 2;
-    else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-        len = 3;
-    else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-        len = 4;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-    if ((len == 3 && p[0] == 0xE0 && p[1] < 0xA0) || (len == 3 && p[0] == 0xED && p[1] > 0x9F) ||
-        (len == 4 && p[0] == 0xF0 && p[1] < 0x90) || (len == 4 && p[0] == 0xF4 && p[1] > 0x8F))
-        return 0;
-    return len;
-}
-
 /* Appends n bytes of text as PostgreSQL accepts it: invalid UTF-8 becomes
  * U+FFFD (a history file may hold any bytes a log had); with copy, also
  * escaped for COPY's text format. */
@@ -79,7 +54,8 @@ static void put_text(wd_buf *b, const unsigned char *p, size_t n, int copy)
     size_t i = 0, start = 0;
     while (i < n) {
         unsigned char c = p[i];
-        size_t len = utf8_len(p + i, n - i);
+        uint32_t cp;
+        size_t len = wd_utf8_decode(p + i, n - i, &cp);
         const char *esc = NULL;
         if (copy && c == '\\')
             esc = "\\\\";
@@ -89,12 +65,12 @@ static void put_text(wd_buf *b, const unsigned char *p, size_t n, int copy)
             esc = "\\n";
         else if (copy && c == '\r')
             esc = "\\r";
-        else if (len == 0)
-            esc = "\xEF\xBF\xBD";
+        else if (cp == WD_UTF_INVALID)
+            esc = "\xEF\xBF\xBD"; /* U+FFFD, as for every reader */
         if (esc) {
             wd_buf_append(b, (const char *)p + start, i - start);
             wd_buf_puts(b, esc);
-            i += len ? len : 1;
+            i += len;
             start = i;
         } else {
             i += len;
@@ -524,17 +500,11 @@ static int list_local(push *p, int64_t only, pending **out, size_t *n)
     if (r == SQLITE_OK)
         sqlite3_bind_int64(st, 1, only);
     while (r == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            pending *q = realloc(*out, cap * sizeof *q);
-            if (!q) {
-                r = SQLITE_NOMEM;
-                break;
-            }
-            *out = q;
+        pending *q = wd_array_grow(out, n, &cap, sizeof *q);
+        if (!q) {
+            r = SQLITE_NOMEM;
+            break;
         }
-        pending *q = &(*out)[(*n)++];
-        memset(q, 0, sizeof *q);
         q->local = sqlite3_column_int64(st, 0);
         q->uid = wd_strdup((const char *)sqlite3_column_text(st, 1));
         r = q->uid ? SQLITE_OK : SQLITE_NOMEM;

@@ -145,7 +145,6 @@ typedef int (*service_cb)(void *, int64_t, const wd_service_rec *);
 typedef int (*fact_cb)(void *, int64_t, const wd_fact_rec *);
 typedef int (*note_cb)(void *, int64_t, const wd_note_rec *);
 typedef int (*source_cb)(void *, int64_t, const wd_source_rec *);
-typedef int (*failure_cb)(void *, int64_t, const wd_failure_rec *);
 
 #define SERVICE_SQL                                                                        \
     "SELECT id, name, display_name, state, start_type, pid, exit_code, service_exit_code," \
@@ -241,44 +240,6 @@ int wd_pg_sources(wd_store *s, wd_pg *pg, int64_t snap,
     return walk_snap(s, pg, snap, 0, SOURCE_SQL " ORDER BY id", source_row, &w, NULL);
 }
 
-static int failure_row(void *ctx, const char *const *c, int n)
-{
-    const walk *w = ctx;
-    (void)n;
-    wd_failure_rec r = {
-        .hresult = (uint32_t)num(c[1]),
-        .origin = c[2],
-        .time = c[3],
-        .operation = c[4],
-        .title = c[5],
-        .kb = c[6],
-        .update_id = c[7],
-        .context = c[8],
-        .component = c[9],
-        .computer = c[10],
-        .event_record_id = (uint64_t)num(c[11]),
-        .event_channel = c[12],
-        .source = c[13],
-        .line = (uint64_t)num(c[14]),
-    };
-    return ((failure_cb)w->cb)(w->ctx, num(c[0]), &r);
-}
-
-int wd_pg_failures(wd_store *s, wd_pg *pg, int64_t snap,
-                   int (*cb)(void *ctx, int64_t row_id, const wd_failure_rec *r), void *ctx)
-{
-    walk w = {(void (*)(void))cb, ctx};
-    return walk_snap(s, pg, snap, 0,
-                     "SELECT id, code, CASE loc_kind WHEN 'event' THEN 'event'"
-                     " WHEN 'row' THEN 'history'"
-                     " WHEN 'line' THEN CASE WHEN lower(source) LIKE '%dism%' THEN 'DISM.log'"
-                     " WHEN lower(source) LIKE '%cbs%' THEN 'CBS.log'"
-                     " ELSE 'WindowsUpdate.log' END END, time, operation, title, kb,"
-                     " update_id, detail, component, computer, coalesce(record_id, 0), channel,"
-                     " source, coalesce(line, 0) FROM activity WHERE snapshot_id = $1::bigint"
-                     " AND outcome = 'failed' ORDER BY id", failure_row, &w, NULL);
-}
-
 /* -------------------------------------------------------------- events */
 
 typedef int (*event_cb)(void *, int64_t, const wd_event_rec *);
@@ -336,14 +297,12 @@ static int emit_event(event_walk *ew)
 static int add_field(event_walk *ew, const char *name, const char *value)
 {
     if (ew->nf == ew->cap) {
-        size_t cap = ew->cap ? ew->cap * 2 : 16;
-        size_t *o = realloc(ew->offs, 2 * cap * sizeof *o);
-        if (o)
-            ew->offs = o;
-        wd_field *f = o ? realloc(ew->fields, cap * sizeof *f) : NULL;
-        if (!f)
+        size_t cap = ew->cap, same = ew->cap;
+        /* two offsets a field: the offsets' array counts pairs */
+        if (wd_array_reserve(&ew->offs, &cap, ew->nf + 1, 2 * sizeof *ew->offs) ||
+            wd_array_reserve(&ew->fields, &same, ew->nf + 1, sizeof *ew->fields))
             return wd_error_set(WD_ENOMEM, "out of memory reading events");
-        ew->fields = f, ew->cap = cap;
+        ew->cap = cap; /* the same doubling for both: same == cap */
     }
     ew->offs[2 * ew->nf] = ew->text.len;
     wd_buf_append(&ew->text, name, strlen(name) + 1);
@@ -449,14 +408,10 @@ static int parse_refs(finding_walk *fw, const char *text, size_t *n)
             }
             wd_ref_kind k = wd_ref_kind_parse(kind);
             if (k) {
-                if (*n == fw->cap) {
-                    size_t cap = fw->cap ? fw->cap * 2 : 8;
-                    wd_ref *r = realloc(fw->refs, cap * sizeof *r);
-                    if (!r)
-                        return wd_error_set(WD_ENOMEM, "out of memory reading findings");
-                    fw->refs = r, fw->cap = cap;
-                }
-                fw->refs[(*n)++] = (wd_ref){k, id};
+                wd_ref *r = wd_array_grow(&fw->refs, n, &fw->cap, sizeof *r);
+                if (!r)
+                    return wd_error_set(WD_ENOMEM, "out of memory reading findings");
+                *r = (wd_ref){k, id};
             }
         }
         p += len + (p[len] == ',');
@@ -478,7 +433,6 @@ static int finding_row(void *ctx, const char *const *c, int ncols)
         .title = c[3],
         .explanation = c[4],
         .fixes = c[5],
-        .evidence = n ? c[10] : NULL,
         .refs = n ? fw->refs : NULL,
         .nrefs = n,
         .cause = c[6],

@@ -206,7 +206,6 @@ static int walk_rows(wd_store *s, int64_t snap, const char *sql, row_fn fn, cons
 
 typedef int (*service_cb)(void *, int64_t, const wd_service_rec *);
 typedef int (*event_cb)(void *, int64_t, const wd_event_rec *);
-typedef int (*failure_cb)(void *, int64_t, const wd_failure_rec *);
 typedef int (*fact_cb)(void *, int64_t, const wd_fact_rec *);
 typedef int (*note_cb)(void *, int64_t, const wd_note_rec *);
 typedef int (*source_cb)(void *, int64_t, const wd_source_rec *);
@@ -262,15 +261,9 @@ static int load_fields(wd_store *s, sqlite3_stmt *fst, int64_t id, wd_buf *buf, 
     wd_buf_reset(buf);
     sqlite3_bind_int64(fst, 1, id);
     while ((r = sqlite3_step(fst)) == SQLITE_ROW) {
-        if (*n == s->fieldcap) {
-            size_t cap = s->fieldcap ? s->fieldcap * 2 : 16;
-            wd_field *f = realloc(s->fields, cap * sizeof *f);
-            if (!f) {
-                sqlite3_reset(fst);
-                return wd_error_set(WD_ENOMEM, "out of memory reading %s", s->path);
-            }
-            s->fields = f;
-            s->fieldcap = cap;
+        if (wd_array_reserve(&s->fields, &s->fieldcap, *n + 1, sizeof *s->fields)) {
+            sqlite3_reset(fst);
+            return wd_error_set(WD_ENOMEM, "out of memory reading %s", s->path);
         }
         /* offsets now, pointers once the buffer stops moving */
         const char *v = text(fst, 1);
@@ -349,50 +342,6 @@ int wd_store_events(wd_store *s, int64_t snap,
     return walk_events(s, snap, 0, cb, ctx, NULL);
 }
 
-/* Transitional: a failed activity as the failure record it replaced. The
- * origin comes back from where it was seen. */
-static int failure_row(wd_store *s, sqlite3_stmt *st, const void *w)
-{
-    (void)s;
-    const char *op = text(st, 4);
-    wd_failure_rec r = {
-        .hresult = (uint32_t)sqlite3_column_int64(st, 1),
-        .origin = text(st, 2),
-        .time = text(st, 3),
-        .operation = op && !strncmp(op, "service-", 8) ? "service"
-                     : op && strcmp(op, "unknown")    ? op
-                                                      : NULL,
-        .title = text(st, 5),
-        .kb = text(st, 6),
-        .update_id = text(st, 7),
-        .context = text(st, 8),
-        .component = text(st, 9),
-        .computer = text(st, 10),
-        .event_record_id = (uint64_t)sqlite3_column_int64(st, 11),
-        .event_channel = text(st, 12),
-        .source = text(st, 13),
-        .line = (uint64_t)sqlite3_column_int64(st, 14),
-    };
-    const walk *wk = w;
-    return ((failure_cb)wk->cb)(wk->ctx, sqlite3_column_int64(st, 0), &r);
-}
-
-int wd_store_failures(wd_store *s, int64_t snap,
-                      int (*cb)(void *ctx, int64_t row_id, const wd_failure_rec *r), void *ctx)
-{
-    WD_PG_DISPATCH(s, wd_pg_failures(s, s->pg, snap, cb, ctx));
-    walk w = {(void (*)(void))cb, ctx};
-    return walk_rows(s, snap,
-                     "SELECT id, code, CASE loc_kind WHEN 'event' THEN 'event'"
-                     " WHEN 'row' THEN 'history'"
-                     " WHEN 'line' THEN CASE WHEN lower(source) LIKE '%dism%' THEN 'DISM.log'"
-                     " WHEN lower(source) LIKE '%cbs%' THEN 'CBS.log'"
-                     " ELSE 'WindowsUpdate.log' END END, time, operation, title, kb,"
-                     " update_id, detail, component, computer, coalesce(record_id, 0), channel,"
-                     " source, coalesce(line, 0) FROM activity WHERE snapshot_id = ?1"
-                     " AND outcome = 'failed' ORDER BY id", failure_row, &w);
-}
-
 static int fact_row(wd_store *s, sqlite3_stmt *st, const void *w)
 {
     (void)s;
@@ -452,13 +401,12 @@ int wd_store_sources(wd_store *s, int64_t snap,
 /* ------------------------------------------------------------ findings */
 
 /* The findings' walk: the user's callback, the references statement and
- * the finding's references read into refs and text. */
+ * the finding's references read into arr. */
 typedef struct finding_walk {
     walk w;
     sqlite3_stmt *refs;
     wd_ref *arr;
     size_t cap;
-    wd_buf text;
 } finding_walk;
 
 /* Reads finding id's references into fw; *n gets their number. */
@@ -466,30 +414,22 @@ static int load_refs(wd_store *s, finding_walk *fw, int64_t id, size_t *n)
 {
     int r;
     *n = 0;
-    wd_buf_reset(&fw->text);
     sqlite3_bind_int64(fw->refs, 1, id);
     while ((r = sqlite3_step(fw->refs)) == SQLITE_ROW) {
         wd_ref_kind kind = wd_ref_kind_parse(text(fw->refs, 0));
         if (!kind)
             continue;
-        if (*n == fw->cap) {
-            size_t cap = fw->cap ? fw->cap * 2 : 8;
-            wd_ref *p = realloc(fw->arr, cap * sizeof *p);
-            if (!p) {
-                sqlite3_reset(fw->refs);
-                return wd_error_set(WD_ENOMEM, "out of memory reading %s", s->path);
-            }
-            fw->arr = p, fw->cap = cap;
+        wd_ref *ref = wd_array_grow(&fw->arr, n, &fw->cap, sizeof *ref);
+        if (!ref) {
+            sqlite3_reset(fw->refs);
+            return wd_error_set(WD_ENOMEM, "out of memory reading %s", s->path);
         }
-        fw->arr[*n] = (wd_ref){kind, sqlite3_column_int64(fw->refs, 1)};
-        wd_buf_printf(&fw->text, "%s%s:%lld", *n ? "," : "", wd_ref_kind_name(kind),
-                      (long long)fw->arr[*n].row_id);
-        (*n)++;
+        *ref = (wd_ref){kind, sqlite3_column_int64(fw->refs, 1)};
     }
     sqlite3_reset(fw->refs);
     if (r != SQLITE_DONE)
         return wd_store__error(s, r, "reading");
-    return wd_buf_ok(&fw->text) ? WD_OK : wd_error_set(WD_ENOMEM, "out of memory reading");
+    return WD_OK;
 }
 
 static int finding_row(wd_store *s, sqlite3_stmt *st, const void *w)
@@ -506,7 +446,6 @@ static int finding_row(wd_store *s, sqlite3_stmt *st, const void *w)
         .title = text(st, 3),
         .explanation = text(st, 4),
         .fixes = text(st, 5),
-        .evidence = n ? wd_buf_cstr(&fw->text) : NULL,
         .refs = n ? fw->arr : NULL,
         .nrefs = n,
         .cause = text(st, 6),
@@ -521,7 +460,7 @@ int wd_store_findings(wd_store *s, int64_t snap,
                       int (*cb)(void *ctx, int64_t row_id, const wd_finding_rec *r), void *ctx)
 {
     WD_PG_DISPATCH(s, wd_pg_findings(s, s->pg, snap, cb, ctx));
-    finding_walk fw = {{(void (*)(void))cb, ctx}, NULL, NULL, 0, WD_BUF_INIT};
+    finding_walk fw = {{(void (*)(void))cb, ctx}, NULL, NULL, 0};
     int rc = usable(s, cb != NULL);
     if (!rc && !s->empty)
         rc = prepare(s, "SELECT kind, row_id FROM finding_evidence WHERE finding_id = ?1"
@@ -532,7 +471,6 @@ int wd_store_findings(wd_store *s, int64_t snap,
                                 " ORDER BY id", finding_row, &fw.w);
     sqlite3_finalize(fw.refs);
     free(fw.arr);
-    wd_buf_free(&fw.text);
     return rc;
 }
 

@@ -46,8 +46,6 @@ const char *wd_store_path(const wd_store *s);
 int wd_store_begin(wd_store *s, const char *command_line, const char *evidence);
 int wd_store_add_service(wd_store *s, const wd_service_rec *r);
 int wd_store_add_event(wd_store *s, const wd_event_rec *r);
-/* Transitional: stored as an activity whose outcome is "failed". */
-int wd_store_add_failure(wd_store *s, const wd_failure_rec *r);
 int wd_store_add_fact(wd_store *s, const wd_fact_rec *r);
 int wd_store_add_note(wd_store *s, const wd_note_rec *r);
 int wd_store_add_source(wd_store *s, const wd_source_rec *r);
@@ -103,8 +101,6 @@ typedef struct wd_finding_rec {
     const char *title;
     const char *explanation;
     const char *fixes;       /* fix ids in order, comma-separated */
-    const char *evidence;    /* transitional (v2): "failure:12,event:40";
-                                replaced by refs */
     const wd_ref *refs;      /* the rows it cites, in order */
     size_t nrefs;
     const char *cause;       /* rule id of the finding that causes this one */
@@ -415,18 +411,13 @@ int wd_store_services(wd_store *s, int64_t snap,
                       int (*cb)(void *ctx, int64_t row_id, const wd_service_rec *r), void *ctx);
 int wd_store_events(wd_store *s, int64_t snap,
                     int (*cb)(void *ctx, int64_t row_id, const wd_event_rec *r), void *ctx);
-/* Transitional: the failed activities as failure records (row_id is the
- * activity's id; origin derived from the location). */
-int wd_store_failures(wd_store *s, int64_t snap,
-                      int (*cb)(void *ctx, int64_t row_id, const wd_failure_rec *r), void *ctx);
 int wd_store_facts(wd_store *s, int64_t snap,
                    int (*cb)(void *ctx, int64_t row_id, const wd_fact_rec *r), void *ctx);
 int wd_store_notes(wd_store *s, int64_t snap,
                    int (*cb)(void *ctx, int64_t row_id, const wd_note_rec *r), void *ctx);
 int wd_store_sources(wd_store *s, int64_t snap,
                      int (*cb)(void *ctx, int64_t row_id, const wd_source_rec *r), void *ctx);
-/* Findings with their refs, and (transitional) the same as evidence text
- * "activity:12,event:40". */
+/* Findings with the rows each cites (refs, in order). */
 int wd_store_findings(wd_store *s, int64_t snap,
                       int (*cb)(void *ctx, int64_t row_id, const wd_finding_rec *r), void *ctx);
 

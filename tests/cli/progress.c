@@ -236,8 +236,7 @@ static char *run_on_terminal(const char *extra)
     ssize_t n;
     while ((n = read(master, buf + len, cap - len - 1)) > 0) {
         len += (size_t)n;
-        if (cap - len < 2)
-            buf = realloc(buf, cap *= 2);
+        cr_assert_eq(wd_array_reserve(&buf, &cap, len + 2, 1), WD_OK);
     }
     buf[len] = '\0';
     int status;

@@ -2,7 +2,6 @@
  * receives as one line of text, so tests can assert exact values:
  *   S name|display|state|start|pid|exit|service_exit
  *   F key=value
- *   X 0xHRESULT|origin|time|operation|title|kb|line
  *   N location: reason
  *   R path|kind|records|kept|errors
  *   A operation|outcome|code|time|kb|update_id|product|title|line */
@@ -19,7 +18,7 @@
 
 typedef struct {
     wd_buf text;
-    size_t services, facts, failures, notes, activities;
+    size_t services, facts, notes, activities;
     wd_source_rec sum; /* counts of the last source */
 } capture;
 
@@ -39,15 +38,6 @@ static inline int cap_fact(void *ctx, const wd_fact_rec *r)
     capture *c = ctx;
     c->facts++;
     return wd_buf_printf(&c->text, "F %s=%s\n", r->key, r->value);
-}
-
-static inline int cap_failure(void *ctx, const wd_failure_rec *r)
-{
-    capture *c = ctx;
-    c->failures++;
-    return wd_buf_printf(&c->text, "X 0x%08X|%s|%s|%s|%s|%s|%llu\n", (unsigned)r->hresult,
-                         NS(r->origin), NS(r->time), NS(r->operation), NS(r->title), NS(r->kb),
-                         (unsigned long long)r->line);
 }
 
 static inline int cap_activity(void *ctx, const wd_activity_rec *r)
@@ -81,7 +71,7 @@ static inline int cap_source(void *ctx, const wd_source_rec *r)
 
 static inline wd_sink cap_sink(capture *c)
 {
-    wd_sink s = {c, cap_service, NULL, cap_failure, cap_fact, cap_note, cap_source, cap_activity};
+    wd_sink s = {c, cap_service, NULL, cap_fact, cap_note, cap_source, cap_activity};
     return s;
 }
 

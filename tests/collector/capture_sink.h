@@ -15,17 +15,16 @@ typedef struct cap_list {
 } cap_list;
 
 typedef struct capture {
-    cap_list events, failures, facts, notes, activities;
-    int stop_after; /* return 1 from the failure callback after this many (0: never) */
+    cap_list events, facts, notes, activities;
 } capture;
 
 static inline void cap_push(cap_list *l, wd_buf *b)
 {
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 64;
-        l->items = realloc(l->items, l->cap * sizeof *l->items);
-    }
-    l->items[l->n++] = wd_buf_detach(b);
+    char **slot = wd_array_grow(&l->items, &l->n, &l->cap, sizeof *slot);
+    if (slot)
+        *slot = wd_buf_detach(b);
+    else
+        wd_buf_free(b);
 }
 
 static inline const char *cap_s(const char *s)
@@ -43,19 +42,6 @@ static inline int cap_event(void *ctx, const wd_event_rec *r)
     for (size_t i = 0; i < r->nfields; i++)
         wd_buf_printf(&b, "|%s=%s", r->fields[i].name, r->fields[i].value);
     cap_push(&c->events, &b);
-    return 0;
-}
-
-static inline int cap_failure(void *ctx, const wd_failure_rec *r)
-{
-    capture *c = ctx;
-    wd_buf b = WD_BUF_INIT;
-    wd_buf_printf(&b, "0x%08X|%s|%s|%s|%s|%s|%s|%llu|%s", (unsigned)r->hresult, cap_s(r->origin),
-                  cap_s(r->time), cap_s(r->operation), cap_s(r->kb), cap_s(r->component),
-                  cap_s(r->title), (unsigned long long)r->line, cap_s(r->context));
-    cap_push(&c->failures, &b);
-    if (c->stop_after && c->failures.n >= (size_t)c->stop_after)
-        return 7;
     return 0;
 }
 
@@ -101,7 +87,7 @@ static inline int cap_note(void *ctx, const wd_note_rec *r)
 
 static inline wd_sink cap_sink(capture *c)
 {
-    wd_sink s = {c, NULL, cap_event, cap_failure, cap_fact, cap_note, NULL, cap_activity};
+    wd_sink s = {c, NULL, cap_event, cap_fact, cap_note, NULL, cap_activity};
     return s;
 }
 
@@ -125,7 +111,6 @@ static inline void cap_list_free(cap_list *l)
 static inline void cap_free(capture *c)
 {
     cap_list_free(&c->events);
-    cap_list_free(&c->failures);
     cap_list_free(&c->facts);
     cap_list_free(&c->notes);
     cap_list_free(&c->activities);

@@ -58,7 +58,7 @@ static size_t run_dir(const char *rel)
         b.records = 2000;
         b.notes = 50;
         tally t = {0, 0};
-        wd_sink s = {&t, NULL, t_event, NULL, NULL, t_note, t_source, NULL};
+        wd_sink s = {.ctx = &t, .event = t_event, .note = t_note, .source = t_source};
         cr_assert_eq(wd_collect_buffer_budget(data, len, e->d_name, &s, &b), 0, "%s: %s",
                      e->d_name, wd_error_last());
         free(data);

@@ -192,7 +192,9 @@ Test(collector_textio, utf16_odd_trailing_byte_becomes_replacement)
 Test(collector_textio, utf8_invalid_sequences_become_replacement)
 {
     /* lone continuation, overlong '/', truncated 3-byte sequence, encoded
-     * surrogate, byte 0xFF, then a valid "é" */
+     * surrogate, byte 0xFF, then a valid "é": one U+FFFD per maximal
+     * ill-formed subpart (Unicode ch. 3), so the truncated sequence is one
+     * and the surrogate (ED never precedes A0) three */
     const char t[] = "a\x80"
                      "b\xC0\xAF"
                      "c\xE2\x82"
@@ -203,7 +205,7 @@ Test(collector_textio, utf8_invalid_sequences_become_replacement)
            "a\xEF\xBF\xBD"
            "b\xEF\xBF\xBD\xEF\xBF\xBD"
            "c\xEF\xBF\xBD"
-           "d\xEF\xBF\xBD"
+           "d\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
            "e\xEF\xBF\xBD"
            "f\xC3\xA9",
            1);

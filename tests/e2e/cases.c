@@ -20,6 +20,7 @@
  *                             templates/report.schema.json (python3-jsonschema)
  *   file-absent FILE          the run left no such file */
 #define _GNU_SOURCE
+#include "common.h"
 #include "support.h"
 
 #include <criterion/criterion.h>
@@ -51,30 +52,22 @@ static char *expand(const ctx *c, const char *line)
         const char *key, *value;
     } vars[] = {{"{src}", WD_SOURCE_DIR}, {"{corpus}", WD_CORPUS_DIR}, {"{tmp}", c->tmp},
                 {"{case}", c->casedir}};
-    size_t cap = strlen(line) * 4 + 1024, len = 0;
-    char *o = malloc(cap);
+    wd_buf o = WD_BUF_INIT;
     for (const char *p = line; *p;) {
         int done = 0;
         for (size_t i = 0; i < 4 && !done; i++) {
             size_t kl = strlen(vars[i].key);
             if (!strncmp(p, vars[i].key, kl)) {
-                size_t vl = strlen(vars[i].value);
-                if (len + vl + 1 >= cap)
-                    o = realloc(o, cap = (len + vl) * 2 + 16);
-                memcpy(o + len, vars[i].value, vl);
-                len += vl;
+                wd_buf_puts(&o, vars[i].value);
                 p += kl;
                 done = 1;
             }
         }
-        if (!done) {
-            if (len + 2 >= cap)
-                o = realloc(o, cap *= 2);
-            o[len++] = *p++;
-        }
+        if (!done)
+            wd_buf_putc(&o, *p++);
     }
-    o[len] = '\0';
-    return o;
+    cr_assert(wd_buf_ok(&o));
+    return o.data ? wd_buf_detach(&o) : strdup("");
 }
 
 /* Every report a case reads must be valid against the published schema. */

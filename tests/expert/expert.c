@@ -80,12 +80,8 @@ static int on_activity(void *ctx, const wd_activity_rec *r)
     int rc = wd_store_add_activity(b->store, r);
     if (rc)
         return rc;
-    if (b->n == b->cap) {
-        b->cap = b->cap ? b->cap * 2 : 256;
-        b->acts = realloc(b->acts, b->cap * sizeof *b->acts);
-        cr_assert_not_null(b->acts);
-    }
-    act *a = &b->acts[b->n++];
+    act *a = wd_array_grow(&b->acts, &b->n, &b->cap, sizeof *a);
+    cr_assert_not_null(a);
     a->op = r->operation;
     a->outcome = r->outcome;
     a->has_code = r->has_code;
@@ -103,14 +99,12 @@ static int on_fact(void *ctx, const wd_fact_rec *r)
     int rc = wd_store_add_fact(b->store, r);
     if (rc)
         return rc;
-    if (b->nfacts == b->capfacts) {
-        b->capfacts = b->capfacts ? b->capfacts * 2 : 64;
-        b->facts = realloc(b->facts, b->capfacts * sizeof *b->facts);
-        cr_assert_not_null(b->facts);
-    }
+    char **fact = wd_array_grow(&b->facts, &b->nfacts, &b->capfacts, sizeof *fact);
+    cr_assert_not_null(fact);
     size_t n = strlen(r->key) + strlen(r->value ? r->value : "") + 2;
-    b->facts[b->nfacts] = malloc(n);
-    snprintf(b->facts[b->nfacts++], n, "%s=%s", r->key, r->value ? r->value : "");
+    *fact = malloc(n);
+    cr_assert_not_null(*fact);
+    snprintf(*fact, n, "%s=%s", r->key, r->value ? r->value : "");
     return 0;
 }
 

@@ -331,12 +331,14 @@ Test(report_history, renders_text_xml_and_html_with_charts)
     cr_assert_eq(wd_store_begin(s, "wudiag collect", "live"), 0, "%s", wd_error_last());
     wd_service_rec wu = {"wuauserv", "Windows Update", "running", "manual", 99, 0, 0, "scm"};
     cr_assert_eq(wd_store_add_service(s, &wu), 0);
-    wd_failure_rec f = {.hresult = 0x80070002,
-                        .origin = "history",
-                        .time = "2024-03-20T10:00:00Z",
-                        .title = "Defender update",
-                        .computer = "DESKTOP-SECRET"};
-    cr_assert_eq(wd_store_add_failure(s, &f), 0);
+    wd_activity_rec f = {.outcome = WD_OUT_FAILED,
+                         .has_code = 1,
+                         .code = 0x80070002,
+                         .time = "2024-03-20T10:00:00Z",
+                         .title = "Defender update",
+                         .count = -1,
+                         .computer = "DESKTOP-SECRET"};
+    cr_assert_eq(wd_store_add_activity(s, &f), 0);
     int64_t snap2;
     cr_assert_eq(wd_store_commit(s, &snap2), 0, "%s", wd_error_last());
 

@@ -529,7 +529,8 @@ Test(report_xml, empty_snapshot_gives_a_valid_report)
 }
 
 /* What XML 1.0 cannot carry is dropped (controls, U+FFFE) or replaced by
- * U+FFFD (bytes that are not UTF-8: stray, overlong, surrogates). */
+ * U+FFFD (bytes that are not UTF-8: stray, overlong, surrogates), one per
+ * maximal ill-formed subpart, as the collector's readers decode them. */
 Test(report_xml, cleaning_keeps_text_and_drops_what_xml_cannot_hold)
 {
     static const struct {
@@ -542,7 +543,8 @@ Test(report_xml, cleaning_keeps_text_and_drops_what_xml_cannot_hold)
         {"stray \xff", "stray \xef\xbf\xbd"},
         {"overlong \xc0\xaf", "overlong \xef\xbf\xbd\xef\xbf\xbd"},
         {"surrogate \xed\xa0\x80", "surrogate \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
-        {"cut \xe2\x82", "cut \xef\xbf\xbd\xef\xbf\xbd"},
+        {"cut \xe2\x82", "cut \xef\xbf\xbd"},
+        {"cut \xe2\x82.", "cut \xef\xbf\xbd."},
         {"nonchar \xef\xbf\xbe.", "nonchar ."},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -461,7 +461,7 @@ Test(store_activity, reference_kind_names_go_both_ways)
     cr_assert_null(wd_ref_kind_name((wd_ref_kind)99));
     cr_assert_eq(wd_ref_kind_parse("bogus"), 0);
     cr_assert_eq(wd_ref_kind_parse(NULL), 0);
-    cr_assert_eq(wd_ref_kind_parse("failure"), WD_REF_ACTIVITY); /* transitional */
+    cr_assert_eq(wd_ref_kind_parse("failure"), 0); /* the old name: migrations rename it */
 }
 
 /* ---------------------------------------------------- finish, commit */
@@ -471,9 +471,15 @@ static int keep_finding(void *ctx, int64_t row, const wd_finding_rec *f)
     texts *t = ctx;
     size_t n = strlen(t->all);
     (void)row;
-    snprintf(t->all + n, sizeof t->all - n, "%s|%s|%s|%s|%s|%zu;", f->rule,
-             f->cause ? f->cause : "-", f->known_issue ? f->known_issue : "-",
-             f->state ? f->state : "-", f->evidence ? f->evidence : "-", f->nrefs);
+    snprintf(t->all + n, sizeof t->all - n, "%s|%s|%s|%s|", f->rule, f->cause ? f->cause : "-",
+             f->known_issue ? f->known_issue : "-", f->state ? f->state : "-");
+    for (size_t i = 0; i < f->nrefs; i++) {
+        n = strlen(t->all);
+        snprintf(t->all + n, sizeof t->all - n, "%s%s:%lld", i ? "," : "",
+                 wd_ref_kind_name(f->refs[i].kind), (long long)f->refs[i].row_id);
+    }
+    n = strlen(t->all);
+    snprintf(t->all + n, sizeof t->all - n, "%s|%zu;", f->nrefs ? "" : "-", f->nrefs);
     return 0;
 }
 
@@ -482,10 +488,12 @@ Test(store_activity, finish_analyse_then_commit_or_rollback)
     int64_t id = 0, again = 0;
     texts t = {""};
     wd_ref refs[] = {{WD_REF_ACTIVITY, 1}, {WD_REF_NOTE, 3}};
+    /* a reference of no kind the store knows is not kept */
+    wd_ref refs_b[] = {{WD_REF_ACTIVITY, 1}, {(wd_ref_kind)0, 7}, {WD_REF_EVENT, 2}};
     wd_finding_rec f[] = {
         {.rule = "a", .severity = "error", .refs = refs, .nrefs = 2, .cause = "b",
          .known_issue = "KI-1", .state = "current"},
-        {.rule = "b", .severity = "warning", .evidence = "failure:1,x:y,event:2,fact:"},
+        {.rule = "b", .severity = "warning", .refs = refs_b, .nrefs = 3},
     };
     for (int commit = 0; commit < 2; commit++) {
         cr_assert_eq(wd_store_begin(s, "x", "x"), WD_OK);
@@ -517,35 +525,6 @@ Test(store_activity, finish_analyse_then_commit_or_rollback)
     }
     cr_assert_eq(st_query(db, "SELECT count(*) FROM finding_evidence"), 4);
     cr_assert_eq(st_query(db, "SELECT verdict = 'failing' AND findings = 2 FROM snapshot"), 1);
-}
-
-Test(store_activity, failure_shim_stores_a_failed_activity)
-{
-    int64_t id;
-    texts t = {""};
-    wd_event_rec e = {"System", "Service Control Manager", 7000, 2, 9, "2024-01-01T00:00:00Z",
-                      "PC", NULL, 0, "System.evtx"};
-    wd_failure_rec f[] = {
-        {0x80070422u, "event", "2024-01-01T00:00:00Z", "service", NULL, NULL, NULL,
-         "Event 7000: Windows Update (wuauserv) failed to start 0x80070422", "wuauserv", "PC",
-         9, "System", "System.evtx", 0},
-        {0x80240022u, "history", "2024-01-02", "install", "T (KB5)", "KB5", NULL, "row",
-         NULL, NULL, 0, NULL, "history.csv", 4},
-        {0x800F081Fu, "CBS.log", "2024-01-03", "servicing", "Package_1", NULL, NULL, "line",
-         "CBS", NULL, 0, NULL, "Logs/CBS/CBS.log", 12},
-    };
-    cr_assert_eq(wd_store_begin(s, "x", "x"), WD_OK);
-    cr_assert_eq(wd_store_add_event(s, &e), WD_OK);
-    for (size_t i = 0; i < 3; i++)
-        cr_assert_eq(wd_store_add_failure(s, &f[i]), WD_OK, "%s", wd_error_last());
-    cr_assert_eq(wd_store_commit(s, &id), WD_OK);
-    char *row = st_query_text(db, "SELECT group_concat(operation || ':' || outcome || ':' ||"
-                                  " coalesce(service, package, kb) || ':' || loc_kind || ':' ||"
-                                  " coalesce(event_row, line), ',') FROM activity");
-    cr_assert_str_eq(row, "service-start:failed:wuauserv:event:1,install:failed:KB5:row:4,"
-                          "servicing:failed:Package_1:line:12");
-    free(row);
-    (void)t;
 }
 
 /* ------------------------------------------------------------ UTC time */

@@ -44,10 +44,9 @@ static int write_analysed(wd_store *s, uint64_t first)
         rc = wd_store_add_event(s, &e);
     }
     for (int i = 0; !rc && i < FAILURES; i++) {
-        wd_failure_rec f = {0x80070002u + (uint32_t)i, "WindowsUpdate.log", time, "install",
-                            "Some update", "KB5000001", NULL, "FATAL: failed", "Agent",
-                            "PC-KILL", 0, NULL, "WindowsUpdate.log", (uint64_t)i + 1};
-        rc = wd_store_add_failure(s, &f);
+        wd_activity_rec f = st_failed_install(0x80070002u + (uint32_t)i, time, "PC-KILL",
+                                              "WindowsUpdate.log", (uint64_t)i + 1);
+        rc = wd_store_add_activity(s, &f);
     }
     for (int i = 0; !rc && i < ACTIVITIES; i++) {
         char session[32];
@@ -61,10 +60,11 @@ static int write_analysed(wd_store *s, uint64_t first)
     }
     if (!rc)
         rc = wd_store_finish(s, &id);
-    wd_ref refs[2] = {{WD_REF_ACTIVITY, 1}, {WD_REF_EVENT, 1}};
+    wd_ref refs[2] = {{WD_REF_ACTIVITY, 1}, {WD_REF_EVENT, 1}}, fact_ref[1] = {{WD_REF_FACT, 1}};
     wd_finding_rec f[2] = {
         {.rule = "install-failures", .severity = "error", .title = "t", .refs = refs, .nrefs = 2},
-        {.rule = "service-disabled", .severity = "critical", .title = "u", .evidence = "fact:1"}};
+        {.rule = "service-disabled", .severity = "critical", .title = "u", .refs = fact_ref,
+         .nrefs = 1}};
     if (!rc)
         rc = wd_store_save_analysis(s, id, "failing", f, 2);
     if (!rc)

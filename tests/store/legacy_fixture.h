@@ -103,8 +103,7 @@ static inline int st_dump_activity(void *ctx, const wd_activity_row *a)
 
 static inline int st_dump_finding(void *ctx, int64_t row, const wd_finding_rec *f)
 {
-    wd_buf_printf(ctx, "F%lld %s %s [%s]", (long long)row, f->rule, f->severity,
-                  f->evidence ? f->evidence : "-");
+    wd_buf_printf(ctx, "F%lld %s %s", (long long)row, f->rule, f->severity);
     for (size_t i = 0; i < f->nrefs; i++)
         wd_buf_printf(ctx, " %s:%lld", wd_ref_kind_name(f->refs[i].kind),
                       (long long)f->refs[i].row_id);

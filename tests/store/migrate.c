@@ -400,8 +400,8 @@ Test(store_migrate, old_files_read_read_only_as_they_read_migrated)
         cr_assert_eq(q("PRAGMA user_version"), version, "read-only migrated the file");
         char *migrated = st_dump_snapshot(copy, 0, 1);
         cr_assert_str_eq(as_is, migrated);
-        cr_assert_not_null(strstr(as_is, "F1 install-failures error [activity:1,event:1,"
-                                         "activity:3,note:1]"), "%s", as_is);
+        cr_assert_not_null(strstr(as_is, "F1 install-failures error activity:1 event:1 "
+                                         "activity:3 note:1\n"), "%s", as_is);
         cr_assert_not_null(strstr(as_is, "A4 service-crash failed 80070427"), "%s", as_is);
         cr_assert_not_null(strstr(as_is, "N1 bad chunk checksum partial"), "%s", as_is);
         size_t n2 = 0;
@@ -413,25 +413,29 @@ Test(store_migrate, old_files_read_read_only_as_they_read_migrated)
     free(copy);
 }
 
-static int keep_failure(void *ctx, int64_t row, const wd_failure_rec *f)
+static int keep_failure(void *ctx, const wd_activity_row *a)
 {
+    static const char *const kinds[] = {"none", "line", "row", "event"};
     wd_buf *b = ctx;
-    wd_buf_printf(b, "%lld:%s:%s:%08X;", (long long)row, f->origin,
-                  f->operation ? f->operation : "-", f->hresult);
+    wd_buf_printf(b, "%lld:%s:%s:%08X;", (long long)a->id, kinds[a->rec.where.kind],
+                  wd_op_name(a->rec.operation), a->rec.code);
     return 0;
 }
 
-Test(store_migrate, failures_shim_reads_old_and_migrated_files_alike)
+Test(store_migrate, old_failures_read_as_failed_activities_in_old_and_migrated_files_alike)
 {
-    const char *want = "1:event:install:80070002;2:WindowsUpdate.log:download:80240017;"
-                       "3:history:install:80070005;4:event:service:80070427;";
+    /* in time order: the history row is the oldest */
+    const char *want = "3:row:install:80070005;1:event:install:80070002;"
+                       "2:line:download:80240017;4:event:service-crash:80070427;";
+    wd_activity_query failed = {.order = WD_ORDER_TIME, .outcomes = 1u << WD_OUT_FAILED};
     for (int flags = WD_STORE_READONLY; flags >= 0; flags -= WD_STORE_READONLY) {
         wd_store *s = NULL;
         wd_buf b = WD_BUF_INIT;
         if (flags)
             st_make_legacy(db, 2, "PC-OLD");
         cr_assert_eq(wd_store_open(db, flags, &s), WD_OK, "%s", wd_error_last());
-        cr_assert_eq(wd_store_failures(s, 1, keep_failure, &b), WD_OK, "%s", wd_error_last());
+        cr_assert_eq(wd_store_activities(s, 1, &failed, keep_failure, &b), WD_OK, "%s",
+                     wd_error_last());
         wd_store_close(s);
         cr_assert_str_eq(wd_buf_cstr(&b), want);
         wd_buf_free(&b);

@@ -209,17 +209,13 @@ static int d_source(void *ctx, int64_t id, const wd_source_rec *r)
 static int d_finding(void *ctx, int64_t id, const wd_finding_rec *r)
 {
     (void)id; /* a finding's own id is the fleet's */
-    wd_buf_printf(&((dump *)ctx)->b, "finding %s|%s|%s|%s|%s|%s|%s|%s\n", r->rule, r->severity,
-                  r->title, r->fixes, r->evidence ? r->evidence : "-",
-                  r->cause ? r->cause : "-", r->state ? r->state : "-",
-                  r->first_fix ? r->first_fix : "-");
-    return 0;
-}
-
-static int d_failure(void *ctx, int64_t id, const wd_failure_rec *r)
-{
-    wd_buf_printf(&((dump *)ctx)->b, "failure %lld %08x|%s|%s|%s\n", (long long)id, r->hresult,
-                  r->origin, r->time ? r->time : "-", r->context ? r->context : "-");
+    wd_buf *b = &((dump *)ctx)->b;
+    wd_buf_printf(b, "finding %s|%s|%s|%s|", r->rule, r->severity, r->title, r->fixes);
+    for (size_t i = 0; i < r->nrefs; i++)
+        wd_buf_printf(b, "%s%s:%lld", i ? "," : "", wd_ref_kind_name(r->refs[i].kind),
+                      (long long)r->refs[i].row_id);
+    wd_buf_printf(b, "%s|%s|%s|%s\n", r->nrefs ? "" : "-", r->cause ? r->cause : "-",
+                  r->state ? r->state : "-", r->first_fix ? r->first_fix : "-");
     return 0;
 }
 
@@ -254,7 +250,6 @@ static char *dump_snapshot(wd_store *s, int64_t snap)
     cr_assert_eq(wd_store_notes(s, snap, d_note, &d), WD_OK);
     cr_assert_eq(wd_store_sources(s, snap, d_source, &d), WD_OK);
     cr_assert_eq(wd_store_findings(s, snap, d_finding, &d), WD_OK, "%s", wd_error_last());
-    cr_assert_eq(wd_store_failures(s, snap, d_failure, &d), WD_OK);
     cr_assert_eq(wd_store_computers(s, snap, d_computer, &d), WD_OK, "%s", wd_error_last());
     wd_ref refs[] = {{WD_REF_ACTIVITY, 1}, {WD_REF_SERVICE, 1}};
     for (int i = 0; i < 2; i++)

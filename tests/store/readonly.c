@@ -56,10 +56,10 @@ static int count_events(void *ctx, int64_t row, const wd_event_rec *r)
     return 0;
 }
 
-static int count_failures(void *ctx, int64_t row, const wd_failure_rec *r)
+static int count_failures(void *ctx, const wd_activity_row *r)
 {
-    (void)row;
-    cr_assert_eq(r->hresult >= 0x80070002u, 1);
+    cr_assert_eq(r->rec.outcome, WD_OUT_FAILED);
+    cr_assert_eq(r->rec.code >= 0x80070002u, 1);
     ++*(int *)ctx;
     return 0;
 }
@@ -82,7 +82,7 @@ static void assert_reads(int flags)
     cr_assert_eq(latest, snap);
     cr_assert_eq(wd_store_snapshot(s, snap, check_info, NULL), WD_OK, "%s", wd_error_last());
     cr_assert_eq(wd_store_events(s, snap, count_events, &ne), WD_OK, "%s", wd_error_last());
-    cr_assert_eq(wd_store_failures(s, snap, count_failures, &nf), WD_OK);
+    cr_assert_eq(wd_store_activities(s, snap, NULL, count_failures, &nf), WD_OK);
     cr_assert_eq(ne, 50);
     cr_assert_eq(nf, 2);
     wd_store_close(s);

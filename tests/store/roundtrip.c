@@ -32,11 +32,20 @@ static const wd_event_rec event = {"System", "Microsoft-Windows-WindowsUpdateCli
                                    fields, 3, "evtx/System.evtx"};
 static const wd_service_rec service = {"wuauserv", "Windows Update", "stopped", "disabled",
                                        -1, 1077, 0, "services.txt"};
-static const wd_failure_rec failure = {
-    0x80070002u, "event", "2017-07-23T07:25:41.804502Z", "install",
-    "2017-07 Update for Windows 10 (KB4025342)", "KB4025342",
-    "{0a9d6d1b-3b4a-4f4d-9c1b-000000000001}", "Installation Failure: 0x80070002", "Agent",
-    "DESKTOP-7ROI3VJ", 6046, "System", "evtx/System.evtx", 0};
+static const wd_activity_rec failure = {
+    .operation = WD_OP_INSTALL,
+    .outcome = WD_OUT_FAILED,
+    .has_code = 1,
+    .code = 0x80070002u,
+    .time = "2017-07-23T07:25:41.804502Z",
+    .update_id = "{0a9d6d1b-3b4a-4f4d-9c1b-000000000001}",
+    .kb = "KB4025342",
+    .title = "2017-07 Update for Windows 10 (KB4025342)",
+    .count = -1,
+    .component = "Agent",
+    .detail = "Installation Failure: 0x80070002",
+    .computer = "DESKTOP-7ROI3VJ",
+    .where = {WD_LOC_EVENT, "evtx/System.evtx", 0, "System", 6046, 0}};
 static const wd_fact_rec fact = {"os.build", "19045.3693", "reg/CurrentVersion.reg",
                                  "2024-01-05T10:00:00Z"};
 static const wd_note_rec note = {"broken.evtx", "offset 4096", "bad chunk checksum",
@@ -49,7 +58,7 @@ static int64_t write_all(void)
     cr_assert_eq(wd_store_begin(s, "wudiag collect --evidence x", "x.zip"), WD_OK);
     cr_assert_eq(wd_store_add_event(s, &event), WD_OK, "%s", wd_error_last());
     cr_assert_eq(wd_store_add_service(s, &service), WD_OK, "%s", wd_error_last());
-    cr_assert_eq(wd_store_add_failure(s, &failure), WD_OK, "%s", wd_error_last());
+    cr_assert_eq(wd_store_add_activity(s, &failure), WD_OK, "%s", wd_error_last());
     cr_assert_eq(wd_store_add_fact(s, &fact), WD_OK, "%s", wd_error_last());
     cr_assert_eq(wd_store_add_note(s, &note), WD_OK, "%s", wd_error_last());
     cr_assert_eq(wd_store_add_source(s, &source), WD_OK, "%s", wd_error_last());
@@ -100,25 +109,28 @@ static int on_service(void *ctx, int64_t row, const wd_service_rec *r)
     return 0;
 }
 
-static int on_failure(void *ctx, int64_t row, const wd_failure_rec *r)
+static int on_activity(void *ctx, const wd_activity_row *row)
 {
+    const wd_activity_rec *r = &row->rec;
     ++*(int *)ctx;
-    cr_assert_gt(row, 0);
-    cr_assert_eq(r->hresult, 0x80070002u);
-    str_eq(r->origin, failure.origin);
+    cr_assert_gt(row->id, 0);
+    cr_assert_eq(r->operation, WD_OP_INSTALL);
+    cr_assert_eq(r->outcome, WD_OUT_FAILED);
+    cr_assert_eq(r->has_code, 1);
+    cr_assert_eq(r->code, 0x80070002u);
     str_eq(r->time, failure.time);
-    str_eq(r->operation, "install");
     str_eq(r->title, failure.title);
     str_eq(r->kb, "KB4025342");
     /* update ids are kept normalised (wd_update_id_normalize) */
     str_eq(r->update_id, "0A9D6D1B-3B4A-4F4D-9C1B-000000000001");
-    str_eq(r->context, failure.context);
+    str_eq(r->detail, failure.detail);
     str_eq(r->component, "Agent");
     str_eq(r->computer, "DESKTOP-7ROI3VJ");
-    cr_assert_eq(r->event_record_id, 6046);
-    str_eq(r->event_channel, "System");
-    str_eq(r->source, "evtx/System.evtx");
-    cr_assert_eq(r->line, 0); /* an event has no line */
+    cr_assert_eq(r->where.kind, WD_LOC_EVENT);
+    cr_assert_eq(r->where.record_id, 6046);
+    str_eq(r->where.channel, "System");
+    str_eq(r->where.source, "evtx/System.evtx");
+    cr_assert_eq(r->where.line, 0); /* an event has no line */
     return 0;
 }
 
@@ -162,7 +174,7 @@ Test(store_roundtrip, every_record_type_comes_back_intact)
     int n[6] = {0};
     cr_assert_eq(wd_store_events(s, id, on_event, &n[0]), WD_OK, "%s", wd_error_last());
     cr_assert_eq(wd_store_services(s, id, on_service, &n[1]), WD_OK);
-    cr_assert_eq(wd_store_failures(s, id, on_failure, &n[2]), WD_OK);
+    cr_assert_eq(wd_store_activities(s, id, NULL, on_activity, &n[2]), WD_OK);
     cr_assert_eq(wd_store_facts(s, id, on_fact, &n[3]), WD_OK);
     cr_assert_eq(wd_store_notes(s, id, on_note, &n[4]), WD_OK);
     cr_assert_eq(wd_store_sources(s, id, on_source, &n[5]), WD_OK);
@@ -204,7 +216,11 @@ static int on_finding(void *ctx, int64_t row, const wd_finding_rec *r)
     cr_assert_gt(row, 0);
     strcat(out, r->rule);
     strcat(out, "|");
-    strcat(out, r->evidence ? r->evidence : "-");
+    for (size_t i = 0; i < r->nrefs; i++)
+        snprintf(out + strlen(out), 32, "%s%s:%lld", i ? "," : "",
+                 wd_ref_kind_name(r->refs[i].kind), (long long)r->refs[i].row_id);
+    if (!r->nrefs)
+        strcat(out, "-");
     strcat(out, ";");
     return 0;
 }
@@ -219,13 +235,14 @@ Test(store_roundtrip, save_analysis_replaces_findings_and_verdict)
 {
     int64_t id = write_all();
     char got[256] = "", verdict[64];
+    const wd_ref r1[] = {{WD_REF_SERVICE, 1}}, r2[] = {{WD_REF_ACTIVITY, 1}, {WD_REF_EVENT, 1}};
     wd_finding_rec f1[] = {
-        {.rule = "service-disabled", .severity = "critical", .title = "wuauserv is disabled", .explanation = "why", .fixes = "fix-a,fix-b", .evidence = "service:1"},
-        {.rule = "repeated-failure", .severity = "error", .title = "KB4025342 fails", .explanation = "why", .fixes = "fix-c", .evidence = "failure:1,event:1"}};
-    wd_finding_rec f2[] = {{.rule = "pending-reboot", .severity = "warning", .title = "reboot", .explanation = "why", .fixes = "fix-d", .evidence = NULL}};
+        {.rule = "service-disabled", .severity = "critical", .title = "wuauserv is disabled", .explanation = "why", .fixes = "fix-a,fix-b", .refs = r1, .nrefs = 1},
+        {.rule = "repeated-failure", .severity = "error", .title = "KB4025342 fails", .explanation = "why", .fixes = "fix-c", .refs = r2, .nrefs = 2}};
+    wd_finding_rec f2[] = {{.rule = "pending-reboot", .severity = "warning", .title = "reboot", .explanation = "why", .fixes = "fix-d"}};
     cr_assert_eq(wd_store_save_analysis(s, id, "failing", f1, 2), WD_OK, "%s", wd_error_last());
     cr_assert_eq(wd_store_findings(s, id, on_finding, got), WD_OK);
-    /* a "failure:N" reference names failed activity N */
+    /* the references come back typed and in order */
     cr_assert_str_eq(got, "service-disabled|service:1;repeated-failure|activity:1,event:1;");
     cr_assert_eq(wd_store_save_analysis(s, id, "warning", f2, 1), WD_OK);
     got[0] = '\0';
@@ -249,16 +266,17 @@ Test(store_roundtrip, machine_is_the_most_given_name_and_fact_wins)
     int64_t a, b, c, latest = 0;
     char got[512] = "";
     cr_assert_eq(st_write_snapshot(s, "PC-A", 1, 3, 0, &a), WD_OK, "%s", wd_error_last());
-    /* two events name PC-C, three failures name PC-B: PC-B wins */
+    /* two events name PC-C, three failed activities name PC-B: PC-B wins */
     cr_assert_eq(wd_store_begin(s, "x", "live"), WD_OK);
     for (int i = 0; i < 2; i++) {
         wd_event_rec e = {"System", "p", 1, 4, 100 + (uint64_t)i, NULL, "PC-C", NULL, 0, "x"};
         cr_assert_eq(wd_store_add_event(s, &e), WD_OK);
     }
     for (int i = 0; i < 3; i++) {
-        wd_failure_rec f = {1, "CBS.log", NULL, NULL, NULL, NULL, NULL, "c", NULL, "pc-b",
-                            0, NULL, "CBS.log", 1};
-        cr_assert_eq(wd_store_add_failure(s, &f), WD_OK);
+        wd_activity_rec f = {.outcome = WD_OUT_FAILED, .has_code = 1, .code = 1, .count = -1,
+                             .detail = "c", .computer = "pc-b",
+                             .where = {WD_LOC_LINE, "CBS.log", 1, NULL, 0, 0}};
+        cr_assert_eq(wd_store_add_activity(s, &f), WD_OK);
     }
     cr_assert_eq(wd_store_commit(s, &b), WD_OK);
     cr_assert_eq(st_write_snapshot(s, NULL, 1, 0, 0, &c), WD_OK);

@@ -1,5 +1,5 @@
 /* store_test.h - helpers the store suites share: a per-test database path,
- * a snapshot writer with many generated events and failures, and direct
+ * a snapshot writer with many generated events and failed installs, and direct
  * SQLite queries to check what landed in the file. */
 #ifndef WD_STORE_TEST_H
 #define WD_STORE_TEST_H
@@ -13,9 +13,30 @@
 #include "store.h"
 #include "support.h"
 
+/* A failed install of "Some update" (KB5000001) with code, told by line
+ * `line` of the text log `source` (component "Agent"). */
+static inline wd_activity_rec st_failed_install(uint32_t code, const char *time,
+                                                const char *computer, const char *source,
+                                                uint64_t line)
+{
+    wd_activity_rec a = {.operation = WD_OP_INSTALL,
+                         .outcome = WD_OUT_FAILED,
+                         .has_code = 1,
+                         .code = code,
+                         .time = time,
+                         .kb = "KB5000001",
+                         .title = "Some update",
+                         .count = -1,
+                         .component = "Agent",
+                         .detail = "FATAL: failed",
+                         .computer = computer,
+                         .where = {WD_LOC_LINE, source, line, NULL, 0, 0}};
+    return a;
+}
+
 /* Writes one snapshot of machine `computer`: `nevents` System events with
  * record ids first..first+nevents-1 (two fields each) and `nfailures`
- * failures. Returns the store's code; *id gets the snapshot id. */
+ * failed installs (WindowsUpdate.log lines 1..nfailures). Returns the store's code; *id gets the snapshot id. */
 static inline int st_write_snapshot(wd_store *s, const char *computer, uint64_t first,
                                     int nevents, int nfailures, int64_t *id)
 {
@@ -30,10 +51,9 @@ static inline int st_write_snapshot(wd_store *s, const char *computer, uint64_t 
         rc = wd_store_add_event(s, &e);
     }
     for (int i = 0; !rc && i < nfailures; i++) {
-        wd_failure_rec f = {0x80070002u + (uint32_t)i, "WindowsUpdate.log", "2024-01-02T03:04:05Z",
-                            "install", "Some update", "KB5000001", NULL, "FATAL: failed",
-                            "Agent", computer, 0, NULL, "WindowsUpdate.log", (uint64_t)i + 1};
-        rc = wd_store_add_failure(s, &f);
+        wd_activity_rec f = st_failed_install(0x80070002u + (uint32_t)i, "2024-01-02T03:04:05Z",
+                                              computer, "WindowsUpdate.log", (uint64_t)i + 1);
+        rc = wd_store_add_activity(s, &f);
     }
     if (!rc)
         return wd_store_commit(s, id);

@@ -16,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common.h"
+
 /* Sanitizer builds reserve far more memory than wudiag uses: RSS is not
  * measured there. */
 #if defined(__SANITIZE_ADDRESS__)
@@ -40,8 +42,8 @@ static inline char *wdt_child_slurp(int fd)
     size_t len = 0, cap = 4096;
     char *buf = malloc(cap);
     for (;;) {
-        if (len + 1024 > cap)
-            buf = realloc(buf, cap *= 2);
+        if (wd_array_reserve(&buf, &cap, len + 1024, 1))
+            break;
         ssize_t n = read(fd, buf + len, cap - len - 1);
         if (n < 0 && errno == EINTR)
             continue;

@@ -1,6 +1,7 @@
 /* support.c - test helpers (see support.h). */
 #define _GNU_SOURCE
 #include "support.h"
+#include "common.h"
 
 #include <fcntl.h>
 #include <ftw.h>
@@ -63,9 +64,9 @@ static char *slurp_fd(int fd)
     ssize_t n;
     while (buf && (n = read(fd, buf + len, cap - len - 1)) > 0) {
         len += (size_t)n;
-        if (cap - len < 2) {
-            cap *= 2;
-            buf = realloc(buf, cap);
+        if (wd_array_reserve(&buf, &cap, len + 2, 1)) {
+            free(buf);
+            return NULL;
         }
     }
     if (buf)
