@@ -478,15 +478,19 @@ static int history_out(const hist *h, const char *fmt, const char *machine, cons
                                   : wd_emit_xml_stream(f, WD_HISTORY_NS, &e);
     if (!rc)
         rc = write_history(e, h, machine, since);
-    if (!rc && html)
-        rc = wd_xslt_apply(wd_emit_xml_doc(e), NULL, wd_tpl_history_xsl, wd_tpl_history_xsl_len,
-                           &text, &len);
+    if (!rc && html) {
+        void *doc = wd_emit_xml_doc(e); /* ours to free */
+        rc = doc ? wd_xslt_apply(doc, NULL, wd_tpl_history_xsl, wd_tpl_history_xsl_len, &text,
+                                 &len)
+                 : wd_error_set(WD_ENOMEM, "out of memory building the history XML");
+        wd_xml_doc_free(doc);
+    }
     if (!rc && html)
         rc = wd_write_atomic(path ? path : "-", text, len);
+    wd_emit_free(e); /* before the file it streams to is committed */
     if (!html && f)
         rc = rc ? (wd_outfile_abort(f), rc) : wd_outfile_commit(f);
     free(text);
-    wd_emit_free(e);
     return rc;
 }
 
