@@ -608,8 +608,9 @@ static int summary_line(cbs_reader *r, const svc_line *l, int *consumed)
     return rc;
 }
 
-static int cbs_line(cbs_reader *r, const svc_line *l)
+static int cbs_line(void *reader, const svc_line *l)
 {
+    cbs_reader *r = reader;
     int rc = 0, consumed;
     if (!l->stamped)
         return continuation(r, l);
@@ -627,8 +628,9 @@ static int cbs_line(cbs_reader *r, const svc_line *l)
     return cbs_message(r, l);
 }
 
-static int finish(cbs_reader *r)
+static int finish(void *reader)
 {
+    cbs_reader *r = reader;
     int rc = summary_finish(r);
     if (!rc)
         rc = sfc_close(&r->c, &r->sfc, 1);
@@ -646,33 +648,11 @@ static int finish(cbs_reader *r)
 
 int wd_source_cbs_log(wd_input *in, const wd_sink *sink, wd_source_rec *summary)
 {
-    wd_lines *lines = NULL;
-    const char *line;
-    size_t len;
-    int rc = WD_OK, got;
     cbs_reader *r = calloc(1, sizeof *r);
     if (!r)
         return wd_note(sink, WD_NOTE_UNREADABLE, in->path, "out of memory", NULL);
     r->c = (svc_ctx){.in = in, .sink = sink, .summary = summary, .component = "CBS"};
-    if (wd_lines_open(&lines, in) != 0) {
-        rc = wd_note(sink, WD_NOTE_UNREADABLE, in->path, wd_error_last(), NULL);
-        goto cleanup;
-    }
-    while ((got = wd_lines_next(lines, &line, &len)) == 1) {
-        svc_line l;
-        summary->records++;
-        r->c.line = wd_lines_number(lines);
-        svc_parse(line, &l);
-        if ((rc = cbs_line(r, &l)) != 0)
-            goto cleanup;
-    }
-    if (got < 0 && (rc = wd_note(sink, WD_NOTE_PARTIAL, in->path, "read error", "line %llu",
-                                 (unsigned long long)wd_lines_number(lines) + 1)) != 0)
-        goto cleanup;
-    summary->errors += wd_lines_cut(lines);
-    rc = finish(r);
-cleanup:
-    wd_lines_free(lines);
+    int rc = svc_read(&r->c, r, cbs_line, finish);
     free(r);
     return rc;
 }

@@ -418,8 +418,9 @@ static int line_pid(const char *m, uint32_t *pid)
     return n > 0 && v;
 }
 
-static int dism_line(dism_reader *r, const svc_line *l)
+static int dism_line(void *reader, const svc_line *l)
 {
+    dism_reader *r = reader;
     const char *m = l->msg;
     uint32_t pid;
     int rc = 0;
@@ -443,8 +444,9 @@ static int dism_line(dism_reader *r, const svc_line *l)
     return s && has_pid(s, pid) ? step_line(r, s, l) : 0;
 }
 
-static int finish(dism_reader *r)
+static int finish(void *reader)
 {
+    dism_reader *r = reader;
     int rc = 0;
     for (int i = 0; i < DISM_SESSIONS && !rc; i++)
         if (r->s[i].used)
@@ -459,33 +461,11 @@ static int finish(dism_reader *r)
 
 int wd_source_dism_log(wd_input *in, const wd_sink *sink, wd_source_rec *summary)
 {
-    wd_lines *lines = NULL;
-    const char *line;
-    size_t len;
-    int rc = WD_OK, got;
     dism_reader *r = calloc(1, sizeof *r);
     if (!r)
         return wd_note(sink, WD_NOTE_UNREADABLE, in->path, "out of memory", NULL);
     r->c = (svc_ctx){.in = in, .sink = sink, .summary = summary, .component = "DISM"};
-    if (wd_lines_open(&lines, in) != 0) {
-        rc = wd_note(sink, WD_NOTE_UNREADABLE, in->path, wd_error_last(), NULL);
-        goto cleanup;
-    }
-    while ((got = wd_lines_next(lines, &line, &len)) == 1) {
-        svc_line l;
-        summary->records++;
-        r->c.line = wd_lines_number(lines);
-        svc_parse(line, &l);
-        if ((rc = dism_line(r, &l)) != 0)
-            goto cleanup;
-    }
-    if (got < 0 && (rc = wd_note(sink, WD_NOTE_PARTIAL, in->path, "read error", "line %llu",
-                                 (unsigned long long)wd_lines_number(lines) + 1)) != 0)
-        goto cleanup;
-    summary->errors += wd_lines_cut(lines);
-    rc = finish(r);
-cleanup:
-    wd_lines_free(lines);
+    int rc = svc_read(&r->c, r, dism_line, finish);
     free(r);
     return rc;
 }

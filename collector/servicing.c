@@ -208,6 +208,33 @@ int svc_fact(svc_ctx *c, const char *key, const char *value, const char *time)
     return c->sink->fact ? c->sink->fact(c->sink->ctx, &f) : 0;
 }
 
+int svc_read(svc_ctx *c, void *reader, int (*on_line)(void *reader, const svc_line *l),
+             int (*finish)(void *reader))
+{
+    wd_lines *lines = NULL;
+    const char *line;
+    size_t len;
+    int rc, got;
+    if (wd_lines_open(&lines, c->in) != 0)
+        return wd_note(c->sink, WD_NOTE_UNREADABLE, c->in->path, wd_error_last(), NULL);
+    while ((got = wd_lines_next(lines, &line, &len)) == 1) {
+        svc_line l;
+        c->summary->records++;
+        c->line = wd_lines_number(lines);
+        svc_parse(line, &l);
+        if ((rc = on_line(reader, &l)) != 0)
+            goto done;
+    }
+    if (got < 0 && (rc = wd_note(c->sink, WD_NOTE_PARTIAL, c->in->path, "read error", "line %llu",
+                                 (unsigned long long)wd_lines_number(lines) + 1)) != 0)
+        goto done;
+    c->summary->errors += wd_lines_cut(lines);
+    rc = finish(reader);
+done:
+    wd_lines_free(lines);
+    return rc;
+}
+
 int svc_finish(svc_ctx *c)
 {
     if (!c->dropped)

@@ -52,6 +52,13 @@ int svc_fact(svc_ctx *c, const char *key, const char *value, const char *time);
 /* The note for trace lines past the cap, once at the end. */
 int svc_finish(svc_ctx *c);
 
+/* Reads in line by line into on_line(reader, line) with c->line set, counts
+ * the records and the cut lines, notes a read error, then calls
+ * finish(reader). c->in must be in. A file that cannot be opened is
+ * unreadable. Returns the first nonzero code of the sink or the callbacks. */
+int svc_read(svc_ctx *c, void *reader, int (*on_line)(void *reader, const svc_line *l),
+             int (*finish)(void *reader));
+
 /* The code after marker ("[HRESULT = ", "hr:", "HRESULT="): 1 and *hr when
  * one follows its first occurrence, else 0. Bare hex ("800F0922") too. */
 int svc_code_after(const char *msg, const char *marker, uint32_t *hr);
