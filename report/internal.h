@@ -180,6 +180,13 @@ long wd_model_build(const wd_model *m);
 const char *wd_model_expected_start(const wd_model *m, const char *service);
 /* The kept subject of a kind and key, or NULL. */
 const wd_m_subject *wd_model_subject(const wd_model *m, wd_subject_kind kind, const char *key);
+/* Where a failed activity stands now, from its subject (the one place the
+ * rules and the timeline ask): "superseded", "resolved" (its subject ended
+ * well, or a success came after it), "pending-reboot", else "current".
+ * key is scratch for the subject's key; *subject (when subject is not
+ * NULL) is set to the subject or NULL. */
+const char *wd_model_failure_state(const wd_model *m, const wd_activity_row *row, wd_buf *key,
+                                   const wd_m_subject **subject);
 /* Frees what a finding owns and zeroes it (NULL members are fine). */
 void wd_finding_clear(wd_finding *f);
 

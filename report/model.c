@@ -407,6 +407,34 @@ const wd_m_subject *wd_model_subject(const wd_model *m, wd_subject_kind kind, co
     return NULL;
 }
 
+const char *wd_model_failure_state(const wd_model *m, const wd_activity_row *row, wd_buf *key,
+                                   const wd_m_subject **subject)
+{
+    wd_subject_kind kind;
+    int has = wd_subject_of(row, &kind, key);
+    const wd_m_subject *s = has ? wd_model_subject(m, kind, wd_buf_cstr(key)) : NULL;
+    if (subject)
+        *subject = s;
+    if (!has)
+        return "current";
+    if (!s) /* not kept: fine in the end (unless subjects were dropped) */
+        return m->subjects_dropped ? "current" : "resolved";
+    const char *t = row->rec.time;
+    switch (s->state) {
+    case WD_ST_SUPERSEDED:
+        return "superseded";
+    case WD_ST_RESOLVED:
+        return "resolved";
+    case WD_ST_PENDING_REBOOT:
+        return "pending-reboot";
+    case WD_ST_FAILING:
+    case WD_ST_IN_PROGRESS:
+        return s->last_success && t && strcmp(t, s->last_success) < 0 ? "resolved" : "current";
+    default:
+        return "resolved";
+    }
+}
+
 long wd_model_build(const wd_model *m)
 {
     const char *b = wd_model_fact(m, "os.build");

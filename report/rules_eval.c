@@ -1053,36 +1053,6 @@ static int offer(eval *e, rule_src src, const item *it)
     return WD_OK;
 }
 
-/* Where a failed activity stands now, from its subject: failing (and newer
- * than the subject's last success) is current. */
-static const char *failure_state(const eval *e, const wd_activity_row *row,
-                                 const wd_m_subject **subject)
-{
-    wd_subject_kind kind;
-    wd_buf *key = (wd_buf *)&e->key;
-    *subject = NULL;
-    if (!wd_subject_of(row, &kind, key))
-        return "current";
-    const wd_m_subject *s = wd_model_subject(e->m, kind, wd_buf_cstr(key));
-    *subject = s;
-    if (!s) /* not kept: fine in the end (unless subjects were dropped) */
-        return e->m->subjects_dropped ? "current" : "resolved";
-    const char *t = row->rec.time;
-    switch (s->state) {
-    case WD_ST_SUPERSEDED:
-        return "superseded";
-    case WD_ST_RESOLVED:
-        return "resolved";
-    case WD_ST_PENDING_REBOOT:
-        return "pending-reboot";
-    case WD_ST_FAILING:
-    case WD_ST_IN_PROGRESS:
-        return s->last_success && t && strcmp(t, s->last_success) < 0 ? "resolved" : "current";
-    default:
-        return "resolved";
-    }
-}
-
 /* Failures of an operation since its last success (what judge.c needs to
  * know which fixes already failed). */
 static void tally_op(eval *e, const wd_activity_rec *r)
@@ -1107,7 +1077,7 @@ static int on_activity(void *ctx, const wd_activity_row *row)
     int failed = row->rec.outcome == WD_OUT_FAILED ||
                  (row->rec.operation == WD_OP_VERIFY && row->rec.count > 0 &&
                   row->rec.outcome == WD_OUT_SUCCEEDED);
-    a.state = failed ? failure_state(e, row, &a.subject) : "current";
+    a.state = failed ? wd_model_failure_state(e->m, row, (wd_buf *)&e->key, &a.subject) : "current";
     int rc = offer(e, SRC_ACTIVITIES, &(item){SRC_ACTIVITIES, &a});
     if (!rc && failed)
         rc = offer(e, SRC_FAILURES, &(item){SRC_FAILURES, &a});

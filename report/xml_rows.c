@@ -404,32 +404,6 @@ void wd_write_facts(wd_writer *w)
 
 /* ============================================================= timeline */
 
-/* Where a failed activity stands now, from its subject (as the rules judge
- * it): its subject's state, "resolved" when a success followed it. */
-static const char *failure_state(const wd_writer *w, const wd_activity_row *row, wd_buf *key)
-{
-    wd_subject_kind kind;
-    if (!wd_subject_of(row, &kind, key))
-        return "current";
-    const wd_m_subject *s = wd_model_subject(w->m, kind, wd_buf_cstr(key));
-    if (!s)
-        return w->m->subjects_dropped ? "current" : "resolved";
-    const char *t = row->rec.time;
-    switch (s->state) {
-    case WD_ST_SUPERSEDED:
-        return "superseded";
-    case WD_ST_RESOLVED:
-        return "resolved";
-    case WD_ST_PENDING_REBOOT:
-        return "pending-reboot";
-    case WD_ST_FAILING:
-    case WD_ST_IN_PROGRESS:
-        return s->last_success && t && strcmp(t, s->last_success) < 0 ? "resolved" : "current";
-    default:
-        return "resolved";
-    }
-}
-
 static int is_failure(const wd_activity_rec *a)
 {
     return a->outcome == WD_OUT_FAILED ||
@@ -473,7 +447,7 @@ static int on_activity(void *ctx, const wd_activity_row *row)
     wd_em_sym(e, "operation", wd_op_name(a->operation));
     wd_em_sym(e, "outcome", wd_outcome_name(a->outcome));
     if (is_failure(a))
-        wd_em_sym(e, "state", failure_state(w, row, &t->key));
+        wd_em_sym(e, "state", wd_model_failure_state(w->m, row, &t->key, NULL));
     if (a->has_code) {
         wd_em_code(e, "code", a->code);
         wd_writer_code(w, a->code);
