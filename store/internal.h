@@ -124,6 +124,22 @@ struct wd_store {
 /* Translates a SQLite result code into a WD_E* code and records a message
  * naming the file; `doing` says what was being done ("writing", ...). */
 int wd_store__error(wd_store *s, int rc, const char *doing);
+
+/* wd_store_ref for both backends: the row of one typed reference is handed
+ * to the user's callback by these adapters of the row iterators, and a
+ * reference that named no row is WD_ENOTFOUND through wd_store__ref_found. */
+typedef struct wd_store__ref_ctx {
+    int (*cb)(void *ctx, const wd_ref_row *row);
+    void *ctx;
+    wd_ref ref;
+} wd_store__ref_ctx;
+int wd_store__ref_event(void *ctx, int64_t id, const wd_event_rec *r);
+int wd_store__ref_service(void *ctx, int64_t id, const wd_service_rec *r);
+int wd_store__ref_fact(void *ctx, int64_t id, const wd_fact_rec *r);
+int wd_store__ref_note(void *ctx, int64_t id, const wd_note_rec *r);
+int wd_store__ref_source(void *ctx, int64_t id, const wd_source_rec *r);
+int wd_store__ref_activity(void *ctx, const wd_activity_row *a);
+int wd_store__ref_found(wd_store *s, int64_t snap, wd_ref ref, int rc, int64_t rows);
 /* Runs SQL without parameters (schema, pragmas, BEGIN/COMMIT). */
 int wd_store__exec(wd_store *s, const char *sql, const char *doing);
 /* Opens the connection and brings the schema to WD_STORE_SCHEMA (schema.c). */

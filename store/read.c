@@ -653,32 +653,35 @@ int wd_store_computers(wd_store *s, int64_t snap,
 /* ----------------------------------------------------------- references */
 
 /* One row by typed reference: the user's callback behind each iterator's. */
-typedef struct ref_ctx {
-    int (*cb)(void *ctx, const wd_ref_row *row);
-    void *ctx;
-    wd_ref ref;
-} ref_ctx;
-
 #define REF_ADAPTER(fn, type, field)                                                       \
-    static int fn(void *ctx, int64_t id, const type *r)                                    \
+    int fn(void *ctx, int64_t id, const type *r)                                           \
     {                                                                                      \
-        const ref_ctx *x = ctx;                                                            \
+        const wd_store__ref_ctx *x = ctx;                                                  \
         wd_ref_row row = {.ref = x->ref};                                                  \
         (void)id;                                                                          \
         row.field = r;                                                                     \
         return x->cb(x->ctx, &row);                                                        \
     }
-REF_ADAPTER(ref_event, wd_event_rec, event)
-REF_ADAPTER(ref_service, wd_service_rec, service)
-REF_ADAPTER(ref_fact, wd_fact_rec, fact)
-REF_ADAPTER(ref_note, wd_note_rec, note)
-REF_ADAPTER(ref_source, wd_source_rec, source)
+REF_ADAPTER(wd_store__ref_event, wd_event_rec, event)
+REF_ADAPTER(wd_store__ref_service, wd_service_rec, service)
+REF_ADAPTER(wd_store__ref_fact, wd_fact_rec, fact)
+REF_ADAPTER(wd_store__ref_note, wd_note_rec, note)
+REF_ADAPTER(wd_store__ref_source, wd_source_rec, source)
 
-static int ref_activity(void *ctx, const wd_activity_row *a)
+int wd_store__ref_activity(void *ctx, const wd_activity_row *a)
 {
-    const ref_ctx *x = ctx;
+    const wd_store__ref_ctx *x = ctx;
     wd_ref_row row = {.ref = x->ref, .activity = a};
     return x->cb(x->ctx, &row);
+}
+
+int wd_store__ref_found(wd_store *s, int64_t snap, wd_ref ref, int rc, int64_t rows)
+{
+    if (!rc && rows == 0)
+        rc = wd_error_set(WD_ENOTFOUND, "no %s %lld in snapshot %lld of %s",
+                          wd_ref_kind_name(ref.kind), (long long)ref.row_id, (long long)snap,
+                          s->path);
+    return rc;
 }
 
 static int activity_ref_row(wd_store *s, sqlite3_stmt *st, const void *w)
@@ -687,14 +690,14 @@ static int activity_ref_row(wd_store *s, sqlite3_stmt *st, const void *w)
     const walk *wk = w;
     wd_activity_row a;
     activity_of(st, &a);
-    return ref_activity(wk->ctx, &a);
+    return wd_store__ref_activity(wk->ctx, &a);
 }
 
 int wd_store_ref(wd_store *s, int64_t snap, wd_ref ref,
                  int (*cb)(void *ctx, const wd_ref_row *row), void *ctx)
 {
     WD_PG_DISPATCH(s, wd_pg_ref(s, s->pg, snap, ref, cb, ctx));
-    ref_ctx x = {cb, ctx, ref};
+    wd_store__ref_ctx x = {cb, ctx, ref};
     int64_t rows = 0;
     int rc = usable(s, cb != NULL);
     if (rc)
@@ -702,33 +705,29 @@ int wd_store_ref(wd_store *s, int64_t snap, wd_ref ref,
     switch (ref.kind) {
     case WD_REF_ACTIVITY:
         rc = walk_one(s, snap, ref.row_id, ACTIVITY_SQL " AND id = ?2", activity_ref_row,
-                      &(walk){(void (*)(void))ref_activity, &x}, &rows);
+                      &(walk){(void (*)(void))wd_store__ref_activity, &x}, &rows);
         break;
     case WD_REF_EVENT:
-        rc = walk_events(s, snap, ref.row_id, ref_event, &x, &rows);
+        rc = walk_events(s, snap, ref.row_id, wd_store__ref_event, &x, &rows);
         break;
     case WD_REF_SERVICE:
         rc = walk_one(s, snap, ref.row_id, SERVICE_SQL " AND id = ?2", service_row,
-                      &(walk){(void (*)(void))ref_service, &x}, &rows);
+                      &(walk){(void (*)(void))wd_store__ref_service, &x}, &rows);
         break;
     case WD_REF_FACT:
         rc = walk_one(s, snap, ref.row_id, FACT_SQL " AND id = ?2", fact_row,
-                      &(walk){(void (*)(void))ref_fact, &x}, &rows);
+                      &(walk){(void (*)(void))wd_store__ref_fact, &x}, &rows);
         break;
     case WD_REF_NOTE:
         rc = walk_one(s, snap, ref.row_id, NOTE_SQL " AND id = ?2", note_row,
-                      &(walk){(void (*)(void))ref_note, &x}, &rows);
+                      &(walk){(void (*)(void))wd_store__ref_note, &x}, &rows);
         break;
     case WD_REF_SOURCE:
         rc = walk_one(s, snap, ref.row_id, SOURCE_SQL " AND id = ?2", source_row,
-                      &(walk){(void (*)(void))ref_source, &x}, &rows);
+                      &(walk){(void (*)(void))wd_store__ref_source, &x}, &rows);
         break;
     default:
         return wd_error_set(WD_EUSAGE, "wd_store_ref: no reference kind %d", (int)ref.kind);
     }
-    if (!rc && rows == 0)
-        rc = wd_error_set(WD_ENOTFOUND, "no %s %lld in snapshot %lld of %s",
-                          wd_ref_kind_name(ref.kind), (long long)ref.row_id, (long long)snap,
-                          s->path);
-    return rc;
+    return wd_store__ref_found(s, snap, ref, rc, rows);
 }
