@@ -6,20 +6,6 @@
 #include <ctype.h>
 #include <string.h>
 
-/* Case-insensitive substring test. */
-static int has(const char *hay, const char *needle)
-{
-    if (!hay)
-        return 0;
-    size_t n = strlen(needle);
-    int lo = tolower((unsigned char)needle[0]), up = toupper((unsigned char)needle[0]);
-    /* the first character tested inline: this runs for every update event */
-    for (; *hay; hay++)
-        if ((*hay == lo || *hay == up) && wd_strncaseeq(hay, needle, n))
-            return 1;
-    return 0;
-}
-
 /* "9NBLGGH537C2-Microsoft.XboxGameOverlay": a Store product id (12 upper-case
  * letters and digits) and a package family name. */
 static int is_store_app(const char *title)
@@ -37,7 +23,7 @@ static int is_driver(const char *title)
     const char *a = strstr(title, " - ");
     const char *b = a ? strstr(a + 3, " - ") : NULL;
     if (!b)
-        return has(title, "driver update");
+        return wd_strcasehas(title, "driver update");
     b += 3;
     return isdigit((unsigned char)*b) && strchr(b, '.') != NULL;
 }
@@ -46,10 +32,10 @@ static int is_driver(const char *title)
  * ships with apps ("Microsoft .Net Native Framework Package 1.6"). */
 static int is_dotnet(const char *t)
 {
-    if (has(t, ".NET Native"))
+    if (wd_strcasehas(t, ".NET Native"))
         return 0;
-    return has(t, ".NET Framework") || has(t, ".NET Core") || has(t, "Microsoft .NET") ||
-           has(t, "NetFx3") || has(t, "NetFx4");
+    return wd_strcasehas(t, ".NET Framework") || wd_strcasehas(t, ".NET Core") || wd_strcasehas(t, "Microsoft .NET") ||
+           wd_strcasehas(t, "NetFx3") || wd_strcasehas(t, "NetFx4");
 }
 
 /* Monthly cumulative updates of Windows 10/11 and Server, and the Windows
@@ -57,45 +43,45 @@ static int is_dotnet(const char *t)
  * Explorer's own cumulative updates, nor .NET's, tested before). */
 static int is_os_cumulative(const char *t)
 {
-    if (has(t, "Internet Explorer"))
+    if (wd_strcasehas(t, "Internet Explorer"))
         return 0;
-    return has(t, "Cumulative Update") || has(t, "Quality Rollup") ||
-           has(t, "Security Only Quality Update") || has(t, "Security Monthly Quality") ||
-           has(t, "Monthly Rollup");
+    return wd_strcasehas(t, "Cumulative Update") || wd_strcasehas(t, "Quality Rollup") ||
+           wd_strcasehas(t, "Security Only Quality Update") || wd_strcasehas(t, "Security Monthly Quality") ||
+           wd_strcasehas(t, "Monthly Rollup");
 }
 
 /* Dynamic updates, WinRE / Safe OS updates and other setup-time updates. */
 static int is_os_setup_update(const char *t)
 {
-    return has(t, "Dynamic Update") || has(t, "Safe OS") || has(t, "Recovery Environment") ||
-           has(t, "WinRE") || has(t, "Setup Update");
+    return wd_strcasehas(t, "Dynamic Update") || wd_strcasehas(t, "Safe OS") || wd_strcasehas(t, "Recovery Environment") ||
+           wd_strcasehas(t, "WinRE") || wd_strcasehas(t, "Setup Update");
 }
 
 static int is_office(const char *t)
 {
-    return has(t, "Microsoft Office") || has(t, "Microsoft 365 Apps") || has(t, "Office 20") ||
-           has(t, "Microsoft Outlook") || has(t, "Microsoft Word") || has(t, "Microsoft Excel") ||
-           has(t, "Microsoft PowerPoint") || has(t, "Microsoft OneNote 20") ||
-           has(t, "Skype for Business 20");
+    return wd_strcasehas(t, "Microsoft Office") || wd_strcasehas(t, "Microsoft 365 Apps") || wd_strcasehas(t, "Office 20") ||
+           wd_strcasehas(t, "Microsoft Outlook") || wd_strcasehas(t, "Microsoft Word") || wd_strcasehas(t, "Microsoft Excel") ||
+           wd_strcasehas(t, "Microsoft PowerPoint") || wd_strcasehas(t, "Microsoft OneNote 20") ||
+           wd_strcasehas(t, "Skype for Business 20");
 }
 
 static wd_product from_title(const char *t, int has_kb)
 {
     if (is_store_app(t))
         return WD_PRODUCT_STORE_APP;
-    if (has(t, "Malicious Software Removal Tool"))
+    if (wd_strcasehas(t, "Malicious Software Removal Tool"))
         return WD_PRODUCT_MSRT;
-    if (has(t, "Defender") || has(t, "Security Intelligence Update") ||
-        has(t, "Definition Update") || has(t, "antimalware platform") ||
-        has(t, "Microsoft Security Essentials"))
+    if (wd_strcasehas(t, "Defender") || wd_strcasehas(t, "Security Intelligence Update") ||
+        wd_strcasehas(t, "Definition Update") || wd_strcasehas(t, "antimalware platform") ||
+        wd_strcasehas(t, "Microsoft Security Essentials"))
         return WD_PRODUCT_DEFENDER;
-    if (has(t, "Servicing Stack Update"))
+    if (wd_strcasehas(t, "Servicing Stack Update"))
         return WD_PRODUCT_SERVICING_STACK;
     /* "Feature update to Windows 10, version 22H2"; Windows 11 titles its
      * feature updates "Windows 11, version 24H2" */
-    if (has(t, "Feature update to Windows") || has(t, "Upgrade to Windows") ||
-        (has(t, "feature update") && has(t, "Windows")) ||
-        (!has_kb && wd_strncaseeq(t, "Windows 1", 9) && has(t, ", version ")))
+    if (wd_strcasehas(t, "Feature update to Windows") || wd_strcasehas(t, "Upgrade to Windows") ||
+        (wd_strcasehas(t, "feature update") && wd_strcasehas(t, "Windows")) ||
+        (!has_kb && wd_strncaseeq(t, "Windows 1", 9) && wd_strcasehas(t, ", version ")))
         return WD_PRODUCT_FEATURE_UPDATE;
     if (is_dotnet(t))
         return WD_PRODUCT_DOTNET;
@@ -107,14 +93,14 @@ static wd_product from_title(const char *t, int has_kb)
         return WD_PRODUCT_OS_OTHER;
     if (is_driver(t))
         return WD_PRODUCT_DRIVER;
-    if (has(t, "Microsoft Edge") || has(t, "Silverlight") || has(t, "SQL Server") ||
-        has(t, "Visual C++") || has(t, "Visual Studio"))
+    if (wd_strcasehas(t, "Microsoft Edge") || wd_strcasehas(t, "Silverlight") || wd_strcasehas(t, "SQL Server") ||
+        wd_strcasehas(t, "Visual C++") || wd_strcasehas(t, "Visual Studio"))
         return WD_PRODUCT_OTHER;
     /* Windows updates name their KB; a title without one that is none of the
      * above is a Store app ("Windows Calculator", "Groove Music") */
     if (!has_kb)
         return WD_PRODUCT_STORE_APP;
-    if (has(t, "Windows"))
+    if (wd_strcasehas(t, "Windows"))
         return WD_PRODUCT_OS_OTHER;
     return WD_PRODUCT_OTHER;
 }
@@ -123,15 +109,15 @@ static wd_product from_title(const char *t, int has_kb)
  * Package_for_ServicingStack_NNNN, Package_for_DotNetRollup... */
 static wd_product from_package(const char *p)
 {
-    if (has(p, "RollupFix"))
+    if (wd_strcasehas(p, "RollupFix"))
         return WD_PRODUCT_OS_CUMULATIVE;
-    if (has(p, "ServicingStack"))
+    if (wd_strcasehas(p, "ServicingStack"))
         return WD_PRODUCT_SERVICING_STACK;
-    if (has(p, "DotNetRollup") || has(p, "NetFx"))
+    if (wd_strcasehas(p, "DotNetRollup") || wd_strcasehas(p, "NetFx"))
         return WD_PRODUCT_DOTNET;
-    if (has(p, "SafeOS") || has(p, "WinRE"))
+    if (wd_strcasehas(p, "SafeOS") || wd_strcasehas(p, "WinRE"))
         return WD_PRODUCT_OS_OTHER;
-    if (has(p, "Package_for_KB") || has(p, "Package_for_") || has(p, "Microsoft-Windows-"))
+    if (wd_strcasehas(p, "Package_for_KB") || wd_strcasehas(p, "Package_for_") || wd_strcasehas(p, "Microsoft-Windows-"))
         return WD_PRODUCT_OS_OTHER;
     return WD_PRODUCT_UNKNOWN;
 }

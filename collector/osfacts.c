@@ -6,7 +6,6 @@
  * (docs/activities.md). */
 #include "internal.h"
 
-#include <ctype.h>
 #include <string.h>
 
 static int send(const wd_sink *sink, const char *source, const char *key, const char *value)
@@ -15,19 +14,6 @@ static int send(const wd_sink *sink, const char *source, const char *key, const 
         return 0;
     wd_fact_rec f = {key, value, source, NULL};
     return sink->fact(sink->ctx, &f);
-}
-
-static int has(const char *hay, const char *needle)
-{
-    if (!hay)
-        return 0;
-    size_t n = strlen(needle);
-    int lo = tolower((unsigned char)needle[0]), up = toupper((unsigned char)needle[0]);
-    /* the first character tested inline: this runs for every update event */
-    for (; *hay; hay++)
-        if ((*hay == lo || *hay == up) && wd_strncaseeq(hay, needle, n))
-            return 1;
-    return 0;
 }
 
 /* What EditionID says after "Windows 11 ": Core -> Home, Professional ->
@@ -75,8 +61,8 @@ int wd_os_product(const char *product_name, const char *build, const char *editi
     int64_t b = -1;
     if (build)
         wd_parse_i64(build, &b);
-    int server = has(edition, "Server") || has(installation_type, "Server") ||
-                 has(product_name, "Server");
+    int server = wd_strcasehas(edition, "Server") || wd_strcasehas(installation_type, "Server") ||
+                 wd_strcasehas(product_name, "Server");
     if (server) {
         if (product_name && *product_name)
             return wd_buf_puts(out, product_name);

@@ -157,6 +157,19 @@ int wd_strncaseeq(const char *a, const char *b, size_t n)
     return 1;
 }
 
+int wd_strcasehas(const char *hay, const char *needle)
+{
+    if (!hay)
+        return 0;
+    size_t n = strlen(needle);
+    int lo = lower((unsigned char)needle[0]), up = lo >= 'a' && lo <= 'z' ? lo - 32 : lo;
+    /* the first character tested inline: this runs for every update event */
+    for (; *hay; hay++)
+        if ((*hay == lo || *hay == up) && wd_strncaseeq(hay, needle, n))
+            return 1;
+    return 0;
+}
+
 int wd_parse_i64(const char *s, int64_t *out)
 {
     if (!s)

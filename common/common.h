@@ -87,6 +87,8 @@ char *wd_strndup(const char *s, size_t n);
 /* ASCII case-insensitive comparisons (locale independent). */
 int wd_strcaseeq(const char *a, const char *b);
 int wd_strncaseeq(const char *a, const char *b, size_t n);
+/* 1 when needle occurs in hay ignoring ASCII case; a NULL hay has none. */
+int wd_strcasehas(const char *hay, const char *needle);
 /* Strict integer parsing of a whole string (leading/trailing space allowed).
  * Returns 0 on success, WD_EFORMAT otherwise. */
 int wd_parse_i64(const char *s, int64_t *out);
