@@ -54,7 +54,7 @@ static wchar_t *query_path(wd_input *in, unsigned char **data, size_t *size, con
     *data = NULL;
     *size = 0;
     if (in->fs_path) {
-        wchar_t *rel = wd_live_wide(in->fs_path), *abs = NULL;
+        wchar_t *rel = wd_win_wide(in->fs_path), *abs = NULL;
         DWORD n = rel ? GetFullPathNameW(rel, 0, NULL, NULL) : 0;
         if (n && (abs = malloc(n * sizeof *abs)) != NULL && !GetFullPathNameW(rel, n, abs, NULL)) {
             free(abs);
@@ -118,7 +118,7 @@ int wd_source_evtx(wd_input *in, const wd_sink *sink, wd_source_rec *summary)
         rc = fallback(in, data, size, sink, summary);
 #else
         char text[320];
-        wd_live_error_text(err, text, sizeof text);
+        wd_win_error_text(err, text, sizeof text);
         summary->errors++;
         rc = wd_note(sink, WD_NOTE_PARTIAL, in->path, text, "EvtQuery");
 #endif

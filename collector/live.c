@@ -9,50 +9,6 @@
 
 /* ------------------------------------------------------------- helpers */
 
-char *wd_live_utf8(const wchar_t *w, int len)
-{
-    if (!w)
-        return NULL;
-    int n = WideCharToMultiByte(CP_UTF8, 0, w, len, NULL, 0, NULL, NULL);
-    char *s = malloc((size_t)n + 1);
-    if (!s)
-        return NULL;
-    if (n > 0)
-        WideCharToMultiByte(CP_UTF8, 0, w, len, s, n, NULL, NULL);
-    s[n > 0 ? n : 0] = '\0';
-    return s;
-}
-
-wchar_t *wd_live_wide(const char *s)
-{
-    int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
-    if (n <= 0)
-        return NULL;
-    wchar_t *w = malloc((size_t)n * sizeof *w);
-    if (w)
-        MultiByteToWideChar(CP_UTF8, 0, s, -1, w, n);
-    return w;
-}
-
-void wd_live_error_text(DWORD err, char *out, size_t outsz)
-{
-    wchar_t msg[256];
-    DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err,
-                             MAKELANGID(LANG_ENGLISH, SUBLANG_DEFAULT), msg,
-                             sizeof msg / sizeof msg[0], NULL);
-    while (n > 0 &&
-           (msg[n - 1] == L'\r' || msg[n - 1] == L'\n' || msg[n - 1] == L'.' || msg[n - 1] == L' '))
-        n--;
-    char *text = n ? wd_live_utf8(msg, (int)n) : NULL;
-    if (err == 0)
-        snprintf(out, outsz, "the call failed without saying why (no error code)");
-    else if (err & 0x80000000u) /* an HRESULT */
-        snprintf(out, outsz, "%s (HRESULT 0x%08lX)", text ? text : "error", (unsigned long)err);
-    else
-        snprintf(out, outsz, "%s (Win32 error %lu)", text ? text : "error", (unsigned long)err);
-    free(text);
-}
-
 int wd_live_summary(const wd_sink *sink, const char *path, const char *kind, uint64_t records,
                     uint64_t kept, uint64_t errors)
 {
@@ -64,22 +20,9 @@ int wd_live_summary(const wd_sink *sink, const char *path, const char *kind, uin
 
 /* ---------------------------------------------------------- elevation */
 
-/* 1 elevated, 0 not, -1 unknown. */
-static int is_elevated(void)
-{
-    HANDLE token = NULL;
-    TOKEN_ELEVATION te;
-    DWORD got = 0;
-    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
-        return -1;
-    BOOL ok = GetTokenInformation(token, TokenElevation, &te, sizeof te, &got);
-    CloseHandle(token);
-    return ok ? te.TokenIsElevated != 0 : -1;
-}
-
 static int report_elevation(const wd_sink *sink)
 {
-    int e = is_elevated();
+    int e = wd_win_elevated();
     int rc = 0;
     if (sink->fact) {
         wd_fact_rec f = {"collector.elevated", e < 0 ? "unknown" : e ? "1" : "0", "live", NULL};

@@ -1,5 +1,5 @@
 /* live.h - what the Windows-only live sources share (compiled on _WIN32
- * only): UTF-16 <-> UTF-8 conversion, Win32 error text, and one entry point
+ * only): the source summary and one entry point
  * per live source. Each source turns its own failures into collection notes
  * and returns 0, or the sink's non-zero code when the sink asks to stop. */
 #ifndef WD_COLLECTOR_LIVE_H
@@ -8,21 +8,13 @@
 #ifdef _WIN32
 
 #include "internal.h"
+#include "win.h"
 
 #include <windows.h>
 #include <winevt.h>
 
 /* How far back the live event-log query reaches. */
 #define WD_LIVE_EVENT_DAYS 90
-
-/* UTF-16 to a malloc'd UTF-8 string (free with free()); NULL in gives NULL,
- * and NULL when out of memory. len is in wide chars, or -1 for NUL-terminated. */
-char *wd_live_utf8(const wchar_t *w, int len);
-/* UTF-8 to a malloc'd UTF-16 string (free with free()); NULL on failure. */
-wchar_t *wd_live_wide(const char *s);
-/* "Access is denied (Win32 error 5)": the system's text for a Win32 error
- * or an HRESULT (shown in hex), in out. */
-void wd_live_error_text(DWORD err, char *out, size_t outsz);
 
 /* Sends the source summary of a live source. */
 int wd_live_summary(const wd_sink *sink, const char *path, const char *kind, uint64_t records,

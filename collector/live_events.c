@@ -43,7 +43,7 @@ static int render(evt_stream *s, EVT_HANDLE ev)
             return -1;
     }
     free(s->pending);
-    s->pending = wd_live_utf8(s->wbuf, -1);
+    s->pending = wd_win_utf8(s->wbuf, -1);
     if (!s->pending)
         return -1;
     s->pending_len = strlen(s->pending);
@@ -113,7 +113,7 @@ int wd_live_read_query(EVT_HANDLE query, const char *display, const wd_sink *sin
         rc = wd_source_event_xml(&in, sink, sum);
     char why[320];
     if (rc == 0 && s.error) {
-        wd_live_error_text(s.error, why, sizeof why);
+        wd_win_error_text(s.error, why, sizeof why);
         rc = wd_note(sink, WD_NOTE_PARTIAL, display, why, "EvtNext after %llu events",
                      (unsigned long long)sum->records);
     }
@@ -162,7 +162,7 @@ static wchar_t *xpath_for(int by_provider)
 
 static int one_channel(const wd_sink *sink, const wchar_t *channel, int by_provider)
 {
-    char *name = wd_live_utf8(channel, -1);
+    char *name = wd_win_utf8(channel, -1);
     wd_buf display = WD_BUF_INIT;
     wd_buf_printf(&display, "live:eventlog/%s", name ? name : "?");
     free(name);
@@ -173,7 +173,7 @@ static int one_channel(const wd_sink *sink, const wchar_t *channel, int by_provi
     EVT_HANDLE q = xpath ? EvtQuery(NULL, channel, xpath, EvtQueryChannelPath) : NULL;
     if (!q) {
         char why[320];
-        wd_live_error_text(xpath ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY, why, sizeof why);
+        wd_win_error_text(xpath ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY, why, sizeof why);
         rc = wd_note(sink, WD_NOTE_PARTIAL, path, why, "EvtQuery");
     } else {
         wd_source_rec sum = {path, "live-eventlog", 0, 0, 0};

@@ -31,7 +31,7 @@ static void csv_field(wd_buf *b, const char *s, char sep)
 
 static void csv_bstr(wd_buf *b, BSTR s, char sep)
 {
-    char *u = s ? wd_live_utf8(s, (int)SysStringLen(s)) : NULL;
+    char *u = s ? wd_win_utf8(s, (int)SysStringLen(s)) : NULL;
     csv_field(b, u, sep);
     free(u);
 }
@@ -148,7 +148,7 @@ int wd_live_history(const wd_sink *sink)
     int rc = 0;
     if (FAILED(hr)) {
         char why[400];
-        wd_live_error_text((DWORD)hr, why, sizeof why);
+        wd_win_error_text((DWORD)hr, why, sizeof why);
         rc = wd_note(sink, WD_NOTE_PARTIAL, SRC, why, "%s", where);
     } else if (!wd_buf_ok(&csv)) {
         rc = wd_note(sink, WD_NOTE_UNREADABLE, SRC, "out of memory", NULL);

@@ -29,8 +29,8 @@ static int fact(const wd_sink *sink, const char *key, const char *value)
 static int key_note(const wd_sink *sink, const wchar_t *key, LONG err)
 {
     char why[320];
-    wd_live_error_text((DWORD)err, why, sizeof why);
-    char *k = wd_live_utf8(key, -1);
+    wd_win_error_text((DWORD)err, why, sizeof why);
+    char *k = wd_win_utf8(key, -1);
     int rc = wd_note(sink, WD_NOTE_PARTIAL, SRC, why, "HKLM\\%s", k ? k : "?");
     free(k);
     return rc;
@@ -66,7 +66,7 @@ static char *value_text(DWORD type, const BYTE *data, DWORD size)
     for (size_t i = 0; i <= n; i++) {
         if (i < n && w[i] != L'\0')
             continue;
-        char *part = wd_live_utf8(w + start, (int)(i - start));
+        char *part = wd_win_utf8(w + start, (int)(i - start));
         if (part && b.len)
             wd_buf_puts(&b, "; ");
         if (part)
@@ -118,7 +118,7 @@ static int policy_values(const wd_sink *sink, const wchar_t *path)
         DWORD nlen = sizeof name / sizeof name[0], type = 0, size = MAX_VALUE_BYTES;
         if (RegEnumValueW(k, i, name, &nlen, NULL, &type, data, &size) != ERROR_SUCCESS)
             break;
-        char *n8 = wd_live_utf8(name, (int)nlen);
+        char *n8 = wd_win_utf8(name, (int)nlen);
         char *v = value_text(type, data, size);
         wd_buf key = WD_BUF_INIT;
         wd_buf_printf(&key, "policy.wu.%s", n8 ? n8 : "");
@@ -165,11 +165,11 @@ static char *machine_name(const wd_sink *sink, int *rc)
     DWORD n = sizeof name / sizeof name[0];
     if (!GetComputerNameExW(ComputerNameNetBIOS, name, &n)) {
         char why[320];
-        wd_live_error_text(GetLastError(), why, sizeof why);
+        wd_win_error_text(GetLastError(), why, sizeof why);
         *rc = wd_note(sink, WD_NOTE_PARTIAL, SRC, why, "GetComputerNameExW");
         return NULL;
     }
-    return wd_live_utf8(name, (int)n);
+    return wd_win_utf8(name, (int)n);
 }
 
 /* CurrentVersion and the computer name as the typed os.* facts. */
@@ -232,7 +232,7 @@ static int system_disk(const wd_sink *sink)
     ULARGE_INTEGER avail, total, free_all;
     if (!GetDiskFreeSpaceExW(root, &avail, &total, &free_all)) {
         char why[320];
-        wd_live_error_text(GetLastError(), why, sizeof why);
+        wd_win_error_text(GetLastError(), why, sizeof why);
         return wd_note(sink, WD_NOTE_PARTIAL, SRC, why, "GetDiskFreeSpaceExW");
     }
     char num[32];

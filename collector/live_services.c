@@ -37,8 +37,8 @@ static int emit(const wd_sink *sink, SC_HANDLE scm, const ENUM_SERVICE_STATUS_PR
     int64_t start;
     int delayed;
     query_start(scm, e->lpServiceName, &start, &delayed);
-    char *name = wd_live_utf8(e->lpServiceName, -1);
-    char *display = wd_live_utf8(e->lpDisplayName, -1);
+    char *name = wd_win_utf8(e->lpServiceName, -1);
+    char *display = wd_win_utf8(e->lpDisplayName, -1);
     int rc = 0;
     if (name && sink->service) {
         wd_service_rec r = {
@@ -90,14 +90,14 @@ int wd_live_services(const wd_sink *sink)
     char why[320];
     SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE);
     if (!scm) {
-        wd_live_error_text(GetLastError(), why, sizeof why);
+        wd_win_error_text(GetLastError(), why, sizeof why);
         return wd_note(sink, WD_NOTE_PARTIAL, SRC, why, "OpenSCManagerW");
     }
     DWORD count = 0, err = 0;
     ENUM_SERVICE_STATUS_PROCESSW *list = enumerate(scm, &count, &err);
     int rc = 0, failed = list == NULL;
     if (failed) {
-        wd_live_error_text(err, why, sizeof why);
+        wd_win_error_text(err, why, sizeof why);
         rc = wd_note(sink, WD_NOTE_PARTIAL, SRC, why, "EnumServicesStatusExW");
     }
     for (DWORD i = 0; list && rc == 0 && i < count; i++)

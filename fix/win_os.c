@@ -7,6 +7,8 @@
 #ifdef _WIN32
 #include "internal.h"
 
+#include "win.h"
+
 #include <windows.h>
 
 #include <stdio.h>
@@ -15,44 +17,12 @@
 
 /* ------------------------------------------------------------- helpers */
 
-static char *utf8(const wchar_t *w)
-{
-    int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
-    char *s = n > 0 ? malloc((size_t)n) : NULL;
-    if (s)
-        WideCharToMultiByte(CP_UTF8, 0, w, -1, s, n, NULL, NULL);
-    return s;
-}
-
-static wchar_t *wide(const char *s)
-{
-    int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
-    wchar_t *w = n > 0 ? malloc((size_t)n * sizeof *w) : NULL;
-    if (w)
-        MultiByteToWideChar(CP_UTF8, 0, s, -1, w, n);
-    return w;
-}
-
-/* The system's English text for a Win32 error, "... (Win32 error N)". */
-static void error_text(DWORD err, char *out, size_t outsz)
-{
-    wchar_t msg[256];
-    DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err,
-                             MAKELANGID(LANG_ENGLISH, SUBLANG_DEFAULT), msg,
-                             sizeof msg / sizeof msg[0], NULL);
-    while (n > 0 && (msg[n - 1] == L'\r' || msg[n - 1] == L'\n' || msg[n - 1] == L'.'))
-        msg[--n] = L'\0';
-    char *text = n ? utf8(msg) : NULL;
-    snprintf(out, outsz, "%s (Win32 error %lu)", text ? text : "error", (unsigned long)err);
-    free(text);
-}
-
 /* Records a failure: "what: the system's text[; hint]". */
 static int fail(wd_fix_os *os, DWORD err, const char *what, const char *hint)
 {
     char text[320];
     os->error = err;
-    error_text(err, text, sizeof text);
+    wd_win_error_text(err, text, sizeof text);
     if (err == ERROR_ACCESS_DENIED && !hint)
         hint = "run wudiag from an elevated prompt (Run as administrator); if it is, security "
                "software may be protecting it";
@@ -64,14 +34,7 @@ static int fail(wd_fix_os *os, DWORD err, const char *what, const char *hint)
 static int win_elevated(wd_fix_os *os)
 {
     (void)os;
-    HANDLE token = NULL;
-    TOKEN_ELEVATION te;
-    DWORD got = 0;
-    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
-        return -1;
-    BOOL ok = GetTokenInformation(token, TokenElevation, &te, sizeof te, &got);
-    CloseHandle(token);
-    return ok ? te.TokenIsElevated != 0 : -1;
+    return wd_win_elevated();
 }
 
 static int win_machine(wd_fix_os *os, wd_buf *out)
@@ -80,7 +43,7 @@ static int win_machine(wd_fix_os *os, wd_buf *out)
     DWORD n = sizeof name / sizeof name[0];
     if (!GetComputerNameExW(ComputerNameNetBIOS, name, &n))
         return fail(os, GetLastError(), "cannot read the computer name", NULL);
-    char *s = utf8(name);
+    char *s = wd_win_utf8(name, -1);
     if (!s)
         return wd_error_set(WD_ENOMEM, "out of memory");
     wd_buf_puts(out, s);
@@ -126,7 +89,7 @@ static int win_windir(wd_fix_os *os, wd_buf *out)
     UINT n = GetWindowsDirectoryW(dir, MAX_PATH + 1);
     if (n == 0 || n > MAX_PATH)
         return fail(os, GetLastError(), "cannot find the Windows folder", NULL);
-    char *s = utf8(dir);
+    char *s = wd_win_utf8(dir, -1);
     if (!s)
         return wd_error_set(WD_ENOMEM, "out of memory");
     wd_buf_puts(out, s);
@@ -181,7 +144,7 @@ static const char *start_name(DWORD s, int delayed)
 static SC_HANDLE open_service(wd_fix_os *os, const char *name, DWORD access, int *missing)
 {
     SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT), svc = NULL;
-    wchar_t *w = wide(name);
+    wchar_t *w = wd_win_wide(name);
     char what[160];
     *missing = 0;
     snprintf(what, sizeof what, "cannot open the service %s", name);
@@ -319,7 +282,7 @@ static int win_start(wd_fix_os *os, const char *name, unsigned timeout_s)
     if (!rc && (rc = wait_for(os, h, name, SERVICE_RUNNING, timeout_s, &st)) > 0) {
         if (st.dwCurrentState == SERVICE_STOPPED) {
             os->error = st.dwWin32ExitCode;
-            error_text(st.dwWin32ExitCode, code, sizeof code);
+            wd_win_error_text(st.dwWin32ExitCode, code, sizeof code);
             rc = wd_error_set(WD_ERROR,
                               "%s: it stopped again right after starting (exit code: "
                               "%s)",
@@ -368,7 +331,7 @@ static int win_set_start(wd_fix_os *os, const char *name, const char *type)
 
 static int win_folder(wd_fix_os *os, const char *path, int *exists, int *empty)
 {
-    wchar_t *w = wide(path);
+    wchar_t *w = wd_win_wide(path);
     *exists = *empty = 0;
     if (!w)
         return wd_error_set(WD_ENOMEM, "out of memory");
@@ -405,7 +368,7 @@ static int win_folder(wd_fix_os *os, const char *path, int *exists, int *empty)
 
 static int win_rename(wd_fix_os *os, const char *from, const char *to)
 {
-    wchar_t *a = wide(from), *b = wide(to);
+    wchar_t *a = wd_win_wide(from), *b = wd_win_wide(to);
     char what[1200];
     int rc = WD_OK;
     snprintf(what, sizeof what, "cannot rename %s to %s", from, to);
@@ -425,7 +388,7 @@ static int win_rename(wd_fix_os *os, const char *from, const char *to)
 
 static int win_rmdir(wd_fix_os *os, const char *path)
 {
-    wchar_t *w = wide(path);
+    wchar_t *w = wd_win_wide(path);
     char what[700];
     int rc = WD_OK;
     snprintf(what, sizeof what, "cannot remove the empty folder %s", path);
