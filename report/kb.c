@@ -167,6 +167,23 @@ static int cmp_win32(const void *a, const void *b)
 
 /* --------------------------------------------------------------- fixes */
 
+/* Splits a line of fixes.txt or known-issues.txt into its keyword (the
+ * result) and the value after the first space (*val, "" when none); NULL for
+ * blank and comment lines. */
+static char *keyword(char *line, char **val)
+{
+    while (*line == ' ' || *line == '\t')
+        line++;
+    if (!line[0] || line[0] == '#')
+        return NULL;
+    *val = strchr(line, ' ');
+    if (*val)
+        *(*val)++ = '\0';
+    else
+        *val = line + strlen(line);
+    return line;
+}
+
 typedef struct fix_ctx {
     wd_kb *kb;
     size_t cap, stepcap;
@@ -229,15 +246,9 @@ static int fix_end(fix_ctx *c, unsigned lineno)
 static int on_fix_line(void *vctx, char *line, unsigned lineno)
 {
     fix_ctx *c = vctx;
-    while (*line == ' ' || *line == '\t')
-        line++;
-    if (!line[0] || line[0] == '#')
+    char *val;
+    if (!(line = keyword(line, &val)))
         return WD_OK;
-    char *val = strchr(line, ' ');
-    if (val)
-        *val++ = '\0';
-    else
-        val = line + strlen(line);
     if (!strcmp(line, "fix")) {
         if (c->cur || !val[0])
             return fix_error(c, lineno, "\"fix ID\" must follow \"end\"");
@@ -354,15 +365,9 @@ static int issue_end(issue_ctx *c, unsigned lineno)
 static int on_issue_line(void *vctx, char *line, unsigned lineno)
 {
     issue_ctx *c = vctx;
-    while (*line == ' ' || *line == '\t')
-        line++;
-    if (!line[0] || line[0] == '#')
+    char *val;
+    if (!(line = keyword(line, &val)))
         return WD_OK;
-    char *val = strchr(line, ' ');
-    if (val)
-        *val++ = '\0';
-    else
-        val = line + strlen(line);
     if (!strcmp(line, "issue")) {
         if (c->cur || !val[0])
             return issue_error(lineno, "\"issue ID\" must follow \"end\"");
