@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes a large CBS.log of distinct, realistic lines for timing the CBS.log
-reader (bench/servicing_logs.c): TrustedInstaller starts, Windows Update
+reader (bench_collect OUT.log, bench/collect.c): TrustedInstaller starts, Windows Update
 sessions that install cumulative updates (some failing 0x800f0922, some
 needing a restart), Info lines carrying HRESULTs, CSI noise, SFC runs in
 batches of 100 components with a few files it cannot repair, and DISM

@@ -4,7 +4,7 @@
 Builds a log of distinct, realistic lines from the real 3 MB corpus log
 (debajyati-logparsing): each copy moves the time forward a day and rewrites
 every GUID, process and thread id, so the update-identity table churns as it
-would on a long-lived machine. Then runs bench_wulog_read on it and prints its
+would on a long-lived machine. Then runs bench_collect on it and prints its
 figures (seconds, MB/s, activities, peak RSS).
 
 Usage: bench/wulog.py [--mb N] [--keep PATH]   (default 300 MB)"""
@@ -50,7 +50,7 @@ def main():
     ap.add_argument("--mb", type=int, default=300)
     ap.add_argument("--keep", help="write the generated log here and keep it")
     args = ap.parse_args()
-    exe = common.program("BENCH_WULOG_READ", os.path.join("build", "bench", "bench_wulog_read"),
+    exe = common.program("WUDIAG_BENCH_COLLECT", os.path.join("build", "bench", "bench_collect"),
                          "build it first")
     with tempfile.TemporaryDirectory() as tmp:
         path = args.keep or os.path.join(tmp, "WindowsUpdate.log")
