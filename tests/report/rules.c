@@ -28,6 +28,7 @@
 #include "collector.h"
 #include "rules_private.h"
 #include "store.h"
+#include "snapshot_fixture.h"
 #include "support.h"
 
 #include <criterion/criterion.h>
@@ -35,152 +36,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define FIELDS 9
-
-/* Splits "a | b | c" in place into trimmed fields; returns the count. */
-static size_t split(char *s, char **f)
-{
-    size_t n = 0;
-    while (s && n < FIELDS) {
-        char *bar = strchr(s, '|');
-        if (bar)
-            *bar = '\0';
-        while (*s == ' ')
-            s++;
-        size_t len = strlen(s);
-        while (len && s[len - 1] == ' ')
-            s[--len] = '\0';
-        f[n++] = s;
-        s = bar ? bar + 1 : NULL;
-    }
-    for (size_t i = n; i < FIELDS; i++)
-        f[i] = "";
-    return n;
-}
-
-static const char *val(const char *s)
-{
-    return s && *s && strcmp(s, "-") ? s : NULL;
-}
-
-/* A fresh database in a temporary folder. */
-typedef struct fixture_db {
-    char *dir, *path;
-    wd_store *s;
-    int64_t snap;
-    char capture_time[WD_TIME_MAX];
-} fixture_db;
-
-static void db_open(fixture_db *d)
-{
-    memset(d, 0, sizeof *d);
-    d->dir = wdt_tempdir();
-    d->path = wdt_path(d->dir, "h.db");
-    cr_assert_eq(wd_store_open(d->path, WD_STORE_CREATE, &d->s), 0, "%s", wd_error_last());
-    snprintf(d->capture_time, sizeof d->capture_time, "2024-03-01T00:00:00Z");
-}
-
-static void db_close(fixture_db *d)
-{
-    wd_store_close(d->s);
-    wdt_rmtree(d->dir);
-    free(d->dir);
-    free(d->path);
-}
-
-static void add_past(fixture_db *d, const char *verdict)
-{
-    int64_t id;
-    cr_assert_eq(wd_store_begin(d->s, "test past", "/evidence"), 0, "%s", wd_error_last());
-    cr_assert_eq(wd_store_set_machine(d->s, "PC-TEST"), 0);
-    cr_assert_eq(wd_store_commit(d->s, &id), 0, "%s", wd_error_last());
-    cr_assert_eq(wd_store_save_analysis(d->s, id, verdict, NULL, 0), 0, "%s", wd_error_last());
-}
-
-static void add_service(fixture_db *d, char **f)
-{
-    wd_service_rec r = {f[0], NULL, f[1], f[2], -1, val(f[3]) ? strtoll(f[3], NULL, 10) : -1, -1,
-                        "services.csv"};
-    cr_assert_eq(wd_store_add_service(d->s, &r), 0, "%s", wd_error_last());
-}
-
-/* "service=wuauserv;count=3" into the activity. */
-static void activity_extras(wd_activity_rec *r, char *kv, char guid[WD_GUID_MAX])
-{
-    for (char *p = strtok(kv, ";"); p; p = strtok(NULL, ";")) {
-        char *eq = strchr(p, '=');
-        cr_assert_not_null(eq, "activity extra without '=': %s", p);
-        *eq++ = '\0';
-        if (!strcmp(p, "service"))
-            r->service = eq;
-        else if (!strcmp(p, "target"))
-            r->target = eq;
-        else if (!strcmp(p, "count"))
-            r->count = strtoll(eq, NULL, 10);
-        else if (!strcmp(p, "package"))
-            r->package = eq;
-        else if (!strcmp(p, "session"))
-            r->session = eq;
-        else if (!strcmp(p, "update"))
-            r->update_id = wd_update_id_normalize(eq, guid) ? guid : eq;
-        else
-            cr_assert_fail("unknown activity extra %s", p);
-    }
-}
-
-static void add_activity(fixture_db *d, char **f, uint64_t line)
-{
-    char guid[WD_GUID_MAX];
-    wd_activity_rec r = {0};
-    r.operation = wd_op_parse(f[0]);
-    r.outcome = wd_outcome_parse(f[1]);
-    cr_assert(r.operation != WD_OP_UNKNOWN || !strcmp(f[0], "unknown"), "bad operation %s", f[0]);
-    cr_assert(r.outcome != WD_OUT_UNKNOWN || !strcmp(f[1], "unknown"), "bad outcome %s", f[1]);
-    if (val(f[2])) {
-        cr_assert_eq(wd_hresult_parse(f[2], &r.code), 0, "bad code %s", f[2]);
-        r.has_code = 1;
-    }
-    r.time = val(f[3]);
-    r.kb = val(f[4]);
-    r.title = val(f[5]);
-    r.product = wd_product_parse(val(f[6]));
-    r.count = -1;
-    r.where = (wd_evidence_loc){WD_LOC_LINE, "WindowsUpdate.log", line, NULL, 0, 0};
-    if (val(f[7]))
-        activity_extras(&r, f[7], guid);
-    cr_assert_eq(wd_store_add_activity(d->s, &r), 0, "%s", wd_error_last());
-}
-
-static void add_line(fixture_db *d, const char *kind, char **f, uint64_t lineno)
-{
-    if (!strcmp(kind, "service"))
-        add_service(d, f);
-    else if (!strcmp(kind, "activity"))
-        add_activity(d, f, lineno);
-    else if (!strcmp(kind, "fact")) {
-        wd_fact_rec r = {f[0], f[1], "facts.txt", val(f[2])};
-        cr_assert_eq(wd_store_add_fact(d->s, &r), 0, "%s", wd_error_last());
-    } else if (!strcmp(kind, "note")) {
-        wd_note_rec r = {f[1], NULL, f[2], wd_note_kind_parse(f[0])};
-        cr_assert_eq(wd_store_add_note(d->s, &r), 0, "%s", wd_error_last());
-    } else if (!strcmp(kind, "computer")) {
-        static uint64_t rec = 1;
-        long n = val(f[1]) ? strtol(f[1], NULL, 10) : 1;
-        int64_t start = 0;
-        if (!val(f[2]) || wd_time_parse(f[2], &start))
-            wd_time_parse(d->capture_time, &start);
-        for (long i = 0; i < n; i++) {
-            char t[WD_TIME_MAX];
-            wd_time_format(start + 60 * i, 0, t);
-            wd_event_rec e = {"System", "EventLog", 6005, 4, rec++, t, f[0], NULL, 0,
-                              "System.evtx"};
-            cr_assert_eq(wd_store_add_event(d->s, &e), 0, "%s", wd_error_last());
-        }
-    } else {
-        cr_assert_fail("unknown fixture line '%s'", kind);
-    }
-}
 
 static int is_expectation(const char *kind)
 {
@@ -193,51 +48,23 @@ static int is_expectation(const char *kind)
 }
 
 /* Builds the snapshot of a fixture; expectation lines are left in *expect. */
-static wd_report *build(fixture_db *d, const char *text, char **expect)
+static wd_report *build(wdt_snapshot *d, const char *text, char **expect)
 {
     char *copy = strdup(text), *save = NULL;
     size_t elen = 0, cap = strlen(text) + 1;
-    uint64_t lineno = 0;
     *expect = calloc(1, cap);
     for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        char *f[FIELDS];
         char *sp = strchr(line, ' ');
-        lineno++;
         if (line[0] == '#' || !sp)
             continue;
         *sp = '\0';
-        if (is_expectation(line)) {
+        if (is_expectation(line))
             elen += (size_t)snprintf(*expect + elen, cap - elen, "%s %s\n", line, sp + 1);
-        } else if (!strcmp(line, "past")) {
-            split(sp + 1, f);
-            add_past(d, f[0]);
-        } else if (!strcmp(line, "time")) {
-            split(sp + 1, f);
-            snprintf(d->capture_time, sizeof d->capture_time, "%s", f[0]);
-        }
+        else
+            cr_assert(wdt_snapshot_keyword(line), "unknown fixture line '%s'", line);
     }
     free(copy);
-    cr_assert_eq(wd_store_begin(d->s, "wudiag diagnose --test", "/evidence"), 0, "%s",
-                 wd_error_last());
-    cr_assert_eq(wd_store_set_machine(d->s, "PC-TEST"), 0);
-    copy = strdup(text);
-    lineno = 0;
-    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        char *f[FIELDS];
-        char *sp = strchr(line, ' ');
-        lineno++;
-        if (line[0] == '#' || !sp)
-            continue;
-        *sp = '\0';
-        if (is_expectation(line) || !strcmp(line, "past") || !strcmp(line, "time"))
-            continue;
-        split(sp + 1, f);
-        add_line(d, line, f, lineno);
-    }
-    free(copy);
-    wd_fact_rec t = {"capture.time", d->capture_time, "facts.txt", NULL};
-    cr_assert_eq(wd_store_add_fact(d->s, &t), 0);
-    cr_assert_eq(wd_store_finish(d->s, &d->snap), 0, "%s", wd_error_last());
+    wdt_snapshot_load(d, text);
     wd_report *r = NULL;
     wd_report_options o = {0};
     cr_assert_eq(wd_report_build(d->s, d->snap, &o, &r), 0, "%s", wd_error_last());
@@ -264,10 +91,10 @@ static void refs_text(const wd_finding_rec *f, char *buf, size_t n)
 
 static void check_expect(const wd_report *r, char *line, const char *name)
 {
-    char *f[FIELDS];
+    char *f[WDT_FIELDS];
     char *sp = strchr(line, ' ');
     *sp = '\0';
-    split(sp + 1, f);
+    wdt_split(sp + 1, f);
     wd_finding_rec x;
     if (!strcmp(line, "verdict")) {
         cr_assert_str_eq(wd_report_verdict(r), f[0], "%s: verdict", name);
@@ -314,9 +141,9 @@ static void check_expect(const wd_report *r, char *line, const char *name)
 /* Runs one fixture text and checks its expectations; returns how many. */
 static int run_text_checked(const char *text, const char *name, const char *must_mention)
 {
-    fixture_db d;
+    wdt_snapshot d;
     char *expect;
-    db_open(&d);
+    wdt_snapshot_open(&d);
     wd_report *r = build(&d, text, &expect);
     int n = 0, mentioned = 0;
     char *save = NULL;
@@ -328,7 +155,7 @@ static int run_text_checked(const char *text, const char *name, const char *must
     cr_assert(n > 0 && mentioned, "%s has no expectation about %s", name,
               must_mention ? must_mention : "anything");
     wd_report_free(r);
-    db_close(&d);
+    wdt_snapshot_close(&d);
     free(expect);
     return n;
 }
@@ -420,8 +247,8 @@ Test(report_rules, large_snapshot_is_judged_in_bounded_time)
 {
     /* 40,000 distinct activities: 4,000 updates installed, 2,000 scans
      * failing with 40 codes and then succeeding */
-    fixture_db d;
-    db_open(&d);
+    wdt_snapshot d;
+    wdt_snapshot_open(&d);
     cr_assert_eq(wd_store_begin(d.s, "test", "/evidence"), 0);
     for (int i = 0; i < 20000; i++) {
         char t[32], title[96], kb[16];
@@ -450,5 +277,5 @@ Test(report_rules, large_snapshot_is_judged_in_bounded_time)
     cr_log_info("judging 20000 activities: %.2f s", secs);
     cr_assert_lt(secs, 10.0, "took %.2f s", secs);
     wd_report_free(r);
-    db_close(&d);
+    wdt_snapshot_close(&d);
 }

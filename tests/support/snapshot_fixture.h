@@ -6,6 +6,7 @@
  *                                    k: service target count package update session
  *   fact KEY | VALUE [| TIME]
  *   note KIND | SOURCE | REASON
+ *   computer NAME [| N [| TIME]]     N System events naming the computer
  *   past VERDICT                     an earlier snapshot of the machine
  * ("|" separates fields, "-" is an empty value; other lines are left to the
  * suite.) */
@@ -29,6 +30,8 @@ size_t wdt_split(char *s, char **f);
 /* A fresh database in a temporary folder; close removes it. */
 void wdt_snapshot_open(wdt_snapshot *d);
 void wdt_snapshot_close(wdt_snapshot *d);
+/* 1 when kind is one of the keywords above. */
+int wdt_snapshot_keyword(const char *kind);
 /* Stores the record lines of text as one snapshot of machine PC-TEST and
  * finishes it (readable, not committed). */
 void wdt_snapshot_load(wdt_snapshot *d, const char *text);
