@@ -6,7 +6,7 @@
  *   -DWUDIAG_SANITIZE=ON -DWUDIAG_BUILD_TESTS=OFF -DCMAKE_C_FLAGS=-fsanitize=fuzzer-no-link
  * Run:   build-fuzz/fuzz/fuzz_evtx -max_len=300000 fuzz/corpus/evtx */
 #include "collector.h"
-#include "fuzz_activity.h"
+#include "fuzz_sink.h"
 
 #include <string.h>
 
@@ -18,49 +18,11 @@ const char *__lsan_default_suppressions(void)
     return "leak:libevtx.so\n";
 }
 
-static size_t touch(const char *s)
-{
-    return s ? strlen(s) : 0;
-}
-
-static int on_event(void *ctx, const wd_event_rec *r)
-{
-    size_t *n = ctx;
-    *n += touch(r->channel) + touch(r->provider) + touch(r->time) + touch(r->computer) +
-          touch(r->source);
-    for (size_t i = 0; i < r->nfields; i++)
-        *n += touch(r->fields[i].name) + touch(r->fields[i].value);
-    return 0;
-}
-
-static int on_activity(void *ctx, const wd_activity_rec *r)
-{
-    size_t *n = ctx;
-    *n += fuzz_activity_touch(r);
-    return 0;
-}
-
-static int on_note(void *ctx, const wd_note_rec *r)
-{
-    size_t *n = ctx;
-    *n += touch(r->location) + touch(r->reason);
-    return 0;
-}
-
-static int on_source(void *ctx, const wd_source_rec *r)
-{
-    (void)ctx;
-    if (r->kept > r->records)
-        __builtin_trap();
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t n = 0;
-    wd_sink sink = {.ctx = &n,         .event = on_event,   .note = on_note,
-                    .source = on_source, .activity = on_activity};
+    wd_sink sink = fuzz_sink(&n);
     wd_collect_buffer(data, size, "fuzz.evtx", &sink);
     return 0;
 }

@@ -2,52 +2,13 @@
  * it: wd_lines (every encoding), the CSV parser, sc queryex, services CSV,
  * update history CSV, .reg exports and the facts file. */
 #include "internal.h"
-#include "fuzz_activity.h"
+#include "fuzz_sink.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* Touches every string of every record so ASan sees bad pointers. */
+/* What the text layer gave, summed so it is read (ASan sees bad pointers). */
 static size_t touched;
-
-static void touch(const char *s)
-{
-    while (s && *s)
-        touched += (unsigned char)*s++;
-}
-
-static int on_service(void *ctx, const wd_service_rec *r)
-{
-    (void)ctx;
-    touch(r->name);
-    touch(r->display_name);
-    touch(r->state);
-    touch(r->start_type);
-    return 0;
-}
-
-static int on_activity(void *ctx, const wd_activity_rec *r)
-{
-    (void)ctx;
-    touched += fuzz_activity_touch(r);
-    return 0;
-}
-
-static int on_fact(void *ctx, const wd_fact_rec *r)
-{
-    (void)ctx;
-    touch(r->key);
-    touch(r->value);
-    return 0;
-}
-
-static int on_note(void *ctx, const wd_note_rec *r)
-{
-    (void)ctx;
-    touch(r->location);
-    touch(r->reason);
-    return 0;
-}
 
 static void lines(const uint8_t *data, size_t size)
 {
@@ -67,8 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const wd_source_fn readers[] = {wd_source_sc_queryex, wd_source_services_csv,
                                            wd_source_history_csv, wd_source_reg, wd_source_facts};
-    wd_sink sink = {.service = on_service, .fact = on_fact, .note = on_note,
-                    .activity = on_activity};
+    wd_sink sink = fuzz_sink(&touched);
     lines(data, size);
     for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
         wd_input in;
