@@ -78,6 +78,7 @@ typedef struct wu_state {
     char tz[8];          /* legacy "tz: +0530" of the last logging header */
     uint64_t lineno, damaged, first_damaged;
     uint64_t undecoded, first_undecoded; /* "(No Format Information found)" */
+    uint64_t scan_blocks; /* legacy Agent "Finding updates" blocks begun */
     int line_kept, handled;
 } wu_state;
 
@@ -1059,6 +1060,7 @@ static int legacy_agent(wu_state *st, wu_line *wl, const char *m, const char *b)
         t->block_scan = t->scan_open = kind == 1;
         t->block_done = 0;
         if (kind == 1) {
+            st->scan_blocks++;
             t->found = -1;
             t->service = -1;
             return 0;
@@ -1082,10 +1084,14 @@ static int legacy_agent(wu_state *st, wu_line *wl, const char *m, const char *b)
     return emit(st, wl, &a);
 }
 
-/* The operation a REPORT EVENT's category names (Software Synchronization
- * is the search the Agent block already reported). */
-static wd_op report_op(const char *category, size_t n)
+/* The operation a REPORT EVENT's category names. Software Synchronization
+ * is a search: the Agent block before it already reported it, so it counts
+ * only in a log that holds no such block (an excerpt, or one that begins
+ * after the search did). */
+static wd_op report_op(const wu_state *st, const char *category, size_t n)
 {
+    if (n >= 24 && strncmp(category, "Software Synchronization", 24) == 0)
+        return st->scan_blocks ? WD_OP_UNKNOWN : WD_OP_SCAN;
     if (n >= 16 && strncmp(category, "Content Download", 16) == 0)
         return WD_OP_DOWNLOAD;
     for (size_t i = 0; i + 9 <= n; i++)
@@ -1127,7 +1133,7 @@ static int report_event(wu_state *st, wu_line *wl, const char *m)
             break;
     }
     uint32_t hr;
-    wd_op op = k == 12 ? report_op(f[10], n[10]) : WD_OP_UNKNOWN;
+    wd_op op = k == 12 ? report_op(st, f[10], n[10]) : WD_OP_UNKNOWN;
     if (op == WD_OP_UNKNOWN || !parse_hex(f[7], &hr))
         return 0;
     wu_act a;
@@ -1143,6 +1149,9 @@ static int report_event(wu_state *st, wu_line *wl, const char *m)
         a.outcome = WD_OUT_PENDING_REBOOT;
     else if (strstr(f[11], "Started:") && starts(f[9], "Success"))
         a.outcome = WD_OUT_IN_PROGRESS;
+    const char *found = op == WD_OP_SCAN ? strstr(f[11], "detected ") : NULL;
+    if (found && isdigit((unsigned char)found[9])) /* "successfully detected 3 updates" */
+        a.count = strtoll(found + 9, NULL, 10);
     if (parse_guid(f[5], id) && memcmp(id, zero, 16) != 0) {
         a.update = id;
         if (report_title(f[11], &t, &tn))

@@ -404,6 +404,10 @@ Test(collector_wulog, legacy_search_failure_is_its_exit_code_inside_the_block)
     cap_free(&c);
 }
 
+/* An excerpt that begins after its search's Agent block: the Software
+ * Synchronization REPORT EVENT ("successfully detected 1 updates") is the
+ * search's only outcome, so it is one; the rest is a download's END
+ * without its START and BITS progress. */
 Test(collector_wulog, real_legacy_excerpt_reads_without_failures)
 {
     capture c = {0};
@@ -412,7 +416,10 @@ Test(collector_wulog, real_legacy_excerpt_reads_without_failures)
     cr_assert_eq(cap_run_file(wd_source_wu_log, path, &c, &sum), 0, "%s", path);
     free(path);
     cr_assert_gt(sum.records, 5);
-    cr_assert_eq(c.activities.n, 0);
+    cr_assert_eq(c.activities.n, 1);
+    cr_assert(strstr(only(&c, "scan|succeeded|"), "scan|succeeded|0x00000000|2013-01-27T09:55:33.171000Z|"),
+              "%s", c.activities.items[0]);
+    cr_assert_eq(outcome_count(&c, "failed"), 0);
     cr_assert_eq(sum.errors, 0);
     cr_assert_eq(c.notes.n, 0);
     cap_free(&c);
