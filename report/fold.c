@@ -343,18 +343,21 @@ static void note_line_success(fold *f, const wd_activity_rec *r)
     set_str(f, &b->title, r->title ? r->title : r->kb);
 }
 
-/* A failing update of a cumulative line is superseded when a newer release
- * of the line installed after its newest failure. */
+/* A failing or unfinished update of a cumulative line is superseded when a
+ * newer release of the line installed after its newest failure (one that
+ * never failed: after it was last seen). A cumulative update that began
+ * installing and never reported is moot once a later one installed. */
 static void supersede(fold *f, wd_m_subject *s)
 {
-    if ((s->state != WD_ST_FAILING && s->state != WD_ST_IN_PROGRESS) || !s->failures ||
-        !is_cumulative(s->product) || !s->last_failure)
+    const char *since = s->failures ? s->last_failure : s->last_time;
+    if ((s->state != WD_ST_FAILING && s->state != WD_ST_IN_PROGRESS) ||
+        !is_cumulative(s->product) || !since)
         return;
     char mine[8];
     release_of(s->title, mine);
     for (size_t i = 0; i < f->nlines; i++) {
         const line_best *b = &f->lines[i];
-        if (b->product != s->product || strcmp(b->time, s->last_failure) <= 0)
+        if (b->product != s->product || strcmp(b->time, since) <= 0)
             continue;
         if (mine[0] && b->release[0] && strcmp(b->release, mine) < 0)
             continue; /* an older release installed later does not replace it */
@@ -431,7 +434,9 @@ static void set_refs(fsubj *x)
         s->refs[s->nrefs++] = x->success_ref;
     if (x->pending_ref && s->nrefs < WD_SUBJECT_REFS)
         s->refs[s->nrefs++] = x->pending_ref;
-    if (s->state == WD_ST_IN_PROGRESS && x->progress_ref && s->nrefs < WD_SUBJECT_REFS)
+    /* the start of an unfinished install (superseded too, when it never failed) */
+    if ((s->state == WD_ST_IN_PROGRESS || (s->state == WD_ST_SUPERSEDED && !s->failures)) &&
+        x->progress_ref && s->nrefs < WD_SUBJECT_REFS)
         s->refs[s->nrefs++] = x->progress_ref;
 }
 
