@@ -604,7 +604,14 @@
                 <td data-label="Start type" class="word"><xsl:value-of select="@start-type"/></td>
                 <td data-label="Windows default" class="word"><xsl:value-of select="@expected-start"/>
                   <xsl:if test="not(@expected-start) and @state"><span class="dim">depends on the version</span></xsl:if></td>
-                <td data-label="Reading"><span class="status"><xsl:value-of select="@status"/></span>
+                <td data-label="Reading"><span class="status"><xsl:choose>
+                    <xsl:when test="@status = 'ok'">OK</xsl:when>
+                    <xsl:when test="@status = 'problem'">Problem:</xsl:when>
+                    <xsl:when test="@status = 'missing'">Missing:</xsl:when>
+                    <xsl:when test="@status = 'warning'">Check:</xsl:when>
+                    <xsl:when test="@status = 'not-listed'">Not listed:</xsl:when>
+                    <xsl:otherwise><xsl:value-of select="@status"/></xsl:otherwise>
+                  </xsl:choose></span>
                   <xsl:text> </xsl:text><xsl:value-of select="."/></td>
               </tr>
             </xsl:for-each>
