@@ -595,6 +595,20 @@ static int upgrade(wd_store *s)
     return rc;
 }
 
+/* Sets WAL. Switching a new file to WAL takes it whole: two first runs at
+ * once can each hold a lock the other waits for, and SQLite then answers
+ * BUSY at once instead of waiting, so the switch is tried again until the
+ * busy timeout (once one run switched, the other's switch is a no-op). */
+static int wal_mode(wd_store *s)
+{
+    for (int waited = 0;; waited += 20) {
+        int rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+        if ((rc & 0xff) != SQLITE_BUSY || waited >= WD_STORE_BUSY_MS)
+            return rc == SQLITE_OK ? WD_OK : wd_store__error(s, rc, "opening");
+        sqlite3_sleep(20);
+    }
+}
+
 /* Brings the open connection's schema to WD_STORE_SCHEMA and sets WAL. */
 static int setup(wd_store *s)
 {
@@ -621,7 +635,7 @@ static int setup(wd_store *s)
     if (version < WD_STORE_SCHEMA && (rc = upgrade(s)) != WD_OK)
         return rc;
     s->version = WD_STORE_SCHEMA;
-    rc = wd_store__exec(s, "PRAGMA journal_mode = WAL", "opening");
+    rc = wal_mode(s);
     if (!rc)
         rc = wd_store__exec(s, "PRAGMA synchronous = NORMAL", "opening");
     /* a snapshot is one transaction: room for its index pages, so that they

@@ -72,7 +72,8 @@ int wd_store__error(wd_store *s, int rc, const char *doing)
                             sys ? strerror(sys) : detail);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        return wd_error_set(WD_EBUSY, "%s is locked by another program (gave up waiting)", path);
+        return wd_error_set(WD_EBUSY, "%s %s: locked by another program (gave up waiting)",
+                            doing, path);
     case SQLITE_READONLY:
         return wd_error_set(WD_EREADONLY, "cannot write %s: read-only", path);
     case SQLITE_CANTOPEN:

@@ -85,7 +85,7 @@ Test(store_concurrent, a_lock_held_too_long_gives_ebusy_naming_the_file, .timeou
     cr_assert_eq(sqlite3_open(db, &other), SQLITE_OK);
     cr_assert_eq(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
     cr_assert_eq(wd_store_save_analysis(s, id, "healthy", NULL, 0), WD_EBUSY);
-    snprintf(want, sizeof want, "%s is locked by another program (gave up waiting)", db);
+    snprintf(want, sizeof want, "saving the analysis in %s: locked by another program (gave up waiting)", db);
     cr_assert_str_eq(wd_error_last(), want);
     sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(other);
