@@ -566,9 +566,11 @@ static int cbs_message(cbs_reader *r, const svc_line *l)
         svc_starts(m, "Starting TrustedInstaller initialization") ||
         svc_starts(m, "TI: --- Initializing Trusted Installer"))
         return restart(r);
-    if (svc_starts(m, "Reporting selectable update change"))
-        feature_line(r, m);
-    else if (svc_starts(m, "Reporting package change completion"))
+    /* Windows 7 / 8.1 / Server 2012 R2 write these two with "SQM: " before */
+    const char *sqm = svc_starts(m, "SQM: ") ? m + 5 : m;
+    if (svc_starts(sqm, "Reporting selectable update change"))
+        feature_line(r, sqm);
+    else if (svc_starts(sqm, "Reporting package change completion"))
         return completion_line(r, l);
     else if (strstr(m, "Path:") && has_nocase(m, "addsource"))
         addsource(r, m);

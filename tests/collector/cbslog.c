@@ -413,6 +413,45 @@ Test(collector_cbslog, feature_session_without_a_kb_identifier)
     cap_free(&c);
 }
 
+/* Windows 7, 8.1 and Server 2012 R2 write the selectable-update and
+ * completion lines with "SQM: " before them: lines Microsoft quotes from a
+ * Server 2012 R2 removing Windows Deployment Services (article "Error
+ * 0x800f0922 when you uninstall roles"), the session lines written for
+ * wudiag. The session changes a role: a feature, not a failed package. */
+Test(collector_cbslog, sqm_prefixed_selectable_update_is_a_feature_change)
+{
+    static const char text[] =
+        "2018-02-14 11:30:05, Info                  CBS    Exec: Processing started.  Client: "
+        "DISM Package Manager Provider, Session: 30651968_3203616141, Package: "
+        "Microsoft-Windows-ServerCore-Package~31bf3856ad364e35~amd64~~6.3.9600.16384\r\n"
+        "2018-02-14 11:32:41, Info                  CBS    SQM: Reporting selectable update "
+        "change for package: Microsoft-Windows-Deployment-Services-Package~31bf3856ad364e35~"
+        "amd64~~6.3.9600.16384, update: Microsoft-Windows-Deployment-Services, start: "
+        "Installed, applicable: Resolved, target: Resolved, client id: DISM Package Manager "
+        "Provider, initiated offline: False, execution sequence: 1433, first merged sequence: "
+        "1433, download source: 0, download time (secs): 4294967295, download status: 0x0 "
+        "(S_OK),reboot required: False, overall result:0x800f0922 (CBS_E_INSTALLERS_FAILED)\r\n"
+        "2018-02-14 11:32:41, Info                  CBS    SQM: Reporting package change "
+        "completion for package: Microsoft-Windows-Deployment-Services-Package~31bf3856ad364e35"
+        "~amd64~~6.3.9600.16384, current: Installed, original: Installed, target: Installed, "
+        "status: 0x800f0922, failure source: Execute, failure details: \"(null)\", client id: "
+        "DISM Package Manager Provider\r\n"
+        "2018-02-14 11:32:41, Info                  CBS    Exec: Processing complete.  Session: "
+        "30651968_3203616141, Package: Microsoft-Windows-ServerCore-Package~31bf3856ad364e35~"
+        "amd64~~6.3.9600.16384 [HRESULT = 0x800f0922 - CBS_E_INSTALLERS_FAILED]\r\n"
+        "2018-02-14 11:32:41, Info                  CBS    Session: 30651968_3203616141 "
+        "finalized. Reboot required: no [HRESULT = 0x800f0922 - CBS_E_INSTALLERS_FAILED]\r\n";
+    capture c = {0};
+    wd_source_rec sum;
+    run_text(wd_source_cbs_log, text, &c, &sum);
+    dump(&c);
+    cr_assert_eq(c.activities.n, 1);
+    cr_assert_eq(acts(&c, "feature|failed|0x800F0922|2018-02-14T11:32:41|-|-|unknown|-|"
+                          "Microsoft-Windows-Deployment-Services|Microsoft-Windows-ServerCore-"),
+                 1);
+    cap_free(&c);
+}
+
 /* "Universal Time is:" at each TiWorker start, on a line stamped in local
  * time, states the machine's offset from UTC: lines of real logs, a Windows
  * 11 22H2 in UTC+8 (2024) and a Windows 8.1 in UTC-5 (2015). Sent again
