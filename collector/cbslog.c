@@ -60,6 +60,7 @@ typedef struct cbs_reader {
     char source[SVC_PATH_MAX];
     char source_session[CBS_ID_MAX];
     sfc_run sfc;
+    cbs_startup st;
     uint64_t corrupt[CBS_CORRUPT];
     unsigned ncorrupt;
     uint64_t evicted;
@@ -123,6 +124,8 @@ static int ses_emit(cbs_reader *r, cbs_session *s, int reboot, wd_outcome forced
             .detail = why ? why : s->detail,
         };
         rc = svc_emit(&r->c, &a, s->line ? s->line : r->c.line);
+        if (o == WD_OUT_PENDING_REBOOT && op == WD_OP_SERVICING && s->package[0])
+            startup_pended(&r->st, s->package, a.kb);
     }
     s->state = SES_FREE;
     return rc;
@@ -304,6 +307,8 @@ static int completion_line(cbs_reader *r, const svc_line *l)
     wd_outcome o = svc_outcome(hr, 0);
     if (o == WD_OUT_SUCCEEDED && strcmp(cur, target))
         o = strstr(cur, "Pending") ? WD_OUT_PENDING_REBOOT : WD_OUT_UNKNOWN;
+    if (o == WD_OUT_PENDING_REBOOT)
+        startup_pended(&r->st, pkg, wd_find_kb(pkg, kb, sizeof kb) ? kb : NULL);
     wd_activity_rec a = {.operation = WD_OP_SERVICING, .outcome = o, .has_code = 1, .code = hr,
                          .time = l->time, .kb = wd_find_kb(pkg, kb, sizeof kb) ? kb : NULL,
                          .package = pkg, .count = -1, .detail = l->msg};
@@ -554,6 +559,9 @@ static int cbs_message(cbs_reader *r, const svc_line *l)
 {
     const char *m = l->msg;
     uint32_t hr;
+    int rc;
+    if (startup_line(&r->c, &r->st, l, &rc))
+        return rc;
     if (svc_starts(m, "Universal Time is: "))
         return utc_offset(r, l);
     if (svc_starts(m, "Exec: Processing started") || svc_starts(m, "Exec: Session processing started"))
@@ -566,9 +574,11 @@ static int cbs_message(cbs_reader *r, const svc_line *l)
         svc_starts(m, "Starting TrustedInstaller initialization") ||
         svc_starts(m, "TI: --- Initializing Trusted Installer"))
         return restart(r);
-    if (svc_starts(m, "Reporting selectable update change"))
-        feature_line(r, m);
-    else if (svc_starts(m, "Reporting package change completion"))
+    /* Windows 7 / 8.1 / Server 2012 R2 write these two with "SQM: " before */
+    const char *sqm = svc_starts(m, "SQM: ") ? m + 5 : m;
+    if (svc_starts(sqm, "Reporting selectable update change"))
+        feature_line(r, sqm);
+    else if (svc_starts(sqm, "Reporting package change completion"))
         return completion_line(r, l);
     else if (strstr(m, "Path:") && has_nocase(m, "addsource"))
         addsource(r, m);
@@ -617,8 +627,10 @@ static int cbs_line(void *reader, const svc_line *l)
     memcpy(r->last_time, l->time, sizeof r->last_time);
     if (sfc_line(&r->c, &r->sfc, l, &rc))
         return rc;
-    if (!strcmp(l->source, "CSI"))
+    if (!strcmp(l->source, "CSI")) {
+        startup_line(&r->c, &r->st, l, &rc);
         return csi_line(r, l);
+    }
     if (strcmp(l->source, "CBS"))
         return 0;
     if ((rc = sfc_other_line(&r->c, &r->sfc)) != 0)
@@ -636,6 +648,8 @@ static int finish(void *reader)
         rc = sfc_close(&r->c, &r->sfc, 1);
     if (!rc)
         rc = ses_flush(r, 1);
+    if (!rc)
+        rc = startup_finish(&r->c, &r->st);
     if (!rc && r->evicted)
         rc = wd_note(r->c.sink, WD_NOTE_LIMIT, r->c.in->path,
                      "more servicing sessions open at once than are followed; the oldest were "

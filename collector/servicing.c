@@ -70,6 +70,10 @@ int svc_parse(const char *line, svc_line *out)
     out->level = level_of(p, (size_t)(e - p));
     p = wd_text_skip_blanks(e);
     e = wd_text_token_end(p);
+    if (*p == '[' && e[-1] == ']') { /* "Error      [0x01806a] CSI ...": an error id */
+        p = wd_text_skip_blanks(e);
+        e = wd_text_token_end(p);
+    }
     svc_copy(out->source, sizeof out->source, p, (size_t)(e - p));
     out->msg = out->text = wd_text_skip_blanks(e);
     if (!strcmp(out->source, "CSI"))
@@ -169,7 +173,8 @@ static void count_kept(svc_ctx *c, uint64_t line)
 int svc_emit(svc_ctx *c, wd_activity_rec *a, uint64_t line)
 {
     if (a->product == WD_PRODUCT_UNKNOWN && (a->kb || a->package) &&
-        (a->operation == WD_OP_SERVICING || a->operation == WD_OP_INSTALL))
+        (a->operation == WD_OP_SERVICING || a->operation == WD_OP_INSTALL ||
+         a->operation == WD_OP_COMMIT))
         a->product = wd_classify_update(a->title, a->kb, a->package);
     if (!a->component)
         a->component = c->component;

@@ -112,4 +112,33 @@ int sfc_other_line(svc_ctx *c, sfc_run *r);
 /* Ends the open run and sends its outcome (at_eof: the log ended). */
 int sfc_close(svc_ctx *c, sfc_run *r, int at_eof);
 
+/* ----------------------------------------------------- startup processing */
+
+#define STARTUP_PENDED 4 /* packages remembered as waiting for the restart */
+
+/* What CBS finishes while Windows starts (cbs_startup.c): the packages a
+ * session left pending a restart, a rollback announced by "Startup: Failed
+ * to process advanced operation queue", the advanced installer that failed. */
+typedef struct cbs_startup {
+    char pkg[STARTUP_PENDED][SVC_PATH_MAX];
+    char kb[STARTUP_PENDED][16];
+    unsigned npended;
+    int rollback;
+    uint32_t rollback_hr;
+    uint64_t rollback_line;
+    char rollback_time[WD_TIME_MAX];
+    char installer[96];   /* "Container Installer" */
+    char installer_hr[64]; /* "HRESULT_FROM_WIN32(1753)" */
+} cbs_startup;
+
+/* A package a session (or a completion line) left waiting for a restart. */
+void startup_pended(cbs_startup *st, const char *package, const char *kb);
+/* Reads a startup line of CBS ("Startup: Processing complete. [HRESULT =
+ * ...]", "Startup: Failed to process advanced operation queue ...") or
+ * CSI's "Failed execution of queue item Installer: ..."; 1 when it was one
+ * (*rc set to the sink's code), 0 when not. */
+int startup_line(svc_ctx *c, cbs_startup *st, const svc_line *l, int *rc);
+/* At the end of the log: a rollback still under way is the failure. */
+int startup_finish(svc_ctx *c, cbs_startup *st);
+
 #endif

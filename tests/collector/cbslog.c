@@ -413,6 +413,123 @@ Test(collector_cbslog, feature_session_without_a_kb_identifier)
     cap_free(&c);
 }
 
+/* Windows 7, 8.1 and Server 2012 R2 write the selectable-update and
+ * completion lines with "SQM: " before them: lines Microsoft quotes from a
+ * Server 2012 R2 removing Windows Deployment Services (article "Error
+ * 0x800f0922 when you uninstall roles"), the session lines written for
+ * wudiag. The session changes a role: a feature, not a failed package. */
+Test(collector_cbslog, sqm_prefixed_selectable_update_is_a_feature_change)
+{
+    static const char text[] =
+        "2018-02-14 11:30:05, Info                  CBS    Exec: Processing started.  Client: "
+        "DISM Package Manager Provider, Session: 30651968_3203616141, Package: "
+        "Microsoft-Windows-ServerCore-Package~31bf3856ad364e35~amd64~~6.3.9600.16384\r\n"
+        "2018-02-14 11:32:41, Info                  CBS    SQM: Reporting selectable update "
+        "change for package: Microsoft-Windows-Deployment-Services-Package~31bf3856ad364e35~"
+        "amd64~~6.3.9600.16384, update: Microsoft-Windows-Deployment-Services, start: "
+        "Installed, applicable: Resolved, target: Resolved, client id: DISM Package Manager "
+        "Provider, initiated offline: False, execution sequence: 1433, first merged sequence: "
+        "1433, download source: 0, download time (secs): 4294967295, download status: 0x0 "
+        "(S_OK),reboot required: False, overall result:0x800f0922 (CBS_E_INSTALLERS_FAILED)\r\n"
+        "2018-02-14 11:32:41, Info                  CBS    SQM: Reporting package change "
+        "completion for package: Microsoft-Windows-Deployment-Services-Package~31bf3856ad364e35"
+        "~amd64~~6.3.9600.16384, current: Installed, original: Installed, target: Installed, "
+        "status: 0x800f0922, failure source: Execute, failure details: \"(null)\", client id: "
+        "DISM Package Manager Provider\r\n"
+        "2018-02-14 11:32:41, Info                  CBS    Exec: Processing complete.  Session: "
+        "30651968_3203616141, Package: Microsoft-Windows-ServerCore-Package~31bf3856ad364e35~"
+        "amd64~~6.3.9600.16384 [HRESULT = 0x800f0922 - CBS_E_INSTALLERS_FAILED]\r\n"
+        "2018-02-14 11:32:41, Info                  CBS    Session: 30651968_3203616141 "
+        "finalized. Reboot required: no [HRESULT = 0x800f0922 - CBS_E_INSTALLERS_FAILED]\r\n";
+    capture c = {0};
+    wd_source_rec sum;
+    run_text(wd_source_cbs_log, text, &c, &sum);
+    dump(&c);
+    cr_assert_eq(c.activities.n, 1);
+    cr_assert_eq(acts(&c, "feature|failed|0x800F0922|2018-02-14T11:32:41|-|-|unknown|-|"
+                          "Microsoft-Windows-Deployment-Services|Microsoft-Windows-ServerCore-"),
+                 1);
+    cap_free(&c);
+}
+
+/* ------------------------------------------------------- startup processing */
+
+/* A real Windows 11 24H2 CBS log (WinMedic): enabling Windows Sandbox, the
+ * Container Installer fails at the restart, CBS announces a rollback,
+ * restarts (0x80070BC2) and ends "Startup: Processing complete. [HRESULT =
+ * 0x800f0922]". One failed commit, named after the installer; the log names
+ * no package, so the startup changes are the subject. The "Error
+ * [0x01806a] CSI" line is read as CSI despite its error id. */
+Test(collector_cbslog, startup_rollback_is_one_failed_commit_naming_the_installer_real_log)
+{
+    capture c = {0};
+    wd_source_rec sum;
+    run_fixture(wd_source_cbs_log, "tests/fixtures/cbs/startup-rollback-sandbox.log", &c, &sum);
+    dump(&c);
+    cr_assert_eq(failed(&c), 1);
+    cr_assert_eq(acts(&c, "commit|failed|0x800F0922|2026-10-08T20:55:39|-|-|unknown|-|"
+                          "Container Installer|-|-1|"),
+                 1);
+    cr_assert_eq(cap_count(&c.activities, "0x80070BC2"), 0);
+    cr_assert_eq(cap_count(&c.activities, "Servicing changes finished at startup"), 1);
+    cap_free(&c);
+}
+
+#define STARTUP_CU                                                                              \
+    "2024-02-14 03:12:42, Info                  CBS    Exec: Processing started.  Client: "     \
+    "UpdateAgentLCU, Session: 7_7, Package: " RF "19041.4046.1.7, Identifier: KB5034763\r\n"      \
+    "2024-02-14 03:47:55, Info                  CBS    Exec: Processing complete.  Session: "   \
+    "7_7, Package: " RF "19041.4046.1.7, Identifier: KB5034763 [HRESULT = 0x00000000 - S_OK]\r\n" \
+    "2024-02-14 03:47:55, Info                  CBS    Session: 7_7 finalized. Reboot "         \
+    "required: yes [HRESULT = 0x00000000 - S_OK]\r\n"                                           \
+    "2024-02-14 18:02:11, Info                  CBS    TI: --- Initializing Trusted Installer "  \
+    "---\r\n"                                                                                   \
+    "2024-02-14 18:02:14, Info                  CBS    Startup: Processing advanced operation " \
+    "queue, startupPhase: 0\r\n"
+
+/* The end of startup processing is the outcome of the package a session left
+ * waiting for the restart: its KB fails (rollback, cut short by the end of
+ * the log too) or completes. */
+Test(collector_cbslog, startup_outcome_belongs_to_the_package_left_pending)
+{
+    static const struct {
+        const char *tail, *expect;
+    } cases[] = {
+        {"2024-02-14 18:02:31, Error                 CBS    Startup: Failed to process advanced "
+         "operation queue, startupPhase: 0.  A rollback transaction will be created. [HRESULT = "
+         "0x800f0922 - CBS_E_INSTALLERS_FAILED]\r\n"
+         "2024-02-14 18:02:33, Info                  CBS    Startup: Processing complete. "
+         "[HRESULT = 0x80070bc2 - ERROR_SUCCESS_REBOOT_REQUIRED]\r\n"
+         "2024-02-14 18:04:10, Info                  CBS    Startup: Processing complete. "
+         "[HRESULT = 0x800f0922 - CBS_E_INSTALLERS_FAILED]\r\n",
+         "commit|failed|0x800F0922|2024-02-14T18:04:10|KB5034763|-|os-cumulative|"},
+        /* the log ends while the rollback is under way (a real Windows 8.1 end) */
+        {"2024-02-14 18:02:31, Error                 CBS    Startup: Failed to process advanced "
+         "operation queue, startupPhase: 0.  A rollback transaction will be created. [HRESULT = "
+         "0x800f0922 - CBS_E_INSTALLERS_FAILED]\r\n"
+         "2024-02-14 18:02:31, Info                  CBS    Setting original failure status: "
+         "0x800f0922, last forward execute state: CbsExecuteStateResolvePending\r\n",
+         "commit|failed|0x800F0922|2024-02-14T18:02:31|KB5034763|-|os-cumulative|"},
+        {"2024-02-14 18:03:40, Info                  CBS    Startup: Processing complete. "
+         "[HRESULT = 0x00000000 - S_OK]\r\n",
+         "commit|succeeded|0x00000000|2024-02-14T18:03:40|KB5034763|-|os-cumulative|"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        wd_buf t = WD_BUF_INIT;
+        wd_buf_printf(&t, "%s%s", STARTUP_CU, cases[i].tail);
+        capture c = {0};
+        wd_source_rec sum;
+        run_text(wd_source_cbs_log, wd_buf_cstr(&t), &c, &sum);
+        dump(&c);
+        cr_assert_eq(acts(&c, "servicing|pending-reboot|0x00000000|2024-02-14T03:47:55|KB5034763|"),
+                     1, "case %zu", i);
+        cr_assert_eq(acts(&c, "commit|"), 1, "case %zu", i);
+        cr_assert_eq(acts(&c, cases[i].expect), 1, "case %zu", i);
+        cap_free(&c);
+        wd_buf_free(&t);
+    }
+}
+
 /* "Universal Time is:" at each TiWorker start, on a line stamped in local
  * time, states the machine's offset from UTC: lines of real logs, a Windows
  * 11 22H2 in UTC+8 (2024) and a Windows 8.1 in UTC-5 (2015). Sent again
