@@ -261,6 +261,8 @@ typedef struct wd_kb_issue {
     const char *kbs;      /* "KB5034441,KB5034440", or NULL */
     const char *products; /* "feature-update", or NULL */
     const char *operations; /* "feature", or NULL */
+    int named;            /* 1: the failure must name its target (the installer
+                             of a commit); 0: either */
     const char *title, *cause, *workaround;
     const char *fixes;    /* fix ids to give first */
     int only;             /* its fixes replace the generic ones ("advice only") */

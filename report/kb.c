@@ -381,6 +381,12 @@ static int on_issue_line(void *vctx, char *line, unsigned lineno)
         return issue_error(lineno, "expected \"issue ID\"");
     if (!strcmp(line, "end"))
         return issue_end(c, lineno);
+    if (!strcmp(line, "target")) {
+        if (strcmp(val, "named"))
+            return issue_error(lineno, "target is named");
+        c->cur->named = 1;
+        return WD_OK;
+    }
     if (!strcmp(line, "advice")) {
         if (strcmp(val, "only") && strcmp(val, "first"))
             return issue_error(lineno, "advice is only or first");

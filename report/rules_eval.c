@@ -1306,7 +1306,7 @@ static int issue_list(const eval *e, const char *list, const char *v)
 
 /* known_issue's search, with its scratch buffers. */
 static int known_issue_of(const eval *e, const group *g, const wd_kb_issue *issues, size_t n,
-                          wd_buf *tmp, wd_buf *tmp2, wd_finding *f, int *only)
+                          wd_buf *tmp, wd_buf *tmp2, wd_buf *tmp3, wd_finding *f, int *only)
 {
     char code[11];
     const char *state = item_field(e, &g->rep, "state", tmp);
@@ -1314,8 +1314,11 @@ static int known_issue_of(const eval *e, const group *g, const wd_kb_issue *issu
         return WD_OK; /* a known issue explains failures, not a pending restart */
     const char *product = item_field(e, &g->rep, "product", tmp);
     const char *op = item_field(e, &g->rep, "operation", tmp2);
+    const char *target = item_field(e, &g->rep, "target", tmp3);
     for (size_t i = 0; i < n; i++) {
         const wd_kb_issue *x = &issues[i];
+        if (x->named && !(target && target[0]))
+            continue;
         int code_ok = !x->codes, kb_ok = !x->kbs;
         for (size_t c = 0; !code_ok && c < g->ncodes; c++) {
             wd_hresult_format(g->codes[c], code);
@@ -1337,15 +1340,16 @@ static int known_issue_of(const eval *e, const group *g, const wd_kb_issue *issu
 
 /* A documented known issue that explains the group: every list the issue
  * gives matches one of the group's codes, KBs, and its product and
- * operation. Its fixes go first and its id is cited. */
+ * operation (and it names its target when the issue says "target named"). Its fixes go first and its id is cited. */
 static int known_issue(const eval *e, const group *g, wd_finding *f, int *only)
 {
     size_t n;
     const wd_kb_issue *issues = wd_kb_issues(e->kb, &n);
-    wd_buf tmp = WD_BUF_INIT, tmp2 = WD_BUF_INIT;
-    int rc = known_issue_of(e, g, issues, n, &tmp, &tmp2, f, only);
+    wd_buf tmp = WD_BUF_INIT, tmp2 = WD_BUF_INIT, tmp3 = WD_BUF_INIT;
+    int rc = known_issue_of(e, g, issues, n, &tmp, &tmp2, &tmp3, f, only);
     wd_buf_free(&tmp);
     wd_buf_free(&tmp2);
+    wd_buf_free(&tmp3);
     return rc;
 }
 
