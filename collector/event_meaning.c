@@ -69,23 +69,6 @@ typedef struct ident {
     char target[64];
 } ident;
 
-/* "Feature update to Windows 10, version 1709" -> "1709";
- * "Windows 11, version 24H2" -> "24H2". */
-static void feature_version(const char *title, char *out, size_t outsz)
-{
-    out[0] = '\0';
-    const char *v = NULL;
-    for (const char *p = title; (p = strstr(p, "ersion ")) != NULL; p += 7)
-        v = p + 7;
-    size_t n = 0;
-    while (v && n + 1 < outsz && isalnum((unsigned char)v[n]))
-        n++;
-    if (v && n) {
-        memcpy(out, v, n);
-        out[n] = '\0';
-    }
-}
-
 /* Fills the identity from a title (may be NULL) and an update id field. */
 static wd_product identify(ident *u, const char *title, size_t tlen, const char *guid)
 {
@@ -102,8 +85,8 @@ static wd_product identify(ident *u, const char *title, size_t tlen, const char 
         u->id[0] = '\0';
     wd_product p = wd_classify_update(tlen ? u->title : NULL, u->kb[0] ? u->kb : NULL, NULL);
     u->target[0] = '\0';
-    if (p == WD_PRODUCT_FEATURE_UPDATE)
-        feature_version(u->title, u->target, sizeof u->target);
+    if (p == WD_PRODUCT_FEATURE_UPDATE && !wd_feature_version(u->title, u->target, sizeof u->target))
+        u->target[0] = '\0';
     return p;
 }
 
