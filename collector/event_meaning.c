@@ -69,23 +69,6 @@ typedef struct ident {
     char target[64];
 } ident;
 
-/* "Feature update to Windows 10, version 1709" -> "1709";
- * "Windows 11, version 24H2" -> "24H2". */
-static void feature_version(const char *title, char *out, size_t outsz)
-{
-    out[0] = '\0';
-    const char *v = NULL;
-    for (const char *p = title; (p = strstr(p, "ersion ")) != NULL; p += 7)
-        v = p + 7;
-    size_t n = 0;
-    while (v && n + 1 < outsz && isalnum((unsigned char)v[n]))
-        n++;
-    if (v && n) {
-        memcpy(out, v, n);
-        out[n] = '\0';
-    }
-}
-
 /* Fills the identity from a title (may be NULL) and an update id field. */
 static wd_product identify(ident *u, const char *title, size_t tlen, const char *guid)
 {
@@ -102,8 +85,8 @@ static wd_product identify(ident *u, const char *title, size_t tlen, const char 
         u->id[0] = '\0';
     wd_product p = wd_classify_update(tlen ? u->title : NULL, u->kb[0] ? u->kb : NULL, NULL);
     u->target[0] = '\0';
-    if (p == WD_PRODUCT_FEATURE_UPDATE)
-        feature_version(u->title, u->target, sizeof u->target);
+    if (p == WD_PRODUCT_FEATURE_UPDATE && !wd_feature_version(u->title, u->target, sizeof u->target))
+        u->target[0] = '\0';
     return p;
 }
 
@@ -366,8 +349,10 @@ static int scm_code(const char *s, int win32, uint32_t *hr)
 }
 
 /* The state a 7036 event names: the number after '/' in <Binary>
- * ("wuauserv/4") when it is there, else the state word of param2, which
- * Windows writes in the system language. */
+ * ("wuauserv/4") when it is there (Windows 8 and later), else the state
+ * word of param2, which Windows writes in the system language (Windows 7
+ * and Server 2008 R2 exports). Japanese and Chinese words as real System
+ * logs of those languages show them. */
 static const struct {
     const char *word;
     const char *state;
@@ -385,6 +370,14 @@ static const struct {
     {"detenido", "stopped"},
     {"in esecuzione", "running"}, /* Italian */
     {"arrestato", "stopped"},
+    {"em execu\xc3\xa7\xc3\xa3o", "running"}, /* Portuguese */
+    {"parado", "stopped"},
+    {"\xd0\xa0\xd0\xb0\xd0\xb1\xd0\xbe\xd1\x82\xd0\xb0\xd0\xb5\xd1\x82", "running"}, /* Russian "Работает" */
+    {"\xd0\x9e\xd1\x81\xd1\x82\xd0\xb0\xd0\xbd\xd0\xbe\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd\xd0\xb0", "stopped"}, /* "Остановлена" */
+    {"\xe5\xae\x9f\xe8\xa1\x8c\xe4\xb8\xad", "running"}, /* Japanese "実行中" */
+    {"\xe5\x81\x9c\xe6\xad\xa2", "stopped"},             /* Japanese, Chinese "停止" */
+    {"\xe6\xad\xa3\xe5\x9c\xa8\xe8\xbf\x90\xe8\xa1\x8c", "running"}, /* Chinese "正在运行" */
+    {"\xe5\xb7\xb2\xe5\x81\x9c\xe6\xad\xa2", "stopped"}, /* Chinese "已停止" */
 };
 
 static int hexdigit(int c)
@@ -426,8 +419,10 @@ static const char *scm_state(const wd_event_rec *ev)
     return w; /* a word of a language not in the table, as written */
 }
 
-/* 7040's start types: "auto start", "demand start", "disabled", ... and
- * their German forms; others as written. */
+/* 7040's start types, written in the system language: "auto start",
+ * "demand start", "disabled", ... The Japanese words as a real Japanese
+ * System log writes them ("要求による開始 から 自動的な開始 に変更されました");
+ * others as written. */
 static const char *scm_start_type(const char *w)
 {
     static const struct {
@@ -435,10 +430,29 @@ static const char *scm_start_type(const char *w)
     } words[] = {
         {"auto start", "auto"},           {"demand start", "manual"},
         {"disabled", "disabled"},         {"boot start", "boot"},
-        {"system start", "system"},       {"Automatisch starten", "auto"},
+        {"system start", "system"},
+        {"Automatisch starten", "auto"}, /* German */
         {"Manuell starten", "manual"},    {"Deaktiviert", "disabled"},
-        {"D\xc3\xa9marrage automatique", "auto"}, {"D\xc3\xa9marrage \xc3\xa0 la demande", "manual"},
+        {"D\xc3\xa9marrage automatique", "auto"}, /* French */
+        {"D\xc3\xa9marrage \xc3\xa0 la demande", "manual"},
         {"D\xc3\xa9sactiv\xc3\xa9", "disabled"},
+        {"Inicio autom\xc3\xa1tico", "auto"}, /* Spanish */
+        {"Inicio a petici\xc3\xb3n", "manual"},
+        {"Deshabilitado", "disabled"},
+        {"Avvio automatico", "auto"}, /* Italian */
+        {"Avvio su richiesta", "manual"},
+        {"Disabilitato", "disabled"},
+        {"In\xc3\xad" "cio autom\xc3\xa1tico", "auto"}, /* Portuguese */
+        {"Desabilitado", "disabled"},
+        {"Desativado", "disabled"},
+        {"\xd0\x9e\xd1\x82\xd0\xba\xd0\xbb\xd1\x8e\xd1\x87\xd0\xb5\xd0\xbd\xd0\xb0", "disabled"}, /* Russian "Отключена" */
+        {"\xe8\x87\xaa\xe5\x8b\x95\xe7\x9a\x84\xe3\x81\xaa\xe9\x96\x8b\xe5\xa7\x8b", "auto"}, /* Japanese "自動的な開始" */
+        {"\xe8\xa6\x81\xe6\xb1\x82\xe3\x81\xab\xe3\x82\x88\xe3\x82\x8b\xe9\x96\x8b\xe5\xa7\x8b", "manual"}, /* "要求による開始" */
+        {"\xe7\x84\xa1\xe5\x8a\xb9", "disabled"},                       /* "無効" */
+        {"\xe8\x87\xaa\xe5\x8a\xa8\xe5\x90\xaf\xe5\x8a\xa8", "auto"},     /* Chinese "自动启动" */
+        {"\xe6\x8c\x89\xe9\x9c\x80\xe5\x90\xaf\xe5\x8a\xa8", "manual"},   /* "按需启动" */
+        {"\xe5\xb7\xb2\xe7\xa6\x81\xe7\x94\xa8", "disabled"},               /* "已禁用" */
+        {"\xe7\xa6\x81\xe7\x94\xa8", "disabled"},                           /* "禁用" */
     };
     for (size_t i = 0; w && i < sizeof words / sizeof words[0]; i++)
         if (wd_strcaseeq(w, words[i].word))

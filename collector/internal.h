@@ -165,6 +165,11 @@ int wd_note(const wd_sink *sink, wd_note_kind kind, const char *source, const ch
  * evidence gives (each may be NULL). The one place this is decided. */
 wd_product wd_classify_update(const char *title, const char *kb, const char *package);
 
+/* The Windows version a feature-update title names, in any language
+ * ("Feature update to Windows 10, version 1709" -> "1709", "Windows 11,
+ * versión 24H2" -> "24H2"): 1 with out set, or 0. */
+int wd_feature_version(const char *title, char *out, size_t outsz);
+
 /* What a source knows of the Windows version (each may be NULL): the
  * CurrentVersion values, or their facts.txt copies. */
 typedef struct wd_os_info {

@@ -1,6 +1,8 @@
 /* services_sc.c - reads `sc queryex` text (one block per service: SERVICE_NAME,
  * DISPLAY_NAME, STATE, exit codes, PID) and `sc qc` blocks (START_TYPE) in the
- * same file, merging both views of a service into one service record. */
+ * same file, merging both views of a service into one service record. In a
+ * console transcript, `sc config NAME start= TYPE` answered SUCCESS and `sc
+ * start NAME` answered FAILED 1058 (disabled) set the service's start type. */
 #include "internal.h"
 
 #include <ctype.h>
@@ -21,6 +23,8 @@ typedef struct {
     svc *cur; /* the block being read */
     int overflow_noted;
     int sc_message; /* after an "[SC] ..." line: its message text follows */
+    char cmd[16];   /* the sc verb of the last prompt line ("config", "start") */
+    char cmd_name[256], cmd_start[32]; /* its service and its "start=" value */
     wd_input *in;
     const wd_sink *sink;
     wd_source_rec *sum;
@@ -181,20 +185,89 @@ static int is_prompt(const char *p)
     return isalpha((unsigned char)p[0]) && p[1] == ':' && p[2] == '\\' && strchr(p, '>');
 }
 
+/* Copies the next blank-separated word of *p into out (cut to size). */
+static void next_word(const char **p, char *out, size_t size)
+{
+    size_t n = 0;
+    while (isspace((unsigned char)**p))
+        (*p)++;
+    for (; **p && !isspace((unsigned char)**p); (*p)++)
+        if (n + 1 < size)
+            out[n++] = **p;
+    out[n] = '\0';
+}
+
+/* Remembers the sc command of a prompt line ("C:\> sc config wuauserv
+ * start= disabled", "PS C:\> sc.exe \\PC start bits") for the [SC] answer. */
+static void remember_command(sc_ctx *c, const char *p)
+{
+    char w[256];
+    c->cmd[0] = c->cmd_name[0] = c->cmd_start[0] = '\0';
+    p = strchr(p, '>') + 1;
+    next_word(&p, w, sizeof w);
+    if (!wd_strcaseeq(w, "sc") && !wd_strcaseeq(w, "sc.exe"))
+        return;
+    next_word(&p, w, sizeof w);
+    if (w[0] == '\\')
+        next_word(&p, w, sizeof w);
+    if (strlen(w) >= sizeof c->cmd)
+        return;
+    memcpy(c->cmd, w, strlen(w) + 1);
+    next_word(&p, c->cmd_name, sizeof c->cmd_name);
+    while (*p) {
+        next_word(&p, w, sizeof w);
+        if (wd_strcaseeq(w, "start=")) /* "start= disabled" */
+            next_word(&p, c->cmd_start, sizeof c->cmd_start);
+        else if (wd_strncaseeq(w, "start=", 6) && w[6] && strlen(w + 6) < sizeof c->cmd_start)
+            memcpy(c->cmd_start, w + 6, strlen(w + 6) + 1);
+    }
+}
+
+/* The start type a command's [SC] answer set: "sc config NAME start= auto"
+ * and SUCCESS, or "sc start NAME" refused with 1058 (the service is
+ * disabled). The language of the message text after it does not matter. */
+static const char *answered_start(const sc_ctx *c, const char *answer)
+{
+    static const struct {
+        const char *word, *start;
+    } types[] = {{"auto", "auto"},     {"delayed-auto", "delayed-auto"}, {"demand", "manual"},
+                 {"disabled", "disabled"}, {"boot", "boot"},            {"system", "system"}};
+    if (!c->cmd_name[0])
+        return NULL;
+    if (wd_strcaseeq(c->cmd, "start") && strstr(answer, "FAILED 1058"))
+        return "disabled";
+    if (!wd_strcaseeq(c->cmd, "config") || !strstr(answer, "ChangeServiceConfig SUCCESS"))
+        return NULL;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (wd_strcaseeq(c->cmd_start, types[i].word))
+            return types[i].start;
+    return NULL;
+}
+
+static int sc_answer(sc_ctx *c, const char *p)
+{
+    c->sc_message = 1;
+    const char *start = answered_start(c, p);
+    svc *s = start ? find_or_add(c, c->cmd_name) : NULL;
+    if (s)
+        s->start = start;
+    if (!strstr(p, "FAILED"))
+        return 0;
+    return wd_note(c->sink, WD_NOTE_PARTIAL, c->in->path, p, "line %llu", (unsigned long long)c->line);
+}
+
 /* One line of sc output (modified in place). */
 static int parse_line(sc_ctx *c, char *p)
 {
     while (isspace((unsigned char)*p))
         p++;
     trim_right(p);
+    if (is_prompt(p))
+        remember_command(c, p);
     if (!*p || *p == '(' || is_prompt(p)) /* blank, the flags line under STATE, a prompt */
         return 0;
-    if (!strncmp(p, "[SC]", 4)) {
-        c->sc_message = 1;
-        if (!strstr(p, "FAILED"))
-            return 0;
-        return wd_note(c->sink, WD_NOTE_PARTIAL, c->in->path, p, "line %llu", (unsigned long long)c->line);
-    }
+    if (!strncmp(p, "[SC]", 4))
+        return sc_answer(c, p);
     char *colon = strchr(p, ':');
     if (!colon && c->sc_message) /* "The specified service does not exist ..." */
         return 0;

@@ -165,7 +165,7 @@ int wd_strcasehas(const char *hay, const char *needle)
     int lo = lower((unsigned char)needle[0]), up = lo >= 'a' && lo <= 'z' ? lo - 32 : lo;
     /* the first character tested inline: this runs for every update event */
     for (; *hay; hay++)
-        if ((*hay == lo || *hay == up) && wd_strncaseeq(hay, needle, n))
+        if (((unsigned char)*hay == lo || (unsigned char)*hay == up) && wd_strncaseeq(hay, needle, n))
             return 1;
     return 0;
 }

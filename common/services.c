@@ -53,6 +53,14 @@ static const struct {
     {"BITS", "Service de transfert intelligent en arri\xc3\xa8re-plan"},
     {"BITS", "Servicio de transferencia inteligente en segundo plano"},
     {"BITS", "Servizio trasferimento intelligente in background"},
+    /* Russian: "Фоновая интеллектуальная служба передачи (BITS)" */
+    {"BITS", "\xd0\xa4\xd0\xbe\xd0\xbd\xd0\xbe\xd0\xb2\xd0\xb0\xd1\x8f "
+             "\xd0\xb8\xd0\xbd\xd1\x82\xd0\xb5\xd0\xbb\xd0\xbb\xd0\xb5\xd0\xba\xd1\x82\xd1\x83\xd0\xb0\xd0\xbb\xd1\x8c\xd0\xbd\xd0\xb0\xd1\x8f "
+             "\xd1\x81\xd0\xbb\xd1\x83\xd0\xb6\xd0\xb1\xd0\xb0 "
+             "\xd0\xbf\xd0\xb5\xd1\x80\xd0\xb5\xd0\xb4\xd0\xb0\xd1\x87\xd0\xb8 (BITS)"},
+    /* Russian: "Центр обновления Windows" (Windows Update is translated there) */
+    {"wuauserv", "\xd0\xa6\xd0\xb5\xd0\xbd\xd1\x82\xd1\x80 "
+                 "\xd0\xbe\xd0\xb1\xd0\xbd\xd0\xbe\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd\xd0\xb8\xd1\x8f Windows"},
     {"CryptSvc", "Kryptografiedienste"},
     {"CryptSvc", "Kryptografische Dienste"},
     {"CryptSvc", "Services de chiffrement"},

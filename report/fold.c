@@ -245,17 +245,40 @@ static int is_start_type(const char *t)
     return 0;
 }
 
+static void set_start_type(fold *f, fsubj *x, const wd_activity_row *row, const char *type)
+{
+    x->start_ref = row->id;
+    set_str(f, &x->s.start_type, type);
+    set_str(f, &x->s.start_time, row->rec.time);
+}
+
 /* A state or start-type change of a service is not an outcome: a crashed
  * service that the SCM started again has not been shown to work. Only the
- * start type it was set to is remembered. */
+ * start type it was set to is remembered; a disabled service cannot start,
+ * so one that started after it was disabled was set back (in the registry,
+ * which the SCM does not log). */
 static void service_change(fold *f, fsubj *x, const wd_activity_row *row)
 {
     const wd_activity_rec *r = &row->rec;
-    if (!is_start_type(r->target))
+    if (r->target && !strcmp(r->target, "running") && x->s.start_type &&
+        !strcmp(x->s.start_type, "disabled")) {
+        x->start_ref = 0;
+        free(x->s.start_type);
+        x->s.start_type = NULL;
         return;
-    x->start_ref = row->id;
-    set_str(f, &x->s.start_type, r->target);
-    set_str(f, &x->s.start_time, r->time);
+    }
+    if (is_start_type(r->target))
+        set_start_type(f, x, row, r->target);
+}
+
+/* The SCM refused to start the service because it is disabled (7000 with
+ * ERROR_SERVICE_DISABLED): its start type was Disabled then, in whatever
+ * language the change was logged, also when it was made in the registry or
+ * its 7040 event has rolled out of the log. */
+static int refused_as_disabled(const wd_activity_rec *r)
+{
+    return r->operation == WD_OP_SERVICE_START && r->outcome == WD_OUT_FAILED && r->has_code &&
+           r->code == 0x80070422u;
 }
 
 /* Applies one activity to a subject: the newest outcome decides. */
@@ -267,6 +290,8 @@ static void step(fold *f, fsubj *x, const wd_activity_row *row)
         service_change(f, x, row);
         return;
     }
+    if (refused_as_disabled(r) && !(x->s.start_type && !strcmp(x->s.start_type, "disabled")))
+        set_start_type(f, x, row, "disabled"); /* a 7040 that disabled it stays the evidence */
     s->activities++;
     set_str(f, &s->last_time, r->time);
     fill_identity(f, x, r);

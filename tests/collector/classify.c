@@ -80,6 +80,45 @@ ParameterizedTestParameters(collector_classify, titles_as_real_logs_write_them)
         {"2024-04 Cumulative Update for Microsoft server operating system version 21H2 for "
          "x64-based Systems (KB5036909)",
          "os-cumulative"},
+        /* titles in the language of the system: French and German as real
+         * history exports and monitoring output show them, the others as
+         * Windows Update writes them in those languages */
+        {"2023-05 Mise \xc3\xa0 jour cumulative pour Windows 10 Version 22H2 de x64 avec "
+         "syst\xc3\xa8mes bas\xc3\xa9s dessus (KB5026361)",
+         "os-cumulative"},
+        {"2020-07 Version pr\xc3\xa9liminaire de la mise \xc3\xa0 jour Cumulative pour Windows 10 "
+         "Version 2004 (KB4568831)",
+         "os-cumulative"},
+        {"2023-05 Aper\xc3\xa7u de la mise \xc3\xa0 jour cumulative de .NET Framework 3.5, 4.8 et "
+         "4.8.1 Windows 10 Version 22H2 pour x64(KB5026958)",
+         "dotnet"},
+        {"2024-04 Kumulatives Update f\xc3\xbcr Windows 11 Version 23H2 f\xc3\xbcr x64-basierte "
+         "Systeme (KB5036980)",
+         "os-cumulative"},
+        {"2020-09 Wartungsstapelaktualisierung f\xc3\xbcr Windows Server 2016 f\xc3\xbcr x64-basierte "
+         "Systeme (KB4576750)",
+         "servicing-stack"},
+        {"2024-10 Actualizaci\xc3\xb3n acumulativa para Windows 11 (KB5044284)", "os-cumulative"},
+        {"2024-04 Aggiornamento cumulativo per Windows 10 Version 22H2 per sistemi basati su x64 "
+         "(KB5036892)",
+         "os-cumulative"},
+        {"2024-04 x64 \xe3\x83\x99\xe3\x83\xbc\xe3\x82\xb9 \xe3\x82\xb7\xe3\x82\xb9\xe3\x83\x86"
+         "\xe3\x83\xa0\xe7\x94\xa8 Windows 11 Version 23H2 \xe3\x81\xae\xe7\xb4\xaf\xe7\xa9\x8d"
+         "\xe6\x9b\xb4\xe6\x96\xb0\xe3\x83\x97\xe3\x83\xad\xe3\x82\xb0\xe3\x83\xa9\xe3\x83\xa0 "
+         "(KB5036893)",
+         "os-cumulative"},
+        {"2024-04 \xd0\x9d\xd0\xb0\xd0\xba\xd0\xbe\xd0\xbf\xd0\xb8\xd1\x82\xd0\xb5\xd0\xbb\xd1\x8c"
+         "\xd0\xbd\xd0\xbe\xd0\xb5 \xd0\xbe\xd0\xb1\xd0\xbd\xd0\xbe\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd"
+         "\xd0\xb8\xd0\xb5 \xd0\xb4\xd0\xbb\xd1\x8f Windows 10 Version 22H2 (KB5036892)",
+         "os-cumulative"},
+        {"Funktionsupdate f\xc3\xbcr Windows 10, Version 22H2", "feature-update"},
+        {"Actualizaci\xc3\xb3n de caracter\xc3\xadsticas a Windows 10, versi\xc3\xb3n 22H2",
+         "feature-update"},
+        {"Windows 11, versi\xc3\xb3n 24H2", "feature-update"},
+        {"Windows 11, versione 24H2", "feature-update"},
+        /* not a feature update: a Windows 11 title naming no version */
+        {"Windows 11, Calculator", "store-app"},
+        {"Cumulative Security Update for Internet Explorer 11 pour Windows 7 (KB4103768)", "os-other"},
     };
     return cr_make_param_array(title_case, cases, sizeof cases / sizeof cases[0]);
 }
@@ -128,4 +167,26 @@ Test(collector_classify, the_title_decides_before_the_kb)
                                     "22H2 2022-11 G\xc3\xbcncelle\xc5\x9ftirmesi (KB5020683)",
                                     NULL, NULL),
                  WD_PRODUCT_OS_OTHER);
+}
+
+Test(collector_classify, the_version_a_feature_update_goes_to_in_any_language)
+{
+    static const struct {
+        const char *title, *want;
+    } cases[] = {
+        {"Feature update to Windows 10, version 1709", "1709"},
+        {"Windows 11, version 24H2", "24H2"},
+        {"Funktionsupdate f\xc3\xbcr Windows 10, Version 1803", "1803"},
+        {"Actualizaci\xc3\xb3n de caracter\xc3\xadsticas a Windows 10, versi\xc3\xb3n 22H2", "22H2"},
+        {"Windows 10 \xe3\x83\x90\xe3\x83\xbc\xe3\x82\xb8\xe3\x83\xa7\xe3\x83\xb3 20H2 \xe3\x81\xae"
+         "\xe6\xa9\x9f\xe8\x83\xbd\xe6\x9b\xb4\xe6\x96\xb0\xe3\x83\x97\xe3\x83\xad\xe3\x82\xb0\xe3\x83\xa9\xe3\x83\xa0",
+         "20H2"},
+    };
+    char out[16];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cr_assert(wd_feature_version(cases[i].title, out, sizeof out), "%s", cases[i].title);
+        cr_assert_str_eq(out, cases[i].want, "%s", cases[i].title);
+    }
+    cr_assert_not(wd_feature_version("Upgrade to Windows Server 2012 R2", out, sizeof out));
+    cr_assert_not(wd_feature_version("Windows 11", out, sizeof out));
 }

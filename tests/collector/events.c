@@ -440,6 +440,51 @@ Test(collector_events, start_type_change_is_matched_by_param4_and_names_the_new_
     cr_assert_eq(wd_event_emit(&other, &SINK), 0);
 }
 
+Test(collector_events, start_types_are_read_in_the_languages_windows_writes_them)
+{
+    /* a real Japanese System log: "Windows Modules Installer サービスの開始の種類は
+     * 要求による開始 から 自動的な開始 に変更されました。" */
+    wd_event_rec ja = EVENT(SCM, "System", 7040, {"param1", "Windows Modules Installer"},
+                            {"param2", "\xe8\xa6\x81\xe6\xb1\x82\xe3\x81\xab\xe3\x82\x88\xe3\x82\x8b\xe9\x96\x8b\xe5\xa7\x8b"},
+                            {"param3", "\xe8\x87\xaa\xe5\x8b\x95\xe7\x9a\x84\xe3\x81\xaa\xe9\x96\x8b\xe5\xa7\x8b"},
+                            {"param4", "TrustedInstaller"});
+    cr_assert_eq(wd_event_emit(&ja, &SINK), 1);
+    has_act("service-change|succeeded|-|-|-|unknown|TrustedInstaller|auto|");
+    static const char *const disabled[] = {
+        "Deshabilitado", "disabilitato", "Desabilitado",
+        "\xe7\x84\xa1\xe5\x8a\xb9",                             /* 無効 */
+        "\xe5\xb7\xb2\xe7\xa6\x81\xe7\x94\xa8",                 /* 已禁用 */
+        "\xd0\x9e\xd1\x82\xd0\xba\xd0\xbb\xd1\x8e\xd1\x87\xd0\xb5\xd0\xbd\xd0\xb0", /* Отключена */
+    };
+    for (size_t i = 0; i < sizeof disabled / sizeof disabled[0]; i++) {
+        wd_buf_reset(&S.acts);
+        wd_event_rec off = EVENT(SCM, "System", 7040, {"param1", "Windows Update"},
+                                 {"param2", "x"}, {"param3", disabled[i]}, {"param4", "wuauserv"});
+        cr_assert_eq(wd_event_emit(&off, &SINK), 1);
+        has_act("service-change|succeeded|-|-|-|unknown|wuauserv|disabled|");
+    }
+}
+
+Test(collector_events, windows7_state_words_of_other_languages)
+{
+    /* Windows 7 writes no <Binary>: the state is param2's word, and the
+     * service its display name ("正在运行" as a real Chinese System log has it) */
+    wd_event_rec zh = EVENT(SCM, "System", 7036, {"param1", "Windows Update"},
+                            {"param2", "\xe6\xad\xa3\xe5\x9c\xa8\xe8\xbf\x90\xe8\xa1\x8c"});
+    cr_assert_eq(wd_event_emit(&zh, &SINK), 1);
+    has_act("service-change|succeeded|-|-|-|unknown|wuauserv|running|");
+    wd_event_rec ru = EVENT(SCM, "System", 7036,
+                            {"param1", "\xd0\xa6\xd0\xb5\xd0\xbd\xd1\x82\xd1\x80 \xd0\xbe\xd0\xb1\xd0\xbd"
+                                       "\xd0\xbe\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd\xd0\xb8\xd1\x8f Windows"},
+                            {"param2", "\xd0\x9e\xd1\x81\xd1\x82\xd0\xb0\xd0\xbd\xd0\xbe\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd\xd0\xb0"});
+    cr_assert_eq(wd_event_emit(&ru, &SINK), 1);
+    has_act("service-change|succeeded|-|-|-|unknown|wuauserv|stopped|");
+    wd_event_rec ja = EVENT(SCM, "System", 7036, {"param1", "Windows Modules Installer"},
+                            {"param2", "\xe5\x81\x9c\xe6\xad\xa2"});
+    cr_assert_eq(wd_event_emit(&ja, &SINK), 1);
+    has_act("service-change|succeeded|-|-|-|unknown|TrustedInstaller|stopped|");
+}
+
 Test(collector_events, orchestrator_termination_is_a_service_crash)
 {
     /* 2-vss_7-System.evtx: Update Orchestrator Service, 7023, 0x8001011F */

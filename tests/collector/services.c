@@ -151,6 +151,35 @@ Test(collector_services, sc_console_transcript_with_prompts)
     cap_free(&c);
 }
 
+Test(collector_services, sc_transcript_commands_that_disable_a_service)
+{
+    /* written for wudiag: a console session that disables Windows Update and
+     * BITS; the SUCCESS of "sc config ... start= disabled" and the 1058 refusal
+     * of "sc start" say the start type, whatever language the message after
+     * the [SC] line is in */
+    const char t[] = "C:\\WINDOWS\\system32> sc query wuauserv\r\n"
+                     "SERVICE_NAME: wuauserv\r\n"
+                     "        TYPE               : 30  WIN32\r\n"
+                     "        STATE              : 1  STOPPED\r\n"
+                     "C:\\WINDOWS\\system32> sc config bits start= disabled\r\n\r\n"
+                     "[SC] ChangeServiceConfig SUCCESS\r\n\r\n"
+                     "C:\\WINDOWS\\system32> sc config cryptsvc start= auto\r\n\r\n"
+                     "[SC] OpenService FAILED 5:\r\n\r\n"
+                     "Zugriff verweigert\r\n\r\n"
+                     "C:\\WINDOWS\\system32> sc start wuauserv\r\n\r\n"
+                     "[SC] StartService FAILED 1058:\r\n\r\n"
+                     "Der angegebene Dienst kann nicht gestartet werden, da er deaktiviert ist.\r\n"
+                     "PS C:\\> sc.exe config dosvc start=delayed-auto\r\n"
+                     "[SC] ChangeServiceConfig SUCCESS\r\n";
+    capture c;
+    cap_run(&c, wd_source_sc_queryex, t, sizeof t - 1);
+    cap_has(&c, "S wuauserv|-|stopped|disabled|-1|-1|-1");
+    cap_has(&c, "S bits|-|unknown|disabled|-1|-1|-1");
+    cap_has(&c, "S dosvc|-|unknown|delayed-auto|-1|-1|-1");
+    cap_lacks(&c, "S cryptsvc"); /* a refused config sets nothing */
+    cap_free(&c);
+}
+
 Test(collector_services, sc_fields_before_any_service_are_errors)
 {
     const char t[] = "        STATE              : 4  RUNNING\nSERVICE_NAME:\n";

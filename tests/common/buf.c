@@ -53,3 +53,13 @@ Test(common_buf, update_services_table)
     cr_assert_not_null(wd_update_service_find("usosvc"));
     cr_assert_null(wd_update_service_find("Spooler"));
 }
+
+Test(common_buf, a_substring_found_whatever_its_first_byte)
+{
+    /* a needle starting with a UTF-8 lead byte (>= 0x80), as the localised
+     * update titles are: the first byte compares as unsigned */
+    cr_assert(wd_strcasehas("2024-04 x64 \xe3\x81\xae\xe7\xb4\xaf\xe7\xa9\x8d (KB5036893)",
+                            "\xe7\xb4\xaf\xe7\xa9\x8d"));
+    cr_assert(wd_strcasehas("Mise \xc3\xa0 jour CUMULATIVE", "mise \xc3\xa0 jour cumulative"));
+    cr_assert_not(wd_strcasehas("\xe7\xb4\xaf", "\xe7\xb4\xaf\xe7\xa9\x8d"));
+}
