@@ -92,6 +92,7 @@ static const struct {
     {"855E8A7C-ECB4-4CA3-B045-1DFA50104289", "store"}, /* DCat Prod: Store apps */
     {"117CAB2D-82B1-4B5A-A08C-4D62DBEE7782", "store"}, /* Windows Store (8.x) */
 };
+#define WSUS_SERVICE 2 /* SERVICES[2] */
 
 /* --------------------------------------------------------- small helpers */
 
@@ -535,6 +536,36 @@ static int sls_facts(wu_state *st, wu_line *wl)
     return rc;
 }
 
+/* The server of a WSUS endpoint URL: "http://wsus01:8530/ClientWebService/
+ * client.asmx" -> "http://wsus01:8530" (the form "WSUS server:" gives). */
+static int wsus_url(wu_state *st, wu_line *wl, const char *url)
+{
+    const char *host = strstr(url, "://");
+    if (!host || host - url > 5)
+        return 0;
+    size_t n = (size_t)(host + 3 - url) + strcspn(host + 3, "/ \t\r>");
+    return n > (size_t)(host + 3 - url) ? fact_once(st, wl, "wu.server", url, n, NULL) : 0;
+}
+
+/* A WSUS server named where no "WSUS server:" line is (an excerpt): the
+ * protocol talker's "ServiceId = {3DA21691-...}, Server URL = URL" and, in
+ * the legacy log, the agent's self-update request "<http://wsus01:8530/
+ * selfupdate/wuident.cab>" on a thread searching the WSUS service. */
+static int wsus_named(wu_state *st, wu_line *wl, const char *m)
+{
+    const char *p = strstr(m, "Server URL = "), *q;
+    const wu_thread *t;
+    if (p && (q = strstr(m, "ServiceId = {")) != NULL && q < p &&
+        service_index(q + 12) == WSUS_SERVICE)
+        return wsus_url(st, wl, p + 13);
+    if (!wl->legacy || !(p = strstr(m, "/selfupdate/wuident.cab")) ||
+        !(t = thread_peek(st, wl->key)) || t->service != WSUS_SERVICE)
+        return 0;
+    while (p > m && p[-1] != '<' && p[-1] != ' ')
+        p--;
+    return wsus_url(st, wl, p);
+}
+
 /* Facts either layout states, from cheap tests on the message's start. */
 static int line_facts(wu_state *st, wu_line *wl, const char *m)
 {
@@ -553,7 +584,7 @@ static int line_facts(wu_state *st, wu_line *wl, const char *m)
     }
     if (wl->component[0] == 'S' && strcmp(wl->component, "SLS") == 0)
         return sls_facts(st, wl);
-    return 0;
+    return wsus_named(st, wl, m);
 }
 
 /* ------------------------------------------------------------ activities */
@@ -1044,7 +1075,9 @@ static int block_marker(const char *m, const char **name)
 
 /* The Agent's search block: "** START **  Agent: Finding updates", its
  * "* WARNING: Exit code = 0x8024402C" (the outcome, before the END) and the
- * END; an END with no exit code is a search that succeeded. */
+ * END; an END with no exit code is a search that succeeded. An excerpt that
+ * begins inside the search (its START line cut, as pasted in a ticket) still
+ * ends with the exit code and the END on one thread: that END sends it. */
 static int legacy_agent(wu_state *st, wu_line *wl, const char *m, const char *b)
 {
     const char *name;
@@ -1053,27 +1086,41 @@ static int legacy_agent(wu_state *st, wu_line *wl, const char *m, const char *b)
     wu_act a;
     uint32_t hr;
     if (kind) {
-        if (!starts(name, "Agent: Finding updates"))
+        if (!starts(name, "Agent: Finding updates")) {
+            if ((t = thread_peek(st, wl->key)) != NULL)
+                t->has_exit = 0; /* that exit code was another block's */
             return 0;
+        }
         t = thread_of(st, wl->key);
-        int open = t->block_scan && !t->block_done;
+        int open = t->block_scan && !t->block_done, cut = !t->block_scan && t->has_exit;
         t->block_scan = t->scan_open = kind == 1;
         t->block_done = 0;
+        t->has_exit = 0;
         if (kind == 1) {
             st->scan_blocks++;
             t->found = -1;
             t->service = -1;
             return 0;
         }
-        if (!open)
+        if (cut) {
+            act_init(&a, WD_OP_SCAN, WD_OUT_UNKNOWN);
+            act_code(&a, t->exit);
+        } else if (open) {
+            act_init(&a, WD_OP_SCAN, WD_OUT_SUCCEEDED);
+        } else {
             return 0;
-        act_init(&a, WD_OP_SCAN, WD_OUT_SUCCEEDED);
+        }
     } else {
         const char *w = starts(b, "WARNING: ") ? b + 9 : b;
         if (!starts(w, "Exit code = ") || !parse_hex(w + 12, &hr))
             return 0;
         t = thread_of(st, wl->key);
-        if (!t->block_scan || t->block_done)
+        if (!t->block_scan) { /* a search cut at its start, or a call's exit */
+            t->has_exit = 1;
+            t->exit = hr;
+            return 0;
+        }
+        if (t->block_done)
             return 0; /* the exit code of a call: trace */
         t->block_done = 1;
         act_init(&a, WD_OP_SCAN, WD_OUT_UNKNOWN);

@@ -250,6 +250,8 @@ typedef struct wd_kb_fix {
     int action_unmanaged; /* ... only on a PC no WSUS or policy manages */
     const char *covered; /* done by hand, but these auto fixes do its work
                             ("auto-covered"); NULL */
+    int needs_restart;   /* "when restart-pending": it finishes a pending
+                            restart, so it is given only when one is */
 } wd_kb_fix;
 
 /* A documented known issue: which failures it explains (every list given

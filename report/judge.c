@@ -81,9 +81,45 @@ static int has(char **list, size_t n, const char *id)
     return 0;
 }
 
+/* Whether the comma list names id. */
+static int names(const char *list, const char *id)
+{
+    size_t n = strlen(id);
+    for (const char *p = list; p && *p; p += strcspn(p, ","), p += *p == ',') {
+        while (*p == ' ')
+            p++;
+        if (!strncmp(p, id, n) && (p[n] == ',' || p[n] == ' ' || !p[n]))
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether a restart is due for f: the evidence says so, f's rule asks for
+ * the restart by name (a rule about restarts), or one of f's own codes says
+ * one is pending (0x80242014, 0x80070BC2 ...). A code's fix list alone
+ * does not: it is written for every failure of that code. */
+static int restart_due(const wd_kb *kb, const wd_finding *f, const wd_judge_input *in,
+                       const char *fix)
+{
+    const rule *r = rule_of(kb, f->rule);
+    char code[11];
+    if (r && (names(r->fixes, fix) || names(r->fixes_managed, fix)))
+        return 1;
+    for (size_t i = 0; r && i < r->nesc; i++)
+        if (names(r->esc[i].fixes, fix))
+            return 1;
+    for (size_t i = 0; !in->restart_pending && i < f->ncodes; i++) {
+        wd_hresult_format(f->codes[i], code);
+        if (wd_rules_in_list(kb->rules, code, "@reboot"))
+            return 1;
+    }
+    return in->restart_pending;
+}
+
 /* A fix the evidence shows already failed (its operation failed since it
  * last succeeded) moves to the end, marked; what to do instead takes its
- * place. */
+ * place. A fix that finishes a pending restart goes when none is due: an
+ * install that failed with "Reboot required = False" is not fixed by it. */
 static int order_fixes(const wd_kb *kb, wd_finding *f, const wd_judge_input *in)
 {
     size_t n = f->nfixes, k = 0, nf = 0;
@@ -93,6 +129,10 @@ static int order_fixes(const wd_kb *kb, wd_finding *f, const wd_judge_input *in)
     for (size_t i = 0; !rc && i < n; i++) {
         char *id = f->fixes[i];
         const wd_kb_fix *fx = wd_kb_fix_find(kb, id);
+        if (fx && fx->needs_restart && !restart_due(kb, f, in, id)) {
+            free(id);
+            continue;
+        }
         if (!fx || fx->tried_by == WD_OP_UNKNOWN || in->op_failed[fx->tried_by] <= 0) {
             if (has(out, k, id))
                 free(id);

@@ -280,6 +280,11 @@ static int on_fix_line(void *vctx, char *line, unsigned lineno)
         return fix_auto(c, val, lineno);
     else if (!strcmp(line, "auto-covered"))
         c->cur->covered = val;
+    else if (!strcmp(line, "when")) {
+        if (strcmp(val, "restart-pending"))
+            return fix_error(c, lineno, "when is \"when restart-pending\"");
+        c->cur->needs_restart = 1;
+    }
     else if (!strcmp(line, "tried-by")) {
         c->cur->tried_by = wd_op_parse(val);
         if (c->cur->tried_by == WD_OP_UNKNOWN)

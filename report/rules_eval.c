@@ -1432,6 +1432,10 @@ int wd_rules_run(const wd_kb *kb, wd_model *m)
     free(e.collects);
     wd_buf_free(&e.key);
     wd_buf_free(&e.scratch);
+    e.judge.restart_pending =
+        e.reboot_pending || truthy(wd_model_fact(m, "reboot.pending.file_rename"));
+    for (size_t i = 0; i < m->nsubjects; i++)
+        e.judge.restart_pending |= m->subjects[i].state == WD_ST_PENDING_REBOOT;
     if (!rc)
         rc = wd_judge(kb, m, &e.judge);
     if (!rc)

@@ -96,6 +96,7 @@ int wd_rules_in_list(const wd_rules *r, const char *v, const char *list);
 typedef struct wd_judge_input {
     int op_failed[WD_OP_COUNT]; /* failures of an operation since its last success */
     int incomplete;             /* evidence given was not read or was cut */
+    int restart_pending;        /* a fact or an update's state says a restart is due */
 } wd_judge_input;
 int wd_judge(const wd_kb *kb, wd_model *m, const wd_judge_input *in);
 

@@ -67,6 +67,14 @@ static size_t outcome_count(const capture *c, const char *outcome)
     return n;
 }
 
+/* Exactly one failed activity, and it starts with want ("scan|failed|0x..|time|"). */
+static void one_failure(const capture *c, const char *want)
+{
+    cr_assert_eq(outcome_count(c, "failed"), 1);
+    const char *got = only(c, want);
+    cr_assert_not_null(got);
+}
+
 static void expect_facts(const capture *c, const char *const *want, size_t n)
 {
     cr_assert_eq(c->facts.n, n, "%zu facts", c->facts.n);
@@ -682,12 +690,69 @@ Test(collector_wulog, windows_10_1709_search_exit_code_line_before_its_end)
     capture c = {0};
     wd_source_rec sum;
     run_text(text, &c, &sum);
-    cr_assert_eq(outcome_count(&c, "failed"), 1);
-    cr_assert(strstr(only(&c, "scan|failed|"),
-                     "scan|failed|0x80070426|2018-02-14T10:21:15.125678|"),
-              "%s", only(&c, "scan|failed|"));
+    one_failure(&c, "scan|failed|0x80070426|2018-02-14T10:21:15.125678|");
     cr_assert_eq(outcome_count(&c, "trace"), 2);
     cr_assert_eq(c.activities.n, 3);
+    cap_free(&c);
+}
+
+/* A legacy excerpt pasted from the middle of a search (a Windows Server
+ * 2008 R2 log in github.com/cloudbase/windows-imaging-tools issue 53 lost
+ * its "** START **" line so): the agent's self-update check cannot reach
+ * the WSUS server, "* WARNING: Exit code = 0x80072EE2" and the END on the
+ * same thread are the search's outcome, and the self-update URL names the
+ * server. A COMAPI call's exit code and an exit code before another block's
+ * END stay what they are. Written for wudiag in that layout. */
+Test(collector_wulog, legacy_search_cut_at_its_start_still_ends_failed)
+{
+    const char *text =
+        "2016-09-08\t10:48:19:500\t 848\t604\tAgent\t  * Online = Yes; Ignore download priority = No\r\n"
+        "2016-09-08\t10:48:19:500\t 848\t604\tAgent\t  * ServiceID = "
+        "{3DA21691-E39D-4DA6-8A4B-B43877BCB1B7} Managed\r\n"
+        "2016-09-08\t10:48:19:515\t 848\t604\tSetup\tChecking for agent SelfUpdate\r\n"
+        "2016-09-08\t10:48:43:109\t 848\t604\tMisc\tWARNING: WinHttp: SendRequestUsingProxy failed "
+        "for <http://wsus-b.example.org:8530/selfupdate/wuident.cab>. error 0x80072ee2\r\n"
+        "2016-09-08\t10:48:43:109\t 848\t604\tSetup\tFATAL: SelfUpdate check failed, err = 0x80072EE2\r\n"
+        "2016-09-08\t10:48:43:125\t 848\t604\tAgent\t  * WARNING: Exit code = 0x80072EE2\r\n"
+        "2016-09-08\t10:48:43:125\t 848\t604\tAgent\t*********\r\n"
+        "2016-09-08\t10:48:43:125\t 848\t604\tAgent\t**  END  **  Agent: Finding updates "
+        "[CallerId = AutomaticUpdates]\r\n"
+        /* a call's exit code on another thread, then an END of another block */
+        "2016-09-08\t10:50:00:005\t 848\t30fc\tCOMAPI\t  - WARNING: Exit code = 0x80240024\r\n"
+        "2016-09-08\t10:51:00:000\t 848\t71c\tAgent\t  * WARNING: Exit code = 0x80246007\r\n"
+        "2016-09-08\t10:51:00:000\t 848\t71c\tAgent\t**  END  **  Agent: Downloading updates "
+        "[CallerId = AutomaticUpdates]\r\n"
+        "2016-09-08\t10:52:00:000\t 848\t71c\tAgent\t**  END  **  Agent: Finding updates "
+        "[CallerId = AutomaticUpdates]\r\n";
+    capture c = {0};
+    wd_source_rec sum;
+    run_text(text, &c, &sum);
+    one_failure(&c, "scan|failed|0x80072EE2|2016-09-08T10:48:43.125000|");
+    cr_assert(strstr(only(&c, "scan|"), "|wsus|"), "%s", only(&c, "scan|"));
+    cr_assert_eq(starting(&c, "scan|"), 1);
+    cr_assert_eq(cap_count(&c.facts, "wu.server=http://wsus-b.example.org:8530"), 1);
+    cap_free(&c);
+}
+
+/* The protocol talker names the server of the service it syncs with: a
+ * WSUS server for the WSUS service id (as in the Windows 10 log of
+ * github.com/DCourtel/Wsus_Package_Publisher issue 4, which has no "WSUS
+ * server:" line), never for Microsoft Update's. Written for wudiag. */
+Test(collector_wulog, protocol_talker_names_the_wsus_server)
+{
+    const char *text =
+        "2019/06/05 11:07:40.9876520 21136 16428 ProtocolTalker  ServiceId = "
+        "{7971F918-A847-4430-9279-4A52D1EFE18D}, Server URL = "
+        "https://fe2.cr.update.microsoft.com/v6/ClientWebService/client.asmx\r\n"
+        "2019/06/05 11:07:41.9876520 21136 16428 ProtocolTalker  ServiceId = "
+        "{3DA21691-E39D-4DA6-8A4B-B43877BCB1B7}, Server URL = "
+        "http://wsus-c.example.org:8530/ClientWebService/client.asmx\r\n";
+    capture c = {0};
+    wd_source_rec sum;
+    run_text(text, &c, &sum);
+    static const char *const want[] = {"wu.server=http://wsus-c.example.org:8530"};
+    expect_facts(&c, want, 1);
+    cr_assert_eq(c.activities.n, 0);
     cap_free(&c);
 }
 
