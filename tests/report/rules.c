@@ -202,7 +202,7 @@ Test(report_rules, every_judgement_scenario_gets_the_expert_answer)
         "feature-enable-fails",    "scan-fails-account-assistant-off",
         "cbs-applicability-checks-only", "update-blocker-policy",
         "refused-as-disabled",     "refused-as-disabled-then-started",
-        "failure-without-restart-due", "failure-while-restart-due",
+        "failure-without-restart-due", "failure-while-restart-due", "dotnet-msi-failure",
     };
     for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
         char rel[256];
