@@ -600,26 +600,6 @@ typedef struct wu_act {
     int64_t count;
 } wu_act;
 
-/* "version 24H2", "Version 1703" in a feature update's title. */
-static int feature_version(const char *title, char out[16])
-{
-    for (const char *p = title; (p = strstr(p, "ersion ")) != NULL; p += 7) {
-        if (p == title || (p[-1] != 'v' && p[-1] != 'V'))
-            continue;
-        const char *v = p + 7;
-        size_t n = wd_text_digits(v, 4);
-        if (n == 2 && (v[2] == 'H' || v[2] == 'h') && isdigit((unsigned char)v[3]))
-            n = 4;
-        if (n != 4 || isalnum((unsigned char)v[4]))
-            continue;
-        memcpy(out, v, 4);
-        out[4] = '\0';
-        out[2] = (char)toupper((unsigned char)out[2]);
-        return 1;
-    }
-    return 0;
-}
-
 /* The session written "(cV = X)" on a line. */
 static void cv_of(const char *msg, char *out, size_t cap)
 {
@@ -668,7 +648,7 @@ static int emit(wu_state *st, wu_line *wl, const wu_act *a)
     if (r.product == WD_PRODUCT_FEATURE_UPDATE && r.operation == WD_OP_INSTALL)
         r.operation = WD_OP_FEATURE_UPDATE;
     if (!r.target && r.product == WD_PRODUCT_FEATURE_UPDATE && title &&
-        feature_version(title, version))
+        wd_feature_version(title, version, sizeof version))
         r.target = version;
     if (!r.session && e && e->has_job && a->op == WD_OP_INSTALL) {
         format_guid(e->job, job);
