@@ -5,6 +5,7 @@
  * its severity, texts, typed evidence and fix ids. judge.c ranks them. */
 #include "rules_private.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1154,6 +1155,48 @@ static const char *lookup(const eval *e, const group *g, const gvars *v, const c
     return r ? r : global(e, name, tmp);
 }
 
+/* A value as a reader writes it: a time "2024-02-14T17:04:10.000Z" as
+ * "2024-02-14 17:04:10 UTC" (a local time, without zone, without "UTC");
+ * anything else as it is. */
+static void put_value(wd_buf *b, const char *v)
+{
+    static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+    size_t i = 0, n = strlen(v);
+    while (i < sizeof shape - 1 && i < n &&
+           (shape[i] == 'd' ? isdigit((unsigned char)v[i]) : v[i] == shape[i]))
+        i++;
+    if (i < sizeof shape - 1) {
+        wd_buf_puts(b, v);
+        return;
+    }
+    wd_buf_append(b, v, 10);
+    wd_buf_puts(b, " ");
+    wd_buf_append(b, v + 11, 8);
+    if (v[n - 1] == 'Z')
+        wd_buf_puts(b, " UTC");
+}
+
+/* {when}: "at T" for one time, "between F and L" for a span. */
+static const char *when_text(const eval *e, const group *g, const gvars *v, wd_buf *tmp)
+{
+    char first[WD_TIME_MAX] = "", last[WD_TIME_MAX] = "";
+    const char *t = lookup(e, g, v, "first", tmp);
+    snprintf(first, sizeof first, "%s", t ? t : "");
+    t = lookup(e, g, v, "last", tmp);
+    snprintf(last, sizeof last, "%s", t ? t : "");
+    wd_buf_reset(tmp);
+    if (!first[0] || !strcmp(first, last)) {
+        wd_buf_puts(tmp, "at ");
+        put_value(tmp, last[0] ? last : first);
+    } else {
+        wd_buf_puts(tmp, "between ");
+        put_value(tmp, first);
+        wd_buf_puts(tmp, " and ");
+        put_value(tmp, last);
+    }
+    return wd_buf_cstr(tmp);
+}
+
 /* Fills {name} placeholders of a template. */
 static char *expand(const eval *e, const group *g, const gvars *v, const char *tpl)
 {
@@ -1169,8 +1212,9 @@ static char *expand(const eval *e, const group *g, const gvars *v, const char *t
         wd_buf_append(&b, p, (size_t)(open - p));
         char name[64];
         snprintf(name, sizeof name, "%.*s", (int)(close - open - 1), open + 1);
-        const char *val = lookup(e, g, v, name, &tmp);
-        wd_buf_puts(&b, val ? val : "");
+        const char *val = !strcmp(name, "when") ? when_text(e, g, v, &tmp)
+                                                 : lookup(e, g, v, name, &tmp);
+        put_value(&b, val ? val : "");
         p = close + 1;
     }
     int ok = wd_buf_ok(&b) && wd_buf_ok(&tmp);
