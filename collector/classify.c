@@ -72,6 +72,28 @@ static int is_store_app(const char *title)
     return n == 12 && title[n] == '-';
 }
 
+/* A package of another vendor published through WSUS ("7-Zip 23.01 (x64)",
+ * "VLC Player v3.0.6", "Google Chrome 120.0.6099.130"): an architecture in
+ * brackets, or a version "vN.N" or of three parts. Store app titles in the
+ * logs carry neither (at most "... Package 1.6"). */
+static int is_vendor_package(const char *t)
+{
+    if (wd_strcasehas(t, "(x64)") || wd_strcasehas(t, "(x86)") || wd_strcasehas(t, "(64-bit)") ||
+        wd_strcasehas(t, "(32-bit)"))
+        return 1;
+    for (const char *p = t; *p; p++) {
+        if (!isdigit((unsigned char)*p) || (p > t && isdigit((unsigned char)p[-1])))
+            continue;
+        int v = p > t && (p[-1] == 'v' || p[-1] == 'V'), dots = 0;
+        const char *q = p;
+        while (isdigit((unsigned char)*q) || (*q == '.' && isdigit((unsigned char)q[1])))
+            dots += *q++ == '.';
+        if (dots >= 2 || (v && dots >= 1))
+            return 1;
+    }
+    return 0;
+}
+
 /* Driver titles are "Vendor - Class - Version" ("Intel - System - 10.1.1.44",
  * "Realtek Semiconductor Corp. - Extension - 10.0.22000.21357"). */
 static int is_driver(const char *title)
@@ -155,9 +177,10 @@ static wd_product from_title(const char *t, int has_kb)
         wd_strcasehas(t, "Visual C++") || wd_strcasehas(t, "Visual Studio"))
         return WD_PRODUCT_OTHER;
     /* Windows updates name their KB; a title without one that is none of the
-     * above is a Store app ("Windows Calculator", "Groove Music") */
+     * above is a Store app ("Windows Calculator", "Groove Music"), unless it is
+     * another vendor's package a WSUS server publishes */
     if (!has_kb)
-        return WD_PRODUCT_STORE_APP;
+        return is_vendor_package(t) ? WD_PRODUCT_OTHER : WD_PRODUCT_STORE_APP;
     if (wd_strcasehas(t, "Windows"))
         return WD_PRODUCT_OS_OTHER;
     return WD_PRODUCT_OTHER;

@@ -28,6 +28,10 @@ ParameterizedTestParameters(collector_classify, titles_as_real_logs_write_them)
         {"Windows Calculator", "store-app"},
         {"Microsoft .Net Native Framework Package 1.6", "store-app"},
         {"Get Office", "store-app"},
+        /* other vendors' packages through WSUS (Wsus_Package_Publisher, Patch My PC) */
+        {"7-Zip 23.01 (x64)", "other"},
+        {"VLC Player v3.0.6", "other"},
+        {"Google Chrome 120.0.6099.130", "other"},
         {"2017-07 Security Update for Adobe Flash Player for Windows 10 Version 1703 for x64-based "
          "Systems (KB4025376)",
          "os-other"},
