@@ -81,19 +81,6 @@ static int has(char **list, size_t n, const char *id)
     return 0;
 }
 
-/* Whether the comma list names id. */
-static int names(const char *list, const char *id)
-{
-    size_t n = strlen(id);
-    for (const char *p = list; p && *p; p += strcspn(p, ","), p += *p == ',') {
-        while (*p == ' ')
-            p++;
-        if (!strncmp(p, id, n) && (p[n] == ',' || p[n] == ' ' || !p[n]))
-            return 1;
-    }
-    return 0;
-}
-
 /* Whether a restart is due for f: the evidence says so, f's rule asks for
  * the restart by name (a rule about restarts), or one of f's own codes says
  * one is pending (0x80242014, 0x80070BC2 ...). A code's fix list alone
@@ -103,10 +90,11 @@ static int restart_due(const wd_kb *kb, const wd_finding *f, const wd_judge_inpu
 {
     const rule *r = rule_of(kb, f->rule);
     char code[11];
-    if (r && (names(r->fixes, fix) || names(r->fixes_managed, fix)))
+    if (r && (wd_rules_in_list(kb->rules, fix, r->fixes) ||
+              wd_rules_in_list(kb->rules, fix, r->fixes_managed)))
         return 1;
     for (size_t i = 0; r && i < r->nesc; i++)
-        if (names(r->esc[i].fixes, fix))
+        if (wd_rules_in_list(kb->rules, fix, r->esc[i].fixes))
             return 1;
     for (size_t i = 0; !in->restart_pending && i < f->ncodes; i++) {
         wd_hresult_format(f->codes[i], code);
