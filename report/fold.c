@@ -245,6 +245,11 @@ static int is_start_type(const char *t)
     return 0;
 }
 
+static int disabled(const wd_m_subject *s)
+{
+    return s->start_type && !strcmp(s->start_type, "disabled");
+}
+
 static void set_start_type(fold *f, fsubj *x, const wd_activity_row *row, const char *type)
 {
     x->start_ref = row->id;
@@ -260,8 +265,7 @@ static void set_start_type(fold *f, fsubj *x, const wd_activity_row *row, const 
 static void service_change(fold *f, fsubj *x, const wd_activity_row *row)
 {
     const wd_activity_rec *r = &row->rec;
-    if (r->target && !strcmp(r->target, "running") && x->s.start_type &&
-        !strcmp(x->s.start_type, "disabled")) {
+    if (r->target && !strcmp(r->target, "running") && disabled(&x->s)) {
         x->start_ref = 0;
         free(x->s.start_type);
         x->s.start_type = NULL;
@@ -290,7 +294,7 @@ static void step(fold *f, fsubj *x, const wd_activity_row *row)
         service_change(f, x, row);
         return;
     }
-    if (refused_as_disabled(r) && !(x->s.start_type && !strcmp(x->s.start_type, "disabled")))
+    if (refused_as_disabled(r) && !disabled(&x->s))
         set_start_type(f, x, row, "disabled"); /* a 7040 that disabled it stays the evidence */
     s->activities++;
     set_str(f, &s->last_time, r->time);
@@ -446,7 +450,7 @@ static void set_refs(fsubj *x)
 {
     wd_m_subject *s = &x->s;
     s->nrefs = 0;
-    if (x->start_ref && s->start_type && !strcmp(s->start_type, "disabled"))
+    if (x->start_ref && disabled(s))
         s->refs[s->nrefs++] = x->start_ref;
     if (x->first_fail_ref)
         s->refs[s->nrefs++] = x->first_fail_ref;
