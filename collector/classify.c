@@ -78,8 +78,8 @@ static int is_store_app(const char *title)
  * logs carry neither (at most "... Package 1.6"). */
 static int is_vendor_package(const char *t)
 {
-    if (wd_strcasehas(t, "(x64)") || wd_strcasehas(t, "(x86)") || wd_strcasehas(t, "(64-bit)") ||
-        wd_strcasehas(t, "(32-bit)"))
+    static const char *const arch_words[] = {"(x64)", "(x86)", "(64-bit)", "(32-bit)", NULL};
+    if (has_any(t, arch_words))
         return 1;
     for (const char *p = t; *p; p++) {
         if (!isdigit((unsigned char)*p) || (p > t && isdigit((unsigned char)p[-1])))
