@@ -262,9 +262,10 @@ static int parse_line(sc_ctx *c, char *p)
     while (isspace((unsigned char)*p))
         p++;
     trim_right(p);
-    if (is_prompt(p))
+    int prompt = is_prompt(p);
+    if (prompt)
         remember_command(c, p);
-    if (!*p || *p == '(' || is_prompt(p)) /* blank, the flags line under STATE, a prompt */
+    if (!*p || *p == '(' || prompt) /* blank, the flags line under STATE, a prompt */
         return 0;
     if (!strncmp(p, "[SC]", 4))
         return sc_answer(c, p);
